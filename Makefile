@@ -1,0 +1,71 @@
+# Two commands: `make run` serves the app with demo data; `make test` runs the whole suite.
+# Everything either needs is installed here, into .venv, node_modules and static/.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+GOVUK := node_modules/govuk-frontend/dist/govuk
+ROOT := $(shell id -u 2>/dev/null)
+
+.PHONY: run test setup system-deps chromium assets migrate demo lint serve bench clean
+
+run: setup migrate demo
+	@echo ""
+	@echo "selfassess is starting on http://127.0.0.1:5000"
+	@echo "Sign in as lead@demo.example with password demo-password-1 (Ctrl+C stops it)"
+	$(BIN)/selfassess run --host 127.0.0.1 --port 5000
+
+setup: system-deps $(VENV)/.installed static/.built
+
+# WeasyPrint needs Pango; install it from Debian when missing and we are root.
+system-deps:
+	@if ! ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so'; then \
+	  if [ "$(ROOT)" = "0" ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; \
+	  else echo "WeasyPrint needs Pango (Debian: libpango-1.0-0 libpangoft2-1.0-0)" >&2; exit 1; fi; \
+	fi
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# GOV.UK Frontend, pinned in package.json, copied into the ignored static folder.
+static/.built: node_modules/.installed
+	rm -rf static
+	mkdir -p static
+	cp $(GOVUK)/govuk-frontend.min.css $(GOVUK)/govuk-frontend.min.js static/
+	cp -R $(GOVUK)/assets static/assets
+	touch $@
+
+assets: static/.built
+
+migrate: setup
+	$(BIN)/selfassess db upgrade
+
+demo: migrate
+	$(BIN)/selfassess demo load
+
+# Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).
+chromium:
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$(ROOT)" = "0" ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Browser tests need Debian's chromium: apt-get install chromium" >&2; exit 1; fi; \
+	fi
+
+lint: setup
+	$(BIN)/ruff check .
+
+test: setup chromium lint
+	$(BIN)/selfassess frameworks check
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules static .pytest_cache .ruff_cache

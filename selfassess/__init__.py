@@ -1,0 +1,114 @@
+"""selfassess: the IOM Key Principles self-assessment tool."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, send_from_directory
+
+from selfassess import templating
+from selfassess.config import CONFIGS, DEFAULT_SECRET_KEY, PROJECT_ROOT, Config
+from selfassess.domain.frameworks import load_library
+from selfassess.extensions import csrf, db, limiter, login_manager, migrate
+
+FRAMEWORKS_KEY = "selfassess.frameworks"
+
+
+def create_app(config_class: type[Config] | str | None = None, **overrides) -> Flask:
+    """Build the app. Refuses to start (FrameworkError) if a framework file is invalid."""
+    if config_class is None or isinstance(config_class, str):
+        name = config_class or os.environ.get("SELFASSESS_CONFIG", "development")
+        config_class = CONFIGS[name]
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("SELFASSESS_INSTANCE", str(PROJECT_ROOT / "instance")),
+        static_folder=str(PROJECT_ROOT / "static"),
+        static_url_path="/static",
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    _check_secret_key(app)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        path = Path(app.instance_path) / "selfassess.sqlite"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+
+    app.extensions[FRAMEWORKS_KEY] = _load_frameworks(Path(app.config["FRAMEWORKS_DIR"]))
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "selfassess" / "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    templating.init_app(app, str(PROJECT_ROOT / "templates"))
+
+    from selfassess import models  # noqa: F401 - registers the tables with the metadata
+    from selfassess.frameworks_browser import bp as frameworks_bp
+    from selfassess.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(frameworks_bp)
+
+    @app.route("/assets/<path:filename>")
+    def govuk_assets(filename: str):
+        # The GOV.UK stylesheet asks for its fonts and images under /assets.
+        return send_from_directory(Path(app.static_folder) / "assets", filename)
+
+    _register_error_pages(app)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from selfassess.models import User
+
+        return db.session.get(User, int(user_id))
+
+    @app.context_processor
+    def service_context():
+        return {
+            "service_name": app.config["SERVICE_NAME"],
+            "protective_marking": app.config["PROTECTIVE_MARKING"],
+        }
+
+    return app
+
+
+_library_cache: dict[tuple, object] = {}
+
+
+def _load_frameworks(directory: Path):
+    """Load (and validate) the framework files once per set of file versions, not once per app."""
+    files = sorted(directory.glob("*"))
+    key = (str(directory), tuple((f.name, f.stat().st_mtime_ns) for f in files if f.is_file()))
+    if key not in _library_cache:
+        _library_cache.clear()
+        _library_cache[key] = load_library(directory)
+    return _library_cache[key]
+
+
+def _register_error_pages(app: Flask) -> None:
+    from flask import render_template
+
+    for status in (403, 404, 500):
+
+        def handler(error, status=status):
+            return render_template(f"errors/{status}.html"), status
+
+        app.register_error_handler(status, handler)
+
+
+def _check_secret_key(app: Flask) -> None:
+    if not (app.debug or app.testing) and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise RuntimeError(
+            "SECRET_KEY is not set: production refuses the development key. "
+            "Set SECRET_KEY in the environment."
+        )
+
+
+def frameworks():
+    """The framework library of the running app."""
+    from flask import current_app
+
+    return current_app.extensions[FRAMEWORKS_KEY]

@@ -1,0 +1,503 @@
+"""Frameworks as data: load the YAML question sets, validate them, and hold them read-only.
+
+Nothing here imports Flask: the web app, the CLI and the tests all use the same loader, and
+a broken file gives the same message everywhere: the file, the place inside it, the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+SCHEMA_FILE = "schema.json"
+YES_NO_PARTLY = (("yes", "Yes"), ("partly", "Partly"), ("no", "No"))
+CHOICE_TYPES = {"single", "multi", "band"}
+RAG_IDS = ("red", "amber", "green")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a framework file, located precisely enough to fix it."""
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.path}" if self.path else self.file
+        return f"{where}: {self.message}"
+
+
+class FrameworkError(Exception):
+    """Raised when one or more framework files are invalid; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+    derived: bool = False
+
+
+@dataclass(frozen=True)
+class AskedIf:
+    item: str
+    values: tuple[str, ...]
+
+    def holds(self, answer: str | Iterable[str] | None) -> bool:
+        """True when the earlier answer (one option id, or several for multi) is among values."""
+        if answer is None:
+            return False
+        chosen = {answer} if isinstance(answer, str) else set(answer)
+        return bool(chosen & set(self.values))
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    text: str
+    section_id: str
+    position: int
+    guidance: str | None = None
+    description: str | None = None
+    derived: bool = False
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    type: str | None = None
+    options: tuple[Option, ...] = ()
+    unit: str | None = None
+    asked_if: AskedIf | None = None
+    published: dict[str, str] | None = None
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    items: tuple[Item, ...]
+    description: str | None = None
+    derived: bool = False
+
+
+@dataclass(frozen=True)
+class ScaleValue:
+    id: str
+    label: str
+    score: int | None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class SectionRule:
+    method: str
+    green_at_least: float
+    amber_at_least: float
+    min_scored_items: int = 1
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    version: str
+    title: str
+    kind: str
+    source: dict[str, Any]
+    sections: tuple[Section, ...]
+    file: str
+    short_title: str | None = None
+    description: str | None = None
+    section_label: str = "Section"
+    item_label: str = "Item"
+    scale: tuple[ScaleValue, ...] = ()
+    section_rule: SectionRule | None = None
+    tag_sources: dict[str, str] = field(default_factory=dict)
+    unit_of_analysis: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.short_title or self.title
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for section in self.sections for item in section.items)
+
+    def item(self, item_id: str) -> Item | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def scale_value(self, value_id: str) -> ScaleValue | None:
+        return next((v for v in self.scale if v.id == value_id), None)
+
+    @property
+    def is_rated(self) -> bool:
+        return self.kind == "rag"
+
+    @property
+    def has_derived_wording(self) -> bool:
+        return any(s.derived for s in self.sections) or any(i.derived for i in self.items)
+
+
+def version_key(version: str) -> tuple:
+    """Order versions naturally: "2010.10" after "2010.9"."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\-]", version))
+
+
+class FrameworkLibrary:
+    """Every loaded framework, by id and version; the newest version answers plain lookups."""
+
+    def __init__(self, frameworks: Iterable[Framework]):
+        self._by_key: dict[tuple[str, str], Framework] = {}
+        for fw in frameworks:
+            self._by_key[(fw.id, fw.version)] = fw
+
+    def __iter__(self) -> Iterator[Framework]:
+        return iter(self.latest_all())
+
+    def __len__(self) -> int:
+        return len(self.latest_all())
+
+    def __contains__(self, framework_id: object) -> bool:
+        return any(fid == framework_id for fid, _ in self._by_key)
+
+    def get(self, framework_id: str, version: str | None = None) -> Framework | None:
+        if version is not None:
+            return self._by_key.get((framework_id, version))
+        versions = [fw for (fid, _), fw in self._by_key.items() if fid == framework_id]
+        return max(versions, key=lambda fw: version_key(fw.version), default=None)
+
+    def versions(self, framework_id: str) -> list[Framework]:
+        found = [fw for (fid, _), fw in self._by_key.items() if fid == framework_id]
+        return sorted(found, key=lambda fw: version_key(fw.version))
+
+    def latest_all(self) -> list[Framework]:
+        ids = dict.fromkeys(fid for fid, _ in self._by_key)
+        return [self.get(fid) for fid in ids]  # type: ignore[misc]
+
+    def of_kind(self, kind: str) -> list[Framework]:
+        return [fw for fw in self.latest_all() if fw.kind == kind]
+
+
+# --- reading YAML -----------------------------------------------------------------------
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _read_yaml(path: Path, name: str) -> tuple[Any, list[Problem]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(name, "", f"cannot be read: {exc}")]
+    try:
+        return yaml.load(text, Loader=_StrictLoader), []  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        return None, [Problem(name, where, f"is not valid YAML: {exc.problem or exc}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(name, "", f"is not valid YAML: {exc}")]
+
+
+def _json_path(parts: Iterable[Any]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _schema_message(error) -> str:
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return "unknown key " + ", ".join(repr(k) for k in extra)
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is missing")
+    if error.validator == "pattern" and error.schema.get("pattern") == "\\S":
+        return "text is empty"
+    if error.validator == "minLength" and error.instance == "":
+        return "text is empty"
+    return error.message
+
+
+# --- validation beyond the schema -------------------------------------------------------
+
+
+def _semantic_problems(data: dict, name: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(path: str, message: str) -> None:
+        problems.append(Problem(name, path, message))
+
+    kind = data["kind"]
+    declared_tags = set((data.get("tags") or {}).keys())
+
+    if kind == "rag":
+        values = data["scale"]["values"]
+        ids = [v["id"] for v in values]
+        for i, vid in enumerate(ids):
+            if vid in ids[:i]:
+                add(f"scale.values[{i}].id", f"duplicate scale value {vid!r}")
+        scores = {v["id"]: v["score"] for v in values}
+        missing = [r for r in RAG_IDS if r not in scores]
+        if missing:
+            add("scale.values", f"a RAG scale needs red, amber and green; missing {missing}")
+        elif not (scores["red"] or 0) < (scores["amber"] or 0) < (scores["green"] or 0):
+            add("scale.values", "scores must rise from red to amber to green")
+        rule = data["section_rule"]
+        if rule["green_at_least"] < rule["amber_at_least"]:
+            add("section_rule", "green_at_least is below amber_at_least")
+
+    section_ids: dict[str, int] = {}
+    item_index: dict[str, tuple[int, dict]] = {}
+    position = 0
+    for s, section in enumerate(data["sections"]):
+        spath = f"sections[{s}]"
+        if section["id"] in section_ids:
+            add(f"{spath}.id", f"duplicate section id {section['id']!r}")
+        section_ids[section["id"]] = s
+        for i, item in enumerate(section["items"]):
+            ipath = f"{spath}.items[{i}]"
+            iid = item["id"]
+            if iid in item_index:
+                add(f"{ipath}.id", f"duplicate item id {iid!r}")
+            for tag in item.get("tags") or {}:
+                if tag not in declared_tags:
+                    add(f"{ipath}.tags.{tag}", f"tag {tag!r} is not declared under 'tags'")
+            if kind == "survey":
+                _check_survey_item(item, ipath, item_index, add)
+            else:
+                for key in ("type", "options", "unit", "asked_if"):
+                    if key in item:
+                        add(f"{ipath}.{key}", f"{key!r} belongs to survey items, not {kind} items")
+            item_index.setdefault(iid, (position, item))
+            position += 1
+    return problems
+
+
+def _check_survey_item(item: dict, ipath: str, earlier: dict[str, tuple[int, dict]], add) -> None:
+    itype = item.get("type")
+    if itype is None:
+        add(f"{ipath}.type", "survey item has no type (single, multi, yes_no_partly or band)")
+        return
+    options = item.get("options")
+    if itype in CHOICE_TYPES:
+        if not options:
+            add(f"{ipath}.options", f"a {itype} item needs at least two options")
+        else:
+            ids = [o["id"] for o in options]
+            for o, oid in enumerate(ids):
+                if oid in ids[:o]:
+                    add(f"{ipath}.options[{o}].id", f"duplicate option id {oid!r}")
+    elif options:
+        add(f"{ipath}.options", "a yes_no_partly item takes no options (yes, partly, no)")
+    asked_if = item.get("asked_if")
+    if asked_if:
+        target = asked_if["item"]
+        if target == item["id"]:
+            add(f"{ipath}.asked_if.item", "an item cannot depend on itself")
+        elif target not in earlier:
+            add(f"{ipath}.asked_if.item", f"refers to {target!r}, which is not an earlier item")
+        else:
+            allowed = set(_option_ids(earlier[target][1]))
+            for value in asked_if["in"]:
+                if value not in allowed:
+                    add(
+                        f"{ipath}.asked_if.in",
+                        f"{value!r} is not an option of item {target!r} "
+                        f"(options: {', '.join(sorted(allowed))})",
+                    )
+
+
+def _option_ids(item: dict) -> list[str]:
+    if item.get("type") == "yes_no_partly":
+        return [oid for oid, _ in YES_NO_PARTLY]
+    return [o["id"] for o in item.get("options") or []]
+
+
+# --- building the read-only objects -----------------------------------------------------
+
+
+def _build(data: dict, name: str) -> Framework:
+    sections = []
+    position = 0
+    for section in data["sections"]:
+        items = []
+        for raw in section["items"]:
+            if raw.get("type") == "yes_no_partly":
+                options = tuple(Option(oid, label) for oid, label in YES_NO_PARTLY)
+            else:
+                options = tuple(
+                    Option(o["id"], o["label"], o.get("derived", False))
+                    for o in raw.get("options") or []
+                )
+            asked = raw.get("asked_if")
+            items.append(
+                Item(
+                    id=raw["id"],
+                    text=raw["text"],
+                    section_id=section["id"],
+                    position=position,
+                    guidance=raw.get("guidance"),
+                    description=raw.get("description"),
+                    derived=raw.get("derived", False),
+                    tags={k: tuple(v) for k, v in (raw.get("tags") or {}).items()},
+                    type=raw.get("type"),
+                    options=options,
+                    unit=raw.get("unit") or data.get("unit_of_analysis"),
+                    asked_if=AskedIf(asked["item"], tuple(asked["in"])) if asked else None,
+                    published=raw.get("published"),
+                )
+            )
+            position += 1
+        sections.append(
+            Section(
+                id=section["id"],
+                title=section["title"],
+                items=tuple(items),
+                description=section.get("description"),
+                derived=section.get("derived", False),
+            )
+        )
+    rule = data.get("section_rule")
+    return Framework(
+        id=data["id"],
+        version=data["version"],
+        title=data["title"],
+        kind=data["kind"],
+        source=dict(data["source"]),
+        sections=tuple(sections),
+        file=name,
+        short_title=data.get("short_title"),
+        description=data.get("description"),
+        section_label=data.get("section_label", "Section"),
+        item_label=data.get("item_label", "Item"),
+        scale=tuple(
+            ScaleValue(v["id"], v["label"], v["score"], v.get("description"))
+            for v in (data.get("scale") or {}).get("values", [])
+        ),
+        section_rule=SectionRule(**rule) if rule else None,
+        tag_sources={k: v["framework"] for k, v in (data.get("tags") or {}).items()},
+        unit_of_analysis=data.get("unit_of_analysis"),
+    )
+
+
+def load_schema(directory: Path) -> Draft202012Validator:
+    schema = json.loads((directory / SCHEMA_FILE).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def load_framework_file(
+    path: Path, validator: Draft202012Validator, name: str | None = None
+) -> tuple[Framework | None, list[Problem]]:
+    """Read and check one file. Returns the framework, or None with the problems found."""
+    name = name or path.name
+    data, problems = _read_yaml(path, name)
+    if problems:
+        return None, problems
+    if not isinstance(data, dict):
+        return None, [Problem(name, "(top level)", "must be a mapping of keys such as id, title")]
+    schema_errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if schema_errors:
+        return None, [
+            Problem(name, _json_path(e.absolute_path), _schema_message(e)) for e in schema_errors
+        ]
+    problems = _semantic_problems(data, name)
+    if problems:
+        return None, problems
+    return _build(data, name), []
+
+
+def _cross_file_problems(frameworks: list[Framework], others_failed: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], str] = {}
+    for fw in frameworks:
+        key = (fw.id, fw.version)
+        if key in seen:
+            problems.append(
+                Problem(fw.file, "id", f"{fw.id} version {fw.version} is also in {seen[key]}")
+            )
+        seen.setdefault(key, fw.file)
+    library = FrameworkLibrary(frameworks)
+    for fw in frameworks:
+        for tag, source_id in fw.tag_sources.items():
+            source = library.get(source_id)
+            if source is None:
+                if others_failed:
+                    continue  # the source file is broken and already reported; don't pile on
+                problems.append(
+                    Problem(fw.file, f"tags.{tag}.framework", f"no framework {source_id!r} exists")
+                )
+                continue
+            valid = {i.id for i in source.items}
+            for s, section in enumerate(fw.sections):
+                for i, item in enumerate(section.items):
+                    for value in item.tags.get(tag, ()):
+                        if value not in valid:
+                            problems.append(
+                                Problem(
+                                    fw.file,
+                                    f"sections[{s}].items[{i}].tags.{tag}",
+                                    f"{value!r} is not an item of {source_id}",
+                                )
+                            )
+    return problems
+
+
+def check_directory(directory: Path) -> tuple[list[Framework], list[Problem]]:
+    """Validate every framework file in a directory; returns what loaded and every problem."""
+    directory = Path(directory)
+    try:
+        validator = load_schema(directory)
+    except (OSError, ValueError) as exc:
+        return [], [Problem(SCHEMA_FILE, "", f"cannot be used: {exc}")]
+    frameworks: list[Framework] = []
+    problems: list[Problem] = []
+    files = sorted(p for p in directory.glob("*.y*ml") if p.is_file())
+    if not files:
+        problems.append(Problem(str(directory), "", "holds no framework files (*.yaml)"))
+    for path in files:
+        fw, file_problems = load_framework_file(path, validator)
+        problems.extend(file_problems)
+        if fw is not None:
+            frameworks.append(fw)
+    problems.extend(_cross_file_problems(frameworks, others_failed=bool(problems)))
+    return frameworks, problems
+
+
+def load_library(directory: Path) -> FrameworkLibrary:
+    """Load every framework in a directory, or raise FrameworkError listing all problems."""
+    frameworks, problems = check_directory(directory)
+    if problems:
+        raise FrameworkError(problems)
+    return FrameworkLibrary(frameworks)

@@ -1,0 +1,49 @@
+"""Fixed reference lists the forms offer: agencies and regions. Data, in the users' words."""
+
+from __future__ import annotations
+
+# Agencies that take part in IOM arrangements, as partnerships name them (DESIGN.md: who uses it).
+AGENCIES: tuple[tuple[str, str], ...] = (
+    ("police", "Police"),
+    ("probation", "Probation Service"),
+    ("youth_offending", "Youth Offending Team"),
+    ("local_authority", "Local authority"),
+    ("health", "Health (NHS and public health)"),
+    ("prisons", "Prison Service"),
+    ("drug_alcohol", "Drug and alcohol services"),
+    ("housing", "Housing"),
+    ("courts", "HM Courts and Tribunals Service"),
+    ("cps", "Crown Prosecution Service"),
+    ("vcs", "Voluntary and community sector"),
+    ("other", "Other"),
+)
+
+# The nine English regions and Wales, as national returns are grouped.
+REGIONS: tuple[tuple[str, str], ...] = (
+    ("north_east", "North East"),
+    ("north_west", "North West"),
+    ("yorkshire_humber", "Yorkshire and the Humber"),
+    ("east_midlands", "East Midlands"),
+    ("west_midlands", "West Midlands"),
+    ("east", "East of England"),
+    ("london", "London"),
+    ("south_east", "South East"),
+    ("south_west", "South West"),
+    ("wales", "Wales"),
+)
+
+AGENCY_NAMES = dict(AGENCIES)
+REGION_NAMES = dict(REGIONS)
+
+
+def agency_name(agency_id: str | None) -> str:
+    """Full name of an agency, or the id itself for one no longer on the list."""
+    if not agency_id:
+        return "Agency not given"
+    return AGENCY_NAMES.get(agency_id, agency_id)
+
+
+def region_name(region_id: str | None) -> str:
+    if not region_id:
+        return "Region not given"
+    return REGION_NAMES.get(region_id, region_id)

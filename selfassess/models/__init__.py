@@ -1,0 +1,43 @@
+"""The database tables, one module per area; import models from here."""
+
+from selfassess.models.assessments import (
+    Action,
+    AgreedRating,
+    Assessment,
+    AssessmentFramework,
+    Participant,
+    Rating,
+    WorkshopSession,
+)
+from selfassess.models.audit import AuditEvent
+from selfassess.models.national import (
+    Collection,
+    CollectionFramework,
+    CollectionPartnership,
+    Return,
+    ReturnAnswer,
+    SurveyAnswer,
+)
+from selfassess.models.people import ApiToken, Invitation, Membership, Partnership, User
+
+__all__ = [
+    "Action",
+    "AgreedRating",
+    "ApiToken",
+    "Assessment",
+    "AssessmentFramework",
+    "AuditEvent",
+    "Collection",
+    "CollectionFramework",
+    "CollectionPartnership",
+    "Invitation",
+    "Membership",
+    "Participant",
+    "Partnership",
+    "Rating",
+    "Return",
+    "ReturnAnswer",
+    "SurveyAnswer",
+    "User",
+    "WorkshopSession",
+]

@@ -1,0 +1,104 @@
+"""The application factory, its configuration and its refusal to start when something is wrong."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from flask import render_template_string
+from jinja2 import UndefinedError
+
+from selfassess import create_app
+from selfassess.config import PROJECT_ROOT, ProductionConfig, TestConfig, database_url
+from selfassess.domain.frameworks import FrameworkError
+
+
+def test_production_refuses_the_default_secret_key(monkeypatch):
+    class Prod(ProductionConfig):
+        SECRET_KEY = "development-only-not-secret"
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+        create_app(Prod, SQLALCHEMY_DATABASE_URI="sqlite://")
+
+
+def test_production_sets_secure_cookies():
+    class Prod(ProductionConfig):
+        SECRET_KEY = "a-real-secret-from-the-environment"
+
+    app = create_app(Prod, SQLALCHEMY_DATABASE_URI="sqlite://")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_database_url_uses_psycopg_3():
+    assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("sqlite:///x.db") == "sqlite:///x.db"
+    assert database_url(None) is None
+
+
+def test_sqlite_in_the_instance_folder_by_default(tmp_path, monkeypatch):
+    monkeypatch.setenv("SELFASSESS_INSTANCE", str(tmp_path))
+
+    class NoUrl(TestConfig):
+        SQLALCHEMY_DATABASE_URI = None
+
+    app = create_app(NoUrl)
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'selfassess.sqlite'}"
+
+
+def test_undefined_template_variables_fail_loudly(app):
+    with app.test_request_context(), pytest.raises(UndefinedError):
+        render_template_string("{{ no_such_variable }}")
+    with app.test_request_context():
+        # Optional keys of a dict stay falsy, as the GOV.UK macros rely on.
+        assert render_template_string("{{ 'yes' if params.missing else 'no' }}", params={}) == "no"
+
+
+@pytest.fixture
+def broken_questions(tmp_path):
+    target = tmp_path / "questions"
+    shutil.copytree(PROJECT_ROOT / "questions", target)
+    path = target / "dip.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8"
+    )
+    return target
+
+
+def test_app_refuses_to_start_on_an_invalid_framework(broken_questions):
+    with pytest.raises(FrameworkError) as raised:
+        create_app(TestConfig, FRAMEWORKS_DIR=str(broken_questions))
+    assert "dip.yaml: (top level): unknown key 'titel'" in str(raised.value)
+
+
+def _selfassess(*args, env=None):
+    command = [os.path.join(os.path.dirname(sys.executable), "selfassess"), *args]
+    return subprocess.run(
+        command, capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+
+
+def test_frameworks_check_command_passes_on_shipped_files():
+    result = _selfassess("frameworks", "check")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "ok  iom-key-principles.yaml: iom-key-principles 2010.1, 5 sections, 32 items"
+        in result.stdout
+    )
+
+
+def test_frameworks_check_command_fails_naming_file_and_place(broken_questions):
+    result = _selfassess("frameworks", "check", "--dir", str(broken_questions))
+    assert result.returncode == 1
+    assert "dip.yaml: (top level): unknown key 'titel'" in result.stderr
+    assert "2 problem(s) found" in result.stderr  # unknown titel, missing title
+
+
+def test_serving_refuses_to_start_with_the_same_message(broken_questions, tmp_path):
+    env = dict(os.environ, FRAMEWORKS_DIR=str(broken_questions), SELFASSESS_INSTANCE=str(tmp_path))
+    result = _selfassess("routes", env=env)
+    assert result.returncode == 2
+    assert "The service cannot start: a framework file is invalid." in result.stderr
+    assert "dip.yaml: (top level): unknown key 'titel'" in result.stderr
