@@ -46,11 +46,11 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     templating.init_app(app, str(PROJECT_ROOT / "templates"))
 
     from selfassess import models  # noqa: F401 - registers the tables with the metadata
-    from selfassess.frameworks_browser import bp as frameworks_bp
-    from selfassess.main import bp as main_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(frameworks_bp)
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue."
 
     @app.route("/assets/<path:filename>")
     def govuk_assets(filename: str):
@@ -67,12 +67,24 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
 
     @app.context_processor
     def service_context():
+        from selfassess.navigation import navigation_items
+
         return {
             "service_name": app.config["SERVICE_NAME"],
             "protective_marking": app.config["PROTECTIVE_MARKING"],
+            "navigation_items": navigation_items,
         }
 
     return app
+
+
+def _blueprints():
+    """Every area of the service, one blueprint each."""
+    from selfassess.auth import bp as auth_bp
+    from selfassess.frameworks_browser import bp as frameworks_bp
+    from selfassess.main import bp as main_bp
+
+    return [main_bp, auth_bp, frameworks_bp]
 
 
 _library_cache: dict[tuple, object] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from flask import Flask
@@ -22,37 +23,48 @@ GOVUK_TEMPLATE_DEFAULTS: dict[str, Any] = dict.fromkeys(
 )
 
 
-class LoudUndefined(Undefined):
-    """Fail on a missing template variable, but let macros probe optional keys of a dict.
+LENIENT_TEMPLATE_PREFIXES = ("govuk_frontend_jinja/", "govuk_frontend_wtf/")
 
-    The GOV.UK macros test `params.foo` for options not given, which must stay falsy; a bare
-    name that is not in the context is always a mistake in our templates, so it raises.
+
+class LoudUndefined(Undefined):
+    """Fail on a missing variable in our templates; stay lenient inside the GOV.UK macros.
+
+    The GOV.UK macros test names and `params.foo` keys that are often absent, and rely on them
+    being falsy. In our own templates a missing name is a mistake, so it raises. Which template
+    is asking is read off the stack: only done when an undefined value is actually used, and
+    only in development and tests.
     """
 
     __slots__ = ()
 
-    def _is_bare_name(self) -> bool:
-        # Jinja gives a hint for things it leaves undefined on purpose (a macro's `caller`,
-        # a parameter not passed); only a plain missing name is our mistake.
-        return self._undefined_obj is missing and self._undefined_hint is None
+    def _should_fail(self) -> bool:
+        if self._undefined_obj is not missing or self._undefined_hint is not None:
+            return False  # a missing key of a dict, a macro's `caller`: deliberately optional
+        frame = sys._getframe(2)
+        while frame is not None:
+            g = frame.f_globals
+            if "environment" in g and "debug_info" in g and isinstance(g.get("name"), str):
+                return not g["name"].startswith(LENIENT_TEMPLATE_PREFIXES)
+            frame = frame.f_back
+        return True
 
     def __str__(self) -> str:
-        if self._is_bare_name():
+        if self._should_fail():
             self._fail_with_undefined_error()
         return ""
 
     def __iter__(self):
-        if self._is_bare_name():
+        if self._should_fail():
             self._fail_with_undefined_error()
         return iter(())
 
     def __bool__(self) -> bool:
-        if self._is_bare_name():
+        if self._should_fail():
             self._fail_with_undefined_error()
         return False
 
     def __len__(self) -> int:
-        if self._is_bare_name():
+        if self._should_fail():
             self._fail_with_undefined_error()
         return 0
 

@@ -1,0 +1,81 @@
+"""Who may see and do what. Every view asks here; objects out of reach are a 404, not a 403.
+
+Rules (DESIGN.md, issue 3): a user sees only the partnerships they belong to; observers read and
+change nothing; leads run assessments; national analysts see a partnership's data only once it is
+submitted as a return, never drafts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from selfassess.extensions import db
+from selfassess.models import Assessment, Membership, Partnership
+
+READ_ROLES = ("lead", "member", "observer")
+RATE_ROLES = ("lead", "member")
+LEAD_ROLES = ("lead",)
+
+
+def role_in(partnership_id: int) -> str | None:
+    if not current_user.is_authenticated:
+        return None
+    return db.session.execute(
+        db.select(Membership.role).filter_by(user_id=current_user.id, partnership_id=partnership_id)
+    ).scalar()
+
+
+def partnership_or_404(partnership_id: int, roles: tuple[str, ...] = READ_ROLES) -> Partnership:
+    """The partnership if the signed-in user holds one of roles in it; otherwise 404 or 403.
+
+    Not belonging at all is a 404 (its existence is not confirmed); belonging with too small a
+    role is a 403, since the user knows it exists.
+    """
+    partnership = db.session.get(Partnership, partnership_id)
+    role = role_in(partnership_id) if partnership else None
+    if partnership is None or role is None:
+        abort(404)
+    if role not in roles:
+        abort(403)
+    return partnership
+
+
+def assessment_or_404(assessment_id: int, roles: tuple[str, ...] = READ_ROLES) -> Assessment:
+    """The assessment if the user holds one of roles in its partnership.
+
+    National analysts reach an assessment only through its submitted return (see national views).
+    """
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        abort(404)
+    partnership_or_404(assessment.partnership_id, roles)
+    return assessment
+
+
+def analyst_required(view: Callable) -> Callable:
+    """Only national analysts; anyone else signed in gets a 404, as the page is not theirs."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_analyst:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def my_partnerships() -> list[tuple[Partnership, str]]:
+    if not current_user.is_authenticated:
+        return []
+    rows = db.session.execute(
+        db.select(Partnership, Membership.role)
+        .join(Membership, Membership.partnership_id == Partnership.id)
+        .filter(Membership.user_id == current_user.id)
+        .order_by(Partnership.name)
+    ).all()
+    return [(p, role) for p, role in rows]

@@ -1,0 +1,29 @@
+"""The service navigation: which links a signed-in (or anonymous) person sees, and when."""
+
+from __future__ import annotations
+
+from flask import request, url_for
+from flask_login import current_user
+
+# (label, endpoint, who sees it). Endpoints not registered yet are skipped.
+NAVIGATION = (
+    ("Your partnerships", "partnerships.index", lambda u: u.is_authenticated),
+    ("National", "national.index", lambda u: u.is_authenticated and u.is_analyst),
+    ("Frameworks", "frameworks.index", lambda u: True),
+    ("Sign out", "auth.sign_out", lambda u: u.is_authenticated),
+    ("Sign in", "auth.sign_in", lambda u: not u.is_authenticated),
+)
+
+
+def navigation_items() -> list[dict]:
+    from flask import current_app
+
+    items = []
+    for label, endpoint, visible in NAVIGATION:
+        if endpoint not in current_app.view_functions or not visible(current_user):
+            continue
+        href = url_for(endpoint)
+        items.append(
+            {"href": href, "text": label, "active": request.path.startswith(href) and href != "/"}
+        )
+    return items
