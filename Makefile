@@ -67,5 +67,11 @@ test: setup chromium lint
 	$(BIN)/selfassess frameworks check
 	$(BIN)/pytest
 
+# Production shape: gunicorn with several workers against DATABASE_URL (SQLite by default).
+WORKERS ?= 4
+serve: setup migrate
+	SELFASSESS_CONFIG=$${SELFASSESS_CONFIG:-production} $(BIN)/gunicorn --workers $(WORKERS) \
+	  --bind $${BIND:-127.0.0.1:8000} --access-logfile - selfassess.wsgi:app
+
 clean:
 	rm -rf $(VENV) node_modules static .pytest_cache .ruff_cache

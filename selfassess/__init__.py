@@ -9,6 +9,7 @@ from flask import Flask, send_from_directory
 
 from selfassess import templating
 from selfassess.config import CONFIGS, DEFAULT_SECRET_KEY, PROJECT_ROOT, Config
+from selfassess.db_setup import configure_sqlite, engine_options
 from selfassess.domain.frameworks import load_library
 from selfassess.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -36,7 +37,14 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
 
     app.extensions[FRAMEWORKS_KEY] = _load_frameworks(Path(app.config["FRAMEWORKS_DIR"]))
 
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **engine_options(url),
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(
         app, db, directory=str(PROJECT_ROOT / "selfassess" / "migrations"), render_as_batch=True
     )

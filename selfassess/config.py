@@ -24,7 +24,7 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     # None means "SQLite in the instance folder", filled in by create_app.
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     FRAMEWORKS_DIR = os.environ.get("FRAMEWORKS_DIR", str(PROJECT_ROOT / "questions"))
     PROTECTIVE_MARKING = os.environ.get("PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
     # National figures for groups smaller than this are suppressed.

@@ -102,3 +102,15 @@ def test_serving_refuses_to_start_with_the_same_message(broken_questions, tmp_pa
     assert result.returncode == 2
     assert "The service cannot start: a framework file is invalid." in result.stderr
     assert "dip.yaml: (top level): unknown key 'titel'" in result.stderr
+
+
+def test_sqlite_files_use_wal_and_a_busy_timeout(tmp_path):
+    from selfassess.extensions import db
+
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'w.sqlite'}")
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only")
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
