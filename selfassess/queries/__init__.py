@@ -1,0 +1,1 @@
+"""Small data-access modules: the SQL behind the views, kept out of them."""
