@@ -1,0 +1,219 @@
+"""Invitation links: signed, expiring, single use. Only the link's random nonce is stored.
+
+The link carries the nonce signed with the app's SECRET_KEY (salt "invitation") and a timestamp;
+the Invitation row carries the expiry and, once used, who used it and when. A link is good only
+if its signature checks, it is younger than INVITATION_DAYS, its row exists, has not expired and
+has not been used. Using it marks the row used in the same transaction that adds the membership.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import update
+
+from selfassess.extensions import db
+from selfassess.models import Invitation, Membership, Partnership, User
+from selfassess.services.audit import record
+
+SALT = "invitation"
+
+# Why a link cannot be used; the page says so in words and never names the partnership.
+INVALID = "invalid"  # tampered, malformed or unknown: 404
+EXPIRED = "expired"  # 410
+USED = "used"  # 410
+
+
+class InvitationError(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+    @property
+    def status(self) -> int:
+        return 404 if self.reason == INVALID else 410
+
+
+@dataclass
+class NewInvitation:
+    invitation: Invitation
+    token: str
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def _max_age_seconds() -> int:
+    return int(current_app.config.get("INVITATION_DAYS", 14)) * 24 * 60 * 60
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were stored as UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def token_for(invitation: Invitation) -> str:
+    """The link's token for an invitation (a fresh signature over the same nonce)."""
+    return _serializer().dumps(invitation.nonce)
+
+
+def create_invitation(
+    partnership: Partnership,
+    role: str,
+    invited_by: User,
+    note: str | None = None,
+    for_name: str | None = None,
+    for_email: str | None = None,
+) -> NewInvitation:
+    """Add an invitation (the caller commits). Who it is for is kept in its audit event."""
+    now = datetime.now(UTC)
+    invitation = Invitation(
+        partnership_id=partnership.id,
+        role=role,
+        nonce=secrets.token_urlsafe(32),
+        invited_by_id=invited_by.id,
+        created_at=now,
+        expires_at=now + timedelta(seconds=_max_age_seconds()),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    after = {"role": role, "expires_at": invitation.expires_at.isoformat()}
+    if note:
+        after["note"] = note
+    if for_name:
+        after["for_name"] = for_name
+    if for_email:
+        after["for_email"] = for_email
+    record(
+        "invitation",
+        "invited",
+        None,
+        after,
+        actor_user=invited_by,
+        partnership_id=partnership.id,
+        entity_id=invitation.id,
+    )
+    return NewInvitation(invitation, token_for(invitation))
+
+
+def invitation_details(invitation_ids: list[int]) -> dict[int, dict]:
+    """What was said about each invitation when it was made: note, name and email it is for."""
+    if not invitation_ids:
+        return {}
+    from selfassess.models import AuditEvent
+
+    rows = db.session.execute(
+        db.select(AuditEvent.entity_id, AuditEvent.after).where(
+            AuditEvent.entity == "invitation",
+            AuditEvent.event == "invited",
+            AuditEvent.entity_id.in_(invitation_ids),
+        )
+    ).all()
+    return {entity_id: (after or {}) for entity_id, after in rows}
+
+
+def load_invitation(token: str) -> Invitation:
+    """The invitation a link stands for, or InvitationError saying why it cannot be used."""
+    try:
+        nonce = _serializer().loads(token, max_age=_max_age_seconds())
+    except SignatureExpired:
+        # The signature is ours but too old; say "expired" only if the row is real.
+        if _by_nonce(_serializer().loads(token)) is None:
+            raise InvitationError(INVALID) from None
+        raise InvitationError(EXPIRED) from None
+    except BadSignature:
+        raise InvitationError(INVALID) from None
+    invitation = _by_nonce(nonce)
+    if invitation is None:
+        raise InvitationError(INVALID)
+    if invitation.used_at is not None:
+        raise InvitationError(USED)
+    if _aware(invitation.expires_at) <= datetime.now(UTC):
+        raise InvitationError(EXPIRED)
+    return invitation
+
+
+def _by_nonce(nonce: object) -> Invitation | None:
+    if not isinstance(nonce, str):
+        return None
+    return db.session.execute(db.select(Invitation).filter_by(nonce=nonce)).scalar()
+
+
+def pending_invitations(partnership_id: int) -> list[Invitation]:
+    now = datetime.now(UTC)
+    return list(
+        db.session.execute(
+            db.select(Invitation)
+            .where(
+                Invitation.partnership_id == partnership_id,
+                Invitation.used_at.is_(None),
+                Invitation.expires_at > now,
+            )
+            .order_by(Invitation.created_at)
+        ).scalars()
+    )
+
+
+def accept(invitation: Invitation, user: User) -> Membership:
+    """Use the invitation for user: mark it used and add the membership, in one transaction.
+
+    The row is marked used with a conditional update, so two people racing with the same link
+    cannot both join. Raises InvitationError(USED) for the loser. The caller has added user.
+    """
+    now = datetime.now(UTC)
+    db.session.flush()
+    result = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=now, used_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise InvitationError(USED)
+    membership = Membership(
+        user=user, partnership_id=invitation.partnership_id, role=invitation.role
+    )
+    db.session.add(membership)
+    db.session.flush()
+    record(
+        "invitation",
+        "used",
+        None,
+        {"used_by": user.email, "role": invitation.role},
+        actor_user=user,
+        partnership_id=invitation.partnership_id,
+        entity_id=invitation.id,
+    )
+    record(
+        "membership",
+        "joined",
+        None,
+        {"user": user.email, "name": user.name, "role": invitation.role},
+        actor_user=user,
+        partnership_id=invitation.partnership_id,
+        entity_id=membership.id,
+    )
+    db.session.commit()
+    db.session.refresh(invitation)
+    return membership
+
+
+def withdraw(invitation: Invitation, by: User) -> None:
+    """A lead takes back a link not used yet: it expires now."""
+    record(
+        "invitation",
+        "withdrawn",
+        {"expires_at": _aware(invitation.expires_at).isoformat()},
+        None,
+        actor_user=by,
+        partnership_id=invitation.partnership_id,
+        entity_id=invitation.id,
+    )
+    invitation.expires_at = datetime.now(UTC)
+    db.session.commit()
