@@ -113,6 +113,21 @@ def load_demo(seed: int = 2026) -> bool:
     return True
 
 
+# A national analyst, outside every partnership: sees partnership names and codes, never drafts.
+DEMO_ANALYST = ("analyst@demo.example", "Ana Lytic")
+
+
+def load_demo_analyst() -> bool:
+    """Create the demo national analyst if missing (also for databases loaded before it)."""
+    email, name = DEMO_ANALYST
+    if db.session.execute(db.select(User).filter_by(email=email)).scalar():
+        return False
+    password_hash = generate_password_hash(DEMO_PASSWORD)
+    db.session.add(User(email=email, name=name, is_analyst=True, password_hash=password_hash))
+    db.session.commit()
+    return True
+
+
 @cli.group("demo")
 def demo_group() -> None:
     """Demo data for trying the service locally."""
@@ -122,6 +137,8 @@ def demo_group() -> None:
 def demo_load() -> None:
     """Load the demo partnership (does nothing if it is already there)."""
     created = load_demo()
+    load_demo_analyst()
     click.echo("Demo data loaded." if created else "Demo data already present.")
     click.echo(f"Sign in as lead@demo.example (lead) with password {DEMO_PASSWORD}")
     click.echo("Other demo accounts: " + ", ".join(p[0] for p in DEMO_PEOPLE[1:]))
+    click.echo(f"National analyst: {DEMO_ANALYST[0]} (same password)")

@@ -270,3 +270,23 @@ def test_create_analyst_command(app, runner):
     )
     assert short.exit_code != 0
     assert db.session.execute(select(User).filter_by(email="b@x.example")).scalar() is None
+
+
+def test_demo_shows_the_lead_their_partnership_and_adds_an_analyst(app, client, runner, get_page):
+    from selfassess.cli import cli, register_commands
+    from selfassess.demo import DEMO_PASSWORD
+
+    register_commands()
+    result = runner.invoke(cli, args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "analyst@demo.example" in result.output
+    again = runner.invoke(cli, args=["demo", "load"])
+    assert again.exit_code == 0 and "already present" in again.output
+    for email in ("lead@demo.example", "analyst@demo.example"):
+        response = client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302
+        page = get_page("/partnerships/")
+        assert "Northshire Community Safety Partnership" in page.get_text()
+        client.post("/sign-out")
+    analyst = db.session.execute(select(User).filter_by(email="analyst@demo.example")).scalar_one()
+    assert analyst.is_analyst and not analyst.memberships
