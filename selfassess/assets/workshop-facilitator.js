@@ -1,0 +1,53 @@
+// The facilitator's projector screen: keyboard shortcuts (n next, p previous, r reveal) and a
+// vote count that updates as participants vote. If another window moved the session on, reload.
+const screen = document.getElementById("facilitator");
+
+if (screen) {
+  const statusUrl = screen.dataset.statusUrl;
+  const step = screen.dataset.step;
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) {
+      return;
+    }
+    const target = event.target;
+    if (target.closest && target.closest("input, textarea, select, [contenteditable]")) {
+      return;
+    }
+    const button = screen.querySelector(`[data-shortcut="${event.key.toLowerCase()}"]`);
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+
+  const poll = async () => {
+    try {
+      const response = await fetch(statusUrl, {
+        cache: "no-store",
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (response.ok) {
+        const state = await response.json();
+        if (String(state.step) !== step) {
+          window.location.reload();
+          return;
+        }
+        const votes = document.getElementById("vote-count");
+        if (votes && votes.textContent !== state.votes_text) {
+          votes.textContent = state.votes_text;
+        }
+        const joined = document.getElementById("joined-count");
+        if (joined && joined.textContent !== state.joined_text) {
+          joined.textContent = state.joined_text;
+        }
+      }
+    } catch (error) {
+      // Try again on the next tick.
+    }
+    window.setTimeout(poll, 1000);
+  };
+
+  window.setTimeout(poll, 1000);
+}

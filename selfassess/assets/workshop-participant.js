@@ -1,0 +1,70 @@
+// The participant's phone follows the facilitator: poll a small state every second and, when
+// the facilitator has moved (the step changed), fetch the panel again. Votes are posted in the
+// background. Without JavaScript the page still works: the vote form posts and Refresh reloads.
+const panel = document.getElementById("workshop-panel");
+
+if (panel) {
+  const stateUrl = panel.dataset.stateUrl;
+  const panelUrl = panel.dataset.panelUrl;
+  const currentStep = () => panel.querySelector("[data-step]")?.dataset.step;
+  const ended = () => panel.querySelector("[data-status]")?.dataset.status !== "live";
+
+  const replacePanel = (html) => {
+    panel.innerHTML = html;
+  };
+
+  const reloadPanel = async () => {
+    const response = await fetch(panelUrl, { cache: "no-store", credentials: "same-origin" });
+    if (response.ok) {
+      replacePanel(await response.text());
+    }
+  };
+
+  const poll = async () => {
+    try {
+      const response = await fetch(stateUrl, {
+        cache: "no-store",
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (response.ok) {
+        const state = await response.json();
+        if (String(state.step) !== currentStep()) {
+          await reloadPanel();
+        }
+      }
+    } catch (error) {
+      // A dropped connection: try again on the next tick.
+    } finally {
+      if (!ended()) {
+        window.setTimeout(poll, 1000);
+      }
+    }
+  };
+
+  panel.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (!form.classList.contains("app-vote-form")) {
+      return;
+    }
+    event.preventDefault();
+    const data = new FormData(form);
+    if (event.submitter && event.submitter.name) {
+      data.append(event.submitter.name, event.submitter.value);
+    }
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch" },
+      });
+      replacePanel(await response.text());
+      panel.querySelector("#vote-status")?.focus?.();
+    } catch (error) {
+      form.submit();
+    }
+  });
+
+  window.setTimeout(poll, 1000);
+}

@@ -1,0 +1,105 @@
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional
+
+from selfassess.domain.reference import AGENCIES
+from selfassess.models.assessments import ACTION_STATUSES
+
+
+class JoinForm(FlaskForm):
+    """Join a live workshop. A signed-in member of the partnership joins as themselves, so the
+    view drops the name and agency questions for them (``as_member``)."""
+
+    code = StringField(
+        "Join code",
+        widget=GovTextInput(),
+        description="The 8 characters shown on the screen, for example ABCD2345",
+        validators=[InputRequired(message="Enter the join code shown on the screen")],
+    )
+    name = StringField(
+        "Your name",
+        widget=GovTextInput(),
+        validators=[Length(max=120, message="Your name must be 120 characters or fewer")],
+    )
+    agency = RadioField("Your agency", widget=GovRadioInput(), choices=list(AGENCIES))
+    submit = SubmitField("Join the workshop", widget=GovSubmitInput())
+
+    as_member = False
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        if self.as_member:
+            self.name.errors = []
+            self.agency.errors = []
+        else:
+            if not (self.name.data or "").strip():
+                self.name.errors = [*self.name.errors, "Enter your name"]
+            if self.agency.errors or not self.agency.data:
+                self.agency.errors = ["Select your agency"]
+        self._errors = None
+        return not any(field.errors for field in self)
+
+
+class AgreeForm(FlaskForm):
+    value = RadioField(
+        "Agreed rating",
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select the rating the board agreed")],
+    )
+    rationale = StringField(
+        "Why the board agreed this rating",
+        widget=GovTextArea(),
+        validators=[Length(max=5000, message="The rationale must be 5000 characters or fewer")],
+    )
+    expected_version = HiddenField()
+    submit = SubmitField("Save agreed rating", widget=GovSubmitInput())
+
+
+class DayMonthYearField(DateField):
+    """A date in the GOV.UK date input's three boxes; anything but three boxes is no date."""
+
+    def process_formdata(self, valuelist):
+        if len(valuelist) != 3:
+            self.raw_data = None
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+
+class ActionForm(FlaskForm):
+    description = StringField(
+        "What will be done",
+        widget=GovTextArea(),
+        validators=[
+            InputRequired(message="Enter what will be done"),
+            Length(max=5000, message="The action must be 5000 characters or fewer"),
+        ],
+    )
+    owner = StringField(
+        "Who owns it",
+        widget=GovTextInput(),
+        description="An agency or a person",
+        validators=[
+            InputRequired(message="Enter who owns the action: an agency or a person"),
+            Length(max=200, message="The owner must be 200 characters or fewer"),
+        ],
+    )
+    due_on = DayMonthYearField(
+        "Due date",
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        description="For example, 27 3 2027",
+        validators=[Optional()],
+    )
+    status = SelectField(
+        "Status", widget=GovSelect(), choices=list(ACTION_STATUSES), default="not_started"
+    )
+    submit = SubmitField("Add action", widget=GovSubmitInput())
