@@ -290,3 +290,16 @@ def test_demo_shows_the_lead_their_partnership_and_adds_an_analyst(app, client, 
         client.post("/sign-out")
     analyst = db.session.execute(select(User).filter_by(email="analyst@demo.example")).scalar_one()
     assert analyst.is_analyst and not analyst.memberships
+
+
+def test_partnership_page_links_to_its_assessments_when_there_are_any_pages_for_them(
+    app, client, get_page
+):
+    partnership = make_partnership()
+    sign_in(client, make_user(partnership, "observer"))
+    page = get_page(f"/partnerships/{partnership.id}")
+    assessments = link(page, "Assessments")
+    if "assessments.index" in app.view_functions:
+        assert assessments["href"] == f"/partnerships/{partnership.id}/assessments"
+    else:
+        assert assessments is None
