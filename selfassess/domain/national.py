@@ -1,0 +1,443 @@
+"""The national picture: per item and per section, from grouped counts (no Flask, no database).
+
+The SQL side hands over what a few grouped queries return; this module turns them into counts,
+percentages, denominators, regional suppression and the change since the previous collection.
+
+Units. A partnership-level item is counted in returns, an arrangement-level item (``unit:
+arrangement``) in IOM arrangements. ``return_answer`` holds one row per chosen option per unit
+(arrangement 0 is the partnership itself, 1..n its arrangements), so ``count(*)`` over a value
+counts units, each at most once.
+
+Denominators. For every item:
+
+- ``n`` (answered): units that gave any answer. Percentages are ``100 * count / n``, rounded half
+  up to one decimal place, None when n is 0. A multi-choice unit counts once in n however many
+  options it chose, so its percentages do not sum to 100 (``ItemFigures.multi``).
+- ``asked``: units the item was put to: every return (or every arrangement) unless the item has
+  ``asked_if``, then the units whose answer to the target item holds. A question asked only of
+  CSPs with IOM in place has those CSPs as its denominator.
+- ``missing = asked - answered`` (never below 0; answers where asked_if does not hold can only come
+  from bad data, which the import refuses).
+
+The queries, per collection (for the regional breakdown add ``partnership.region`` as the first
+column and to GROUP BY, and pass the rows to :func:`build_regional_pictures`):
+
+1. counts, one row per (framework_id, item_id, value)::
+
+       SELECT a.framework_id, a.item_id, a.value, count(*), sum(r.arrangements)
+       FROM return_answer a JOIN "return" r ON r.id = a.return_id
+       WHERE a.collection_id = :c
+       GROUP BY a.framework_id, a.item_id, a.value
+
+   The fifth column (arrangements in the returns giving that value) is read only on
+   partnership-level items: it is the denominator of an arrangement-level item asked only when a
+   partnership-level answer holds (2013 q6: agencies per arrangement, asked if q1 is yes). Rows
+   of four columns are accepted; such denominators are then unknown.
+2. answered, one row per (framework_id, item_id)::
+
+       SELECT framework_id, item_id, count(*) FROM (
+           SELECT DISTINCT framework_id, item_id, return_id, arrangement
+           FROM return_answer WHERE collection_id = :c) AS answered_units
+       GROUP BY framework_id, item_id
+
+   Needed for multi-choice items; for single-answer items it equals the sum of the counts, which
+   is used when an item has no row here.
+3. scalars: the number of returns, and ``sum(return.arrangements)`` (only read for
+   arrangement-level items without asked_if).
+4. section RAGs, rows (framework_id, section_id, rag, count) of per-return section RAGs as the
+   scoring module computes them (rag None, or anything but red/amber/green, counts as missing).
+
+"asked" comes from the counts (:func:`derive_asked`): the sum of the target item's counts over
+the listed values. That is exact when the target takes one answer per unit (or asked_if lists a
+single value). The conditions it cannot settle (a multi-choice target with several listed
+values, whose choices overlap; a partnership-level item asked on an arrangement-level answer) are
+listed by :func:`asked_conditions_to_query`; for those (none in the shipped frameworks) the SQL
+side supplies rows (framework_id, item_id, asked) from a DISTINCT count of the units concerned,
+and any such row overrides the derived figure.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from selfassess.domain.frameworks import Framework
+from selfassess.domain.national_figures import (
+    ARRANGEMENT,
+    PARTNERSHIP,
+    CollectionItem,
+    ItemFigures,
+    NationalPicture,
+    OptionFigure,
+    SectionFigures,
+    change_pp,
+    collection_items,
+    item_unit,
+    percent,
+)
+
+__all__ = [
+    "ARRANGEMENT",
+    "PARTNERSHIP",
+    "SECTION_RAGS",
+    "SUPPRESSION_THRESHOLD",
+    "AskedCondition",
+    "CollectionItem",
+    "ItemFigures",
+    "NationalPicture",
+    "OptionFigure",
+    "SectionFigures",
+    "asked_conditions_to_query",
+    "build_picture",
+    "build_regional_pictures",
+    "collection_items",
+    "derive_asked",
+    "item_unit",
+    "percent",
+    "suppress",
+    "with_change",
+]
+
+SUPPRESSION_THRESHOLD = 3
+SECTION_RAGS = ("red", "amber", "green")
+
+Key = tuple[str, str]  # (framework_id, item_id)
+
+
+# --- reading the rows --------------------------------------------------------------------
+
+
+def _count_table(counts: Iterable[Sequence]) -> dict[Key, dict[str, tuple[int, int | None]]]:
+    """{(framework, item): {value: (units, arrangements in those returns or None)}}."""
+    table: dict[Key, dict[str, tuple[int, int | None]]] = defaultdict(dict)
+    for row in counts:
+        fid, iid, value, count = row[0], row[1], row[2], int(row[3] or 0)
+        if value is None or value == "":
+            continue
+        arr = row[4] if len(row) > 4 else None
+        arr = None if arr is None else int(arr)
+        old_count, old_arr = table[(fid, iid)].get(value, (0, 0))
+        merged_arr = None if arr is None or old_arr is None else old_arr + arr
+        table[(fid, iid)][value] = (old_count + count, merged_arr)
+    return table
+
+
+def _per_item(rows: Iterable[Sequence]) -> dict[Key, int]:
+    out: dict[Key, int] = {}
+    for fid, iid, number in rows:
+        out[(fid, iid)] = out.get((fid, iid), 0) + int(number or 0)
+    return out
+
+
+# --- denominators ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AskedCondition:
+    """An asked_if whose "asked" count the counts query cannot give (see the module notes)."""
+
+    framework_id: str
+    item_id: str
+    unit: str
+    target_item_id: str
+    target_unit: str
+    values: tuple[str, ...]
+    reason: str
+
+
+def _unsettled(ci: CollectionItem) -> AskedCondition | None:
+    cond = ci.item.asked_if
+    if cond is None:
+        return None
+    target = ci.framework.item(cond.item)
+    tunit = item_unit(ci.framework, target) if target else PARTNERSHIP
+    reason = None
+    if target is not None and target.type == "multi" and len(cond.values) > 1:
+        reason = "the target is multi-choice and several of its options are listed"
+    elif ci.unit == PARTNERSHIP and tunit == ARRANGEMENT:
+        reason = "a partnership counts once however many of its arrangements hold"
+    if reason is None:
+        return None
+    return AskedCondition(
+        ci.framework_id, ci.item_id, ci.unit, cond.item, tunit, cond.values, reason
+    )
+
+
+def asked_conditions_to_query(frameworks: Iterable[Framework]) -> list[AskedCondition]:
+    """asked_if conditions whose denominators the SQL side must count itself (often none)."""
+    return [c for ci in collection_items(frameworks) if (c := _unsettled(ci)) is not None]
+
+
+def derive_asked(
+    frameworks: Iterable[Framework],
+    counts: Iterable[Sequence],
+    *,
+    returns: int,
+    arrangements: int | None = None,
+) -> dict[Key, int | None]:
+    """Units each item was asked of, from the counts rows; None where they cannot tell.
+
+    No asked_if: every return (partnership-level) or ``arrangements`` (arrangement-level).
+    asked_if on the same unit: the sum of the target's counts over the listed values. An
+    arrangement-level item asked on a partnership-level answer: the sum of the fifth column
+    (arrangements in the returns giving those values).
+    """
+    table = _count_table(counts)
+    out: dict[Key, int | None] = {}
+    for ci in collection_items(frameworks):
+        key = (ci.framework_id, ci.item_id)
+        cond = ci.item.asked_if
+        if cond is None:
+            out[key] = returns if ci.unit == PARTNERSHIP else arrangements
+            continue
+        if _unsettled(ci) is not None:
+            out[key] = None
+            continue
+        target = ci.framework.item(cond.item)
+        tunit = item_unit(ci.framework, target) if target else PARTNERSHIP
+        given = table.get((ci.framework_id, cond.item), {})
+        chosen = [given[v] for v in cond.values if v in given]
+        if ci.unit == tunit:
+            out[key] = sum(c for c, _ in chosen)
+        elif any(a is None for _, a in chosen):
+            out[key] = None  # four-column rows: arrangements in those returns not known
+        else:
+            out[key] = sum(a or 0 for _, a in chosen)
+    return out
+
+
+# --- building ----------------------------------------------------------------------------
+
+
+def _item_figures(
+    ci: CollectionItem, values: dict[str, tuple[int, int | None]], n: int, asked: int | None
+) -> ItemFigures:
+    options = [
+        OptionFigure(oid, label, values.get(oid, (0, None))[0], None) for oid, label in ci.options
+    ]
+    known = {oid for oid, _ in ci.options}
+    # Values the framework does not list (a retired option, say) are shown, not hidden.
+    options += [OptionFigure(v, v, c, None) for v, (c, _) in values.items() if v not in known]
+    options = [replace(o, percent=percent(o.count, n)) for o in options]
+    missing = None if asked is None else max(asked - n, 0)
+    return ItemFigures(
+        framework_id=ci.framework_id,
+        item_id=ci.item_id,
+        key=ci.key,
+        text=ci.item.text,
+        unit=ci.unit,
+        kind=ci.kind,
+        n=n,
+        asked=asked,
+        missing=missing,
+        options=tuple(options),
+    )
+
+
+def _section_figures(
+    frameworks: Iterable[Framework], rows: Iterable[Sequence], returns: int
+) -> dict[str, dict[str, SectionFigures]]:
+    got: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for fid, sid, rag, count in rows:
+        got[(fid, sid)][rag] += int(count or 0)
+    out: dict[str, dict[str, SectionFigures]] = {}
+    for fw in frameworks:
+        if not fw.is_rated:
+            continue
+        labels = {v.id: v.label for v in fw.scale}
+        out[fw.id] = {}
+        for section in fw.sections:
+            counts = got.get((fw.id, section.id), {})
+            n = sum(counts.get(r, 0) for r in SECTION_RAGS)
+            out[fw.id][section.id] = SectionFigures(
+                framework_id=fw.id,
+                section_id=section.id,
+                title=section.title,
+                n=n,
+                missing=max(returns - n, 0),
+                options=tuple(
+                    OptionFigure(
+                        r, labels.get(r, r), counts.get(r, 0), percent(counts.get(r, 0), n)
+                    )
+                    for r in SECTION_RAGS
+                ),
+            )
+    return out
+
+
+def build_picture(
+    collection: str,
+    frameworks: Sequence[Framework],
+    returns: int,
+    counts: Iterable[Sequence],
+    answered: Iterable[Sequence] = (),
+    *,
+    arrangements: int | None = None,
+    asked: Iterable[Sequence] = (),
+    section_rags: Iterable[Sequence] = (),
+    previous: NationalPicture | None = None,
+    region: str | None = None,
+) -> NationalPicture:
+    """The national picture of a collection.
+
+    ``counts``: rows (framework_id, item_id, value, count[, arrangements]); ``answered``: rows
+    (framework_id, item_id, answered), required for multi-choice items that have answers;
+    ``asked``: rows (framework_id, item_id, asked) overriding :func:`derive_asked`;
+    ``section_rags``: rows (framework_id, section_id, rag, count); ``previous``: the picture of
+    the previous collection of the same frameworks, for the change in percentage points.
+    """
+    counts = list(counts)
+    table = _count_table(counts)
+    answered_by = _per_item(answered)
+    asked_by: dict[Key, int | None] = dict(
+        derive_asked(frameworks, counts, returns=returns, arrangements=arrangements)
+    )
+    asked_by.update(_per_item(asked))
+    items: dict[str, ItemFigures] = {}
+    for ci in collection_items(frameworks):
+        key = (ci.framework_id, ci.item_id)
+        values = table.get(key, {})
+        if key in answered_by:
+            n = answered_by[key]
+        elif ci.multi and values:
+            raise ValueError(
+                f"{ci.framework_id} {ci.item_id} is multi-choice: its answered count is needed "
+                "(a unit choosing several options answers once)"
+            )
+        else:
+            n = sum(c for c, _ in values.values())
+        items[ci.key] = _item_figures(ci, values, n, asked_by.get(key))
+    picture = NationalPicture(
+        collection=collection,
+        returns=returns,
+        items=items,
+        sections=_section_figures(frameworks, section_rags, returns),
+        arrangements=arrangements,
+        region=region,
+    )
+    return with_change(picture, previous) if previous is not None else picture
+
+
+# --- change since the previous collection -------------------------------------------------
+
+
+def _options_with_change(now: Sequence[OptionFigure], then_n, now_n, then: Sequence[OptionFigure]):
+    before = {o.id: o for o in then}
+    out = []
+    for o in now:
+        old = before.get(o.id)
+        diff = None if old is None else change_pp((o.count, now_n), (old.count, then_n))
+        out.append(replace(o, change=diff))
+    return tuple(out)
+
+
+def with_change(current: NationalPicture, previous: NationalPicture) -> NationalPicture:
+    """The current picture with each option's change in percentage points since ``previous``.
+
+    Items and sections are matched on framework id and item (section) id, so a new version of a
+    framework compares with the last one where ids carry over; options on their id. A figure
+    missing or suppressed on either side has no change.
+    """
+    items = {}
+    for key, f in current.items.items():
+        old = previous.item(f.framework_id, f.item_id)
+        if old is None or f.suppressed or old.suppressed:
+            items[key] = f
+            continue
+        items[key] = replace(f, options=_options_with_change(f.options, old.n, f.n, old.options))
+    sections: dict[str, dict[str, SectionFigures]] = {}
+    for fid, by_id in current.sections.items():
+        sections[fid] = {}
+        for sid, s in by_id.items():
+            old_s = previous.section(fid, sid)
+            if old_s is None or s.suppressed or old_s.suppressed:
+                sections[fid][sid] = s
+                continue
+            sections[fid][sid] = replace(
+                s, options=_options_with_change(s.options, old_s.n, s.n, old_s.options)
+            )
+    return replace(current, items=items, sections=sections, previous_collection=previous.collection)
+
+
+# --- regions and suppression ---------------------------------------------------------------
+
+
+def _suppress_options(options: Sequence[OptionFigure]) -> tuple[OptionFigure, ...]:
+    return tuple(
+        replace(o, count=None, percent=None, change=None, suppressed=True) for o in options
+    )
+
+
+def suppress(picture: NationalPicture, threshold: int = SUPPRESSION_THRESHOLD) -> NationalPicture:
+    """Blank every figure of an item or section whose group (its n) is below ``threshold``.
+
+    The cells' count, percent and change become None and carry ``suppressed``; n and missing
+    stay, as they say how many answered but not what.
+    """
+    items = {
+        key: replace(f, options=_suppress_options(f.options), suppressed=True)
+        if (f.n or 0) < threshold
+        else f
+        for key, f in picture.items.items()
+    }
+    sections = {
+        fid: {
+            sid: replace(s, options=_suppress_options(s.options), suppressed=True)
+            if s.n < threshold
+            else s
+            for sid, s in by_id.items()
+        }
+        for fid, by_id in picture.sections.items()
+    }
+    return replace(picture, items=items, sections=sections, threshold=threshold)
+
+
+def _split(rows: Iterable[Sequence]) -> dict[Any, list[Sequence]]:
+    out: dict[Any, list[Sequence]] = defaultdict(list)
+    for row in rows:
+        out[row[0]].append(tuple(row[1:]))
+    return out
+
+
+def build_regional_pictures(
+    collection: str,
+    frameworks: Sequence[Framework],
+    returns_by_region: Mapping[str, int],
+    counts: Iterable[Sequence],
+    answered: Iterable[Sequence] = (),
+    *,
+    arrangements_by_region: Mapping[str, int] | None = None,
+    asked: Iterable[Sequence] = (),
+    section_rags: Iterable[Sequence] = (),
+    threshold: int = SUPPRESSION_THRESHOLD,
+    previous: Mapping[str, NationalPicture] | None = None,
+) -> dict[str, NationalPicture]:
+    """One suppressed picture per region, in the order of ``returns_by_region``.
+
+    Every row carries the region first: (region, framework_id, item_id, value, count[, arr]) and
+    so on; the figures are those of :func:`build_picture` for the region's own returns, then
+    :func:`suppress` blanks the groups smaller than ``threshold``.
+    """
+    counts_by, answered_by = _split(counts), _split(answered)
+    asked_by, sections_by = _split(asked), _split(section_rags)
+    out = {}
+    for region, returns in returns_by_region.items():
+        picture = build_picture(
+            collection,
+            frameworks,
+            returns,
+            counts_by.get(region, []),
+            answered_by.get(region, []),
+            arrangements=(arrangements_by_region or {}).get(region),
+            asked=asked_by.get(region, []),
+            section_rags=sections_by.get(region, []),
+            region=region,
+        )
+        old = (previous or {}).get(region)
+        if old is not None:
+            # Suppress the earlier figures too, or the change would give a blanked share away.
+            picture = with_change(picture, suppress(old, threshold))
+        out[region] = suppress(picture, threshold)
+    return out

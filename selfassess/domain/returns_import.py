@@ -1,0 +1,481 @@
+"""Returns sent in as files: parse and validate the whole file, then import all of it or nothing.
+
+Plain Python (no Flask, no database): :func:`parse_returns` takes the file's name and bytes, the
+frameworks the collection collects and the partnership codes the caller knows, and gives back
+either every return in the file or every problem with it, never a part.
+
+The format (CSV, XLSX or JSON; ``questions/examples/README.md`` shows it to users):
+
+- One row per return, and for items answered once per IOM arrangement (``unit: arrangement``)
+  one more row per arrangement, with an ``arrangement`` column numbering them from 1. On the
+  partnership's own row ``arrangement`` is blank.
+- A ``partnership_code`` column, then one column per item, headed by the item id. An item id that
+  two of the collection's frameworks share (both survey years have a ``q1``) is ambiguous on its
+  own: head the column ``framework_id:item_id`` (``national-survey-2013:q1``), which is always
+  accepted.
+- A cell holds an option id (``yes``); a multi-choice cell holds option ids joined by ``;``
+  (``police;probation``); a rated item holds ``red``, ``amber``, ``green``, ``dont_know`` or
+  ``not_applicable``; blank means not answered. Ids are matched regardless of case.
+- JSON: a list of objects ``{"partnership_code": ..., "arrangement": optional, ITEM_ID: value}``
+  where a value is an option id (or ids joined by ``;``) or a list of option ids. Rows are the
+  objects' positions in the list, from 1.
+
+Every problem is reported with the row and column the user sees (the heading row is row 1).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from selfassess.domain.frameworks import Framework
+from selfassess.domain.national_figures import (
+    ARRANGEMENT,
+    PARTNERSHIP,
+    CollectionItem,
+    collection_items,
+)
+from selfassess.domain.returns_files import (
+    ARRANGEMENT_COLUMN,
+    CODE_COLUMN,
+    FORMATS,
+    SEPARATOR,
+    ImportProblem,
+    Record,
+    column_position,
+    read_file,
+    returns_to_rows,
+    rows_to_csv,
+    rows_to_xlsx,
+)
+
+__all__ = [
+    "ARRANGEMENT_COLUMN",
+    "CODE_COLUMN",
+    "FORMATS",
+    "SEPARATOR",
+    "ImportProblem",
+    "ImportResult",
+    "ImportedReturn",
+    "parse_returns",
+    "returns_to_rows",
+    "rows_to_csv",
+    "rows_to_xlsx",
+]
+
+Key = tuple[str, str]  # (framework_id, item_id)
+Answers = dict[Key, list[str]]
+
+
+@dataclass
+class ImportedReturn:
+    """One partnership's return as the file gives it.
+
+    ``answers``: partnership-level answers, ``(framework_id, item_id) -> [option ids]``;
+    ``arrangements``: arrangement number (1..n) -> that arrangement's answers.
+    """
+
+    partnership_code: str
+    answers: Answers = field(default_factory=dict)
+    arrangements: dict[int, Answers] = field(default_factory=dict)
+    rows: list[int] = field(default_factory=list)  # where it is in the file
+
+    @property
+    def arrangement_count(self) -> int:
+        return len(self.arrangements)
+
+    def answer_rows(self) -> Iterator[tuple[str, str, int, str]]:
+        """(framework_id, item_id, arrangement, value), arrangement 0 being the partnership:
+        one row per chosen option, as ``return_answer`` stores them."""
+        for (fid, iid), values in self.answers.items():
+            for value in values:
+                yield fid, iid, 0, value
+        for number in sorted(self.arrangements):
+            for (fid, iid), values in self.arrangements[number].items():
+                for value in values:
+                    yield fid, iid, number, value
+
+
+@dataclass
+class ImportResult:
+    """Every return in the file, by partnership code; or, when anything is wrong, none at all."""
+
+    returns: dict[str, ImportedReturn]
+    errors: list[ImportProblem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --- headings ------------------------------------------------------------------------------
+
+
+class _Columns:
+    """Turns a heading into the item it names, or says why it names none."""
+
+    def __init__(self, frameworks: Iterable[Framework]):
+        self.frameworks = [fw for fw in frameworks if fw.kind in ("rag", "survey")]
+        self.items = collection_items(self.frameworks)
+        self.by_key = {(ci.framework_id, ci.item_id): ci for ci in self.items}
+        self.by_bare: dict[str, list[CollectionItem]] = defaultdict(list)
+        for ci in self.items:
+            self.by_bare[ci.item_id].append(ci)
+        self._cache: dict[str, tuple[Any, str | None]] = {}
+
+    def resolve(self, heading: str) -> tuple[CollectionItem | str | None, str | None]:
+        if heading not in self._cache:
+            self._cache[heading] = self._resolve(heading)
+        return self._cache[heading]
+
+    def _resolve(self, heading: str) -> tuple[CollectionItem | str | None, str | None]:
+        if heading.lower() in (CODE_COLUMN, ARRANGEMENT_COLUMN):
+            return heading.lower(), None
+        names = ", ".join(fw.id for fw in self.frameworks) or "no frameworks"
+        if ":" in heading:
+            fid, iid = (part.strip() for part in heading.split(":", 1))
+            fw = next((f for f in self.frameworks if f.id == fid), None)
+            if fw is None:
+                return None, f"names framework {fid!r}, which this collection does not collect"
+            found = self._match([ci for ci in self.items if ci.framework_id == fid], iid)
+            if found is None:
+                return None, f"{fid} has no item {iid!r}"
+            return found, None
+        candidates = self._match_all(self.items, heading)
+        if len(candidates) == 1:
+            return candidates[0], None
+        if len(candidates) > 1:
+            choices = " or ".join(f"{ci.framework_id}:{ci.item_id}" for ci in candidates)
+            return None, (
+                f"{heading!r} is an item of more than one framework in this collection: "
+                f"head the column {choices}"
+            )
+        return None, (
+            f"is not {CODE_COLUMN}, {ARRANGEMENT_COLUMN} or an item of this collection's "
+            f"frameworks ({names})"
+        )
+
+    @staticmethod
+    def _match_all(items: list[CollectionItem], item_id: str) -> list[CollectionItem]:
+        exact = [ci for ci in items if ci.item_id == item_id]
+        return exact or [ci for ci in items if ci.item_id.lower() == item_id.lower()]
+
+    def _match(self, items: list[CollectionItem], item_id: str) -> CollectionItem | None:
+        found = self._match_all(items, item_id)
+        return found[0] if len(found) == 1 else None
+
+
+# --- cells ------------------------------------------------------------------------------------
+
+
+def _join(values: list[str]) -> str:
+    quoted = [repr(v) for v in values]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _parse_cell(ci: CollectionItem, raw: Any) -> tuple[list[str], list[str]]:
+    """The option ids a cell gives (in the item's option order) and what is wrong with it."""
+    if raw is None or raw == []:
+        return [], []
+    if isinstance(raw, str):
+        parts = [p.strip() for p in raw.split(SEPARATOR)]
+    elif isinstance(raw, list) and all(isinstance(p, str) for p in raw):
+        parts = [p.strip() for p in raw]
+    else:
+        return [], [f"{raw!r} is not an answer: give an option id, or a list of option ids"]
+    parts = [p for p in parts if p]
+    if not parts:
+        return [], []
+    order = [oid for oid, _ in ci.options]
+    by_lower = {oid.lower(): oid for oid in order}
+    chosen: set[str] = set()
+    bad: list[str] = []
+    for part in parts:
+        oid = part if part in order else by_lower.get(part.lower())
+        if oid is None:
+            bad.append(part)
+        else:
+            chosen.add(oid)
+    problems = []
+    if not ci.multi and len(parts) > 1:
+        problems.append(f"{ci.key} takes one answer, but {len(parts)} are given ({_join(parts)})")
+    if bad:
+        what = "a rating" if ci.kind == "rag" else f"an answer to {ci.key}"
+        verb = "is not" if len(bad) == 1 else "are not"
+        what = what if len(bad) == 1 else ("ratings" if ci.kind == "rag" else "answers")
+        problems.append(f"{_join(bad)} {verb} {what}: use {', '.join(order)}")
+    return [oid for oid in order if oid in chosen], problems
+
+
+def _arrangement(raw: Any) -> tuple[int | None, str | None]:
+    """0 for the partnership's own row (blank), 1..n for an arrangement; or a message."""
+    if raw is None or raw == "":
+        return 0, None
+    number: int | None = None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        number = raw
+    elif isinstance(raw, float) and raw.is_integer():
+        number = int(raw)
+    elif isinstance(raw, str) and raw.strip().isdigit():
+        number = int(raw.strip())
+    if number is None:
+        return None, f"{raw!r} is not a whole number: number arrangements 1, 2, 3..."
+    if number < 1:
+        return None, f"{number} is not an arrangement number: number them from 1"
+    return number, None
+
+
+@dataclass
+class _Cell:
+    values: list[str]
+    row: int
+    heading: str
+    usable: bool  # its values and its place are valid, so later items may depend on it
+
+
+# --- parsing ----------------------------------------------------------------------------------
+
+
+class _Parser:
+    def __init__(self, frameworks, known_codes, existing_codes, replace):
+        self.columns = _Columns(frameworks)
+        self.known = {code: code for code in known_codes}
+        self.known_lower: dict[str, list[str]] = defaultdict(list)
+        for code in known_codes:
+            self.known_lower[code.lower()].append(code)
+        self.existing = set(existing_codes)
+        self.replace = replace
+        self.errors: list[ImportProblem] = []
+        self.returns: dict[str, ImportedReturn] = {}
+        self.known_return: dict[str, bool] = {}
+        self.first_row: dict[tuple[str, int], int] = {}
+        self.cells: dict[tuple[str, int], dict[Key, _Cell]] = defaultdict(dict)
+        self.column_order: dict[str, int] = {}
+
+    def error(self, row: int | None, column: str | None, message: str) -> None:
+        self.errors.append(ImportProblem(row, column, message))
+
+    def sort_key(self, problem: ImportProblem) -> tuple[int, int]:
+        """Row order, then column order (the file's, or the order columns were first met)."""
+        column = problem.column or ""
+        if column in self.column_order:
+            return problem.row or 0, self.column_order[column]
+        position = column_position(column)  # a cell under no heading, named by its letter
+        return problem.row or 0, -1 if position is None else position - 1
+
+    def headings(self, headings: list[str]) -> dict[str, Any]:
+        """Resolve a CSV or XLSX heading row (row 1); report each bad heading once."""
+        targets: dict[str, Any] = {}
+        seen_items: dict[Key, str] = {}
+        self.column_order.update((h, i) for i, h in enumerate(headings))
+        for heading in headings:
+            target, message = self.columns.resolve(heading)
+            if message:
+                self.error(1, heading, message)
+                continue
+            if isinstance(target, CollectionItem):
+                key = (target.framework_id, target.item_id)
+                if key in seen_items:
+                    self.error(1, heading, f"is the same item as column {seen_items[key]}")
+                    continue
+                seen_items[key] = heading
+            targets[heading] = target
+        if headings and CODE_COLUMN not in targets.values():
+            self.error(1, CODE_COLUMN, f"there is no {CODE_COLUMN} column")
+        return targets
+
+    def record_targets(self, record: Record) -> dict[str, Any]:
+        """Resolve a JSON object's keys, reporting bad ones on its row."""
+        targets: dict[str, Any] = {}
+        seen_items: dict[Key, str] = {}
+        for heading in record.cells:
+            self.column_order.setdefault(heading, len(self.column_order))
+            target, message = self.columns.resolve(heading)
+            if message:
+                self.error(record.row, heading, message)
+            elif isinstance(target, CollectionItem):
+                key = (target.framework_id, target.item_id)
+                if key in seen_items:
+                    self.error(record.row, heading, f"is the same item as {seen_items[key]}")
+                    continue
+                seen_items[key] = heading
+                targets[heading] = target
+            else:
+                targets[heading] = target
+        if CODE_COLUMN not in targets.values():
+            self.error(record.row, CODE_COLUMN, f"the object has no {CODE_COLUMN}")
+        return targets
+
+    def code(self, raw: Any, row: int, heading: str) -> str | None:
+        if raw is None:
+            self.error(row, heading, "is blank: every row needs the partnership's code")
+            return None
+        if not isinstance(raw, str):
+            raw = str(raw)
+        if raw in self.known:
+            return raw
+        matches = self.known_lower.get(raw.lower(), [])
+        if len(matches) == 1:
+            return matches[0]
+        self.error(row, heading, f"{raw!r} is not the code of a partnership known to the tool")
+        return None
+
+    def record(self, record: Record, targets: dict[str, Any]) -> None:
+        by_role = {t: h for h, t in targets.items() if isinstance(t, str)}
+        code = raw_code = None
+        if CODE_COLUMN in by_role:
+            heading = by_role[CODE_COLUMN]
+            raw_code = record.cells.get(heading)
+            code = self.code(raw_code, record.row, heading)
+        arrangement: int | None = 0
+        if ARRANGEMENT_COLUMN in by_role:
+            heading = by_role[ARRANGEMENT_COLUMN]
+            arrangement, message = _arrangement(record.cells.get(heading))
+            if message:
+                self.error(record.row, heading, message)
+        # Unknown codes still group their rows, so their asked_if problems are found too.
+        group = code if code is not None else (str(raw_code) if raw_code is not None else None)
+        unit_key = (group, arrangement) if group is not None and arrangement is not None else None
+        duplicate = False
+        if unit_key is not None:
+            if unit_key in self.first_row:
+                duplicate = True
+                what = "the partnership" if arrangement == 0 else f"arrangement {arrangement}"
+                self.error(
+                    record.row,
+                    by_role.get(ARRANGEMENT_COLUMN) if arrangement else by_role[CODE_COLUMN],
+                    f"{group} already has a row for {what} (row {self.first_row[unit_key]})",
+                )
+            else:
+                self.first_row[unit_key] = record.row
+                self.known_return[group] = code is not None
+                ret = self.returns.setdefault(group, ImportedReturn(group))
+                ret.rows.append(record.row)
+                if arrangement:
+                    ret.arrangements.setdefault(arrangement, {})
+        for heading, raw in record.cells.items():
+            ci = targets.get(heading)
+            if not isinstance(ci, CollectionItem):
+                continue
+            values, problems = _parse_cell(ci, raw)
+            for message in problems:
+                self.error(record.row, heading, message)
+            if not values and not problems:
+                continue
+            placed = arrangement is not None
+            if arrangement == 0 and ci.unit == ARRANGEMENT:
+                placed = False
+                self.error(
+                    record.row,
+                    heading,
+                    f"{ci.key} is answered once per IOM arrangement: put it on the arrangement "
+                    f"rows (numbered in the {ARRANGEMENT_COLUMN} column), not the partnership's",
+                )
+            elif arrangement and ci.unit == PARTNERSHIP:
+                placed = False
+                self.error(
+                    record.row,
+                    heading,
+                    f"{ci.key} is answered once for the partnership: put it on the row whose "
+                    f"{ARRANGEMENT_COLUMN} is blank, not on arrangement {arrangement}'s",
+                )
+            if unit_key is None or duplicate:
+                continue
+            key = (ci.framework_id, ci.item_id)
+            self.cells[unit_key][key] = _Cell(values, record.row, heading, placed and not problems)
+            if placed and values:
+                ret = self.returns[group]
+                answers = ret.arrangements[arrangement] if arrangement else ret.answers
+                answers[key] = values
+
+    def finish(self) -> None:
+        for group, ret in self.returns.items():
+            first = min(ret.rows)
+            if self.known_return.get(group) and group in self.existing and not self.replace:
+                self.error(
+                    first,
+                    CODE_COLUMN,
+                    f"{group} already has a return in this collection: import again choosing "
+                    "to replace existing returns (--replace) if this one should replace it",
+                )
+            numbers = sorted(ret.arrangements)
+            if numbers and numbers != list(range(1, len(numbers) + 1)):
+                self.error(
+                    first,
+                    ARRANGEMENT_COLUMN,
+                    f"{group}'s arrangements are numbered {', '.join(map(str, numbers))}: "
+                    f"number them 1 to {len(numbers)}",
+                )
+        for (group, arrangement), cells in self.cells.items():
+            for key, cell in cells.items():
+                self._check_asked_if(group, arrangement, key, cell)
+
+    def _check_asked_if(self, group: str, arrangement: int, key: Key, cell: _Cell) -> None:
+        ci = self.columns.by_key[key]
+        cond = ci.item.asked_if
+        if cond is None:
+            return
+        if (arrangement == 0) != (ci.unit == PARTNERSHIP):
+            return  # misplaced, reported already: which row's answer would decide is unclear
+        target = self.columns.by_key.get((ci.framework_id, cond.item))
+        if target is None:
+            return
+        if target.unit == PARTNERSHIP:
+            places = [0]
+        elif ci.unit == ARRANGEMENT:
+            places = [arrangement]
+        else:
+            places = sorted(self.returns[group].arrangements)
+        target_key = (target.framework_id, target.item_id)
+        found = [self.cells.get((group, a), {}).get(target_key) for a in places]
+        if any(c is not None and not c.usable for c in found):
+            return  # the target's own answer is wrong and reported: don't pile on
+        answer = [v for c in found if c is not None for v in c.values]
+        if cond.holds(answer):
+            return
+        wanted = " or ".join(cond.values)
+        if answer:
+            given = f"{target.key} is {SEPARATOR.join(answer)}"
+        elif target.unit == PARTNERSHIP and arrangement:
+            given = f"the partnership's row (no {ARRANGEMENT_COLUMN}) does not answer {target.key}"
+        else:
+            given = f"{target.key} is not answered"
+        self.error(
+            cell.row,
+            cell.heading,
+            f"is answered, but {ci.key} is asked only when {target.key} is {wanted}, and {given}",
+        )
+
+
+def parse_returns(
+    filename: str,
+    content: bytes,
+    library_frameworks: Iterable[Framework],
+    known_codes: Iterable[str],
+    existing_codes: Iterable[str] = (),
+    replace: bool = False,
+) -> ImportResult:
+    """Parse and validate a returns file (.csv, .xlsx or .json); all of it, or nothing.
+
+    ``library_frameworks``: the frameworks the collection collects; ``known_codes``: every
+    partnership code the tool knows; ``existing_codes``: partnerships that already have a return
+    in the collection, refused unless ``replace``. On any problem ``returns`` is empty and
+    ``errors`` lists every problem found, in row order.
+    """
+    parser = _Parser(list(library_frameworks), set(known_codes), existing_codes, replace)
+    contents = read_file(filename, content)
+    parser.errors.extend(contents.problems)
+    tabular = contents.headings is not None  # CSV and XLSX share one heading row; JSON does not
+    shared = parser.headings(contents.headings) if tabular else None
+    for record in contents.records:
+        targets = shared if tabular else parser.record_targets(record)
+        parser.record(record, targets)
+    parser.finish()
+    if not contents.records and not parser.errors:
+        parser.error(None, None, "the file holds no returns")
+    errors = sorted(parser.errors, key=parser.sort_key)
+    if errors:
+        return ImportResult({}, errors)
+    return ImportResult(parser.returns, [])
