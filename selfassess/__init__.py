@@ -89,13 +89,14 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
 
 def _blueprints():
     """Every area of the service, one blueprint each."""
+    from selfassess.assessments import bp as assessments_bp
     from selfassess.auth import bp as auth_bp
     from selfassess.frameworks_browser import bp as frameworks_bp
     from selfassess.main import bp as main_bp
     from selfassess.partnerships import bp as partnerships_bp
     from selfassess.workshop import bp as workshop_bp
 
-    return [main_bp, auth_bp, frameworks_bp, partnerships_bp, workshop_bp]
+    return [main_bp, auth_bp, frameworks_bp, partnerships_bp, workshop_bp, assessments_bp]
 
 
 _library_cache: dict[tuple, object] = {}

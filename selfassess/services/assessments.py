@@ -1,0 +1,84 @@
+"""Creating assessments and moving them through their statuses, with audit events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from selfassess import frameworks
+from selfassess.domain import assessment_status
+from selfassess.extensions import db
+from selfassess.models import Assessment, AssessmentFramework, Partnership, User
+from selfassess.services import audit
+
+ALWAYS = "iom-key-principles"
+OPTIONAL = ("ppo-traffic-light", "dip")
+
+
+def create_assessment(
+    partnership: Partnership, title: str, period: str, optional: Iterable[str], actor: User
+) -> Assessment:
+    """A draft assessment covering the Key Principles and the optional frameworks chosen.
+
+    Each framework is pinned to its current version. The Hallmarks lens needs no row: it is a
+    view over the Key Principles answers, worked out whenever results are shown.
+    """
+    library = frameworks()
+    chosen = [ALWAYS] + [fid for fid in OPTIONAL if fid in set(optional)]
+    rows = []
+    for position, framework_id in enumerate(chosen):
+        framework = library.get(framework_id)
+        if framework is None:
+            continue
+        rows.append(
+            AssessmentFramework(
+                framework_id=framework.id, framework_version=framework.version, position=position
+            )
+        )
+    assessment = Assessment(
+        partnership_id=partnership.id,
+        title=title.strip(),
+        period=period.strip(),
+        status="draft",
+        created_by_id=actor.id,
+        frameworks=rows,
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    audit.record(
+        "assessment",
+        "created",
+        None,
+        _snapshot(assessment),
+        actor_user=actor,
+        assessment=assessment,
+        entity_id=assessment.id,
+    )
+    db.session.commit()
+    return assessment
+
+
+def change_status(assessment: Assessment, to: str, actor: User) -> Assessment:
+    """Move the assessment on (or back to open); StatusError when the rules do not allow it."""
+    before = _snapshot(assessment)
+    assessment.status = assessment_status.next_status(assessment.status, to)
+    audit.record(
+        "assessment",
+        "status_changed",
+        before,
+        _snapshot(assessment),
+        actor_user=actor,
+        assessment=assessment,
+        entity_id=assessment.id,
+    )
+    db.session.commit()
+    return assessment
+
+
+def _snapshot(assessment: Assessment) -> dict[str, Any]:
+    return {
+        "title": assessment.title,
+        "period": assessment.period,
+        "status": assessment.status,
+        "frameworks": [af.framework_id for af in assessment.frameworks],
+    }

@@ -1,0 +1,99 @@
+"""Authorization table: assessments, rating, the lead's views, agreed ratings and actions."""
+
+from __future__ import annotations
+
+from tests.authz.harness import PERSONAS, Route, expect, route_test
+
+A = "/assessments/{assessment}"
+QA = "/assessments/{q_assessment}"
+SECTION = "/rate/{framework}/{section}"
+ITEM = "/items/{framework}/{item}"
+RATING = {
+    "item-1-1-value": "green",
+    "item-1-1-evidence": "Signed protocol",
+    "item-1-1-improvement": "",
+}
+AGREED = {"value": "green", "rationale": "Agreed at the board", "version": "1"}
+ACTION = {"description": "Review the protocol", "owner": "Police", "status": "in_progress"}
+
+READERS = expect(observer=200, member=200, lead=200)
+RATERS = expect(member=200, lead=200)
+OVERSIGHT = expect(observer=200, lead=200)
+# Someone else's partnership: only its own member (the outsider, a lead in Q) gets in.
+Q_ONLY = {**dict.fromkeys(PERSONAS, 404), "anonymous": 302, "outsider": 200}
+
+
+ROUTES = [
+    # Listing and creating
+    Route("GET", "/partnerships/{p}/assessments", READERS),
+    Route("GET", "/partnerships/{q}/assessments", Q_ONLY),
+    Route("GET", "/partnerships/{p}/assessments/new", expect(lead=200)),
+    Route("GET", "/partnerships/{q}/assessments/new", Q_ONLY),
+    Route(
+        "POST",
+        "/partnerships/{p}/assessments/new",
+        expect(lead=302),
+        data={"title": "Spring assessment", "period": "2026", "frameworks": ["dip"]},
+    ),
+    Route(
+        "POST",
+        "/partnerships/{q}/assessments/new",
+        {**Q_ONLY, "outsider": 302},
+        data={"title": "Sneaky", "period": "2026"},
+    ),
+    # The overview and status
+    Route("GET", A, READERS),
+    Route("GET", QA, Q_ONLY),
+    Route("POST", A + "/status", expect(lead=302), data={"to": "agreed"}),
+    Route("POST", QA + "/status", {**Q_ONLY, "outsider": 302}, data={"to": "agreed"}),
+    # Members rating
+    Route("GET", A + SECTION, RATERS),
+    Route("GET", QA + SECTION, Q_ONLY),
+    Route("POST", A + SECTION, expect(member=302, lead=302), data=RATING),
+    Route("POST", QA + SECTION, {**Q_ONLY, "outsider": 302}, data=RATING),
+    Route(
+        "POST",
+        A + SECTION + "/autosave",
+        RATERS,
+        json={"item_id": "1.1", "value": "amber", "evidence": "x"},
+    ),
+    Route(
+        "POST",
+        QA + SECTION + "/autosave",
+        Q_ONLY,
+        json={"item_id": "1.1", "value": "amber", "evidence": "x"},
+    ),
+    Route("GET", A + "/check-your-answers", RATERS),
+    Route("GET", QA + "/check-your-answers", Q_ONLY),
+    Route("POST", A + "/complete", expect(member=302, lead=302)),
+    Route("POST", QA + "/complete", {**Q_ONLY, "outsider": 302}),
+    # The lead's and observers' views
+    Route("GET", A + "/progress", OVERSIGHT),
+    Route("GET", QA + "/progress", Q_ONLY),
+    Route("GET", A + "/results", OVERSIGHT),
+    Route("GET", QA + "/results", Q_ONLY),
+    Route("GET", A + ITEM, OVERSIGHT),
+    Route("GET", QA + ITEM, Q_ONLY),
+    # Agreed ratings and actions: the lead only
+    Route("POST", A + ITEM + "/agreed-rating", expect(lead=302), data=AGREED),
+    Route(
+        "POST",
+        QA + ITEM + "/agreed-rating",
+        {**Q_ONLY, "outsider": 302},
+        data={**AGREED, "version": ""},
+    ),
+    Route("POST", A + ITEM + "/actions", expect(lead=302), data=ACTION),
+    Route("POST", QA + ITEM + "/actions", {**Q_ONLY, "outsider": 302}, data=ACTION),
+    Route("GET", A + "/actions/{action}", expect(lead=200)),
+    Route("POST", A + "/actions/{action}", expect(lead=302), data={**ACTION, "version": "1"}),
+    # Another partnership's action through our own assessment's address is not found.
+    Route("GET", A + "/actions/{q_action}", expect(lead=404)),
+    Route(
+        "POST",
+        A + "/actions/{q_action}",
+        expect(lead=404),
+        data={**ACTION, "version": "1"},
+    ),
+    Route("GET", QA + "/actions/{q_action}", Q_ONLY),
+]
+test_routes = route_test(ROUTES)
