@@ -1,0 +1,340 @@
+"""Charts for the report page and the PDF report: matplotlib (Agg), SVG text, with their data.
+
+Every chart function returns a ``Chart``: the SVG as a string, a one-sentence caption and the
+data as table rows (the first row is the header), so pages and documents show the figures as
+a table beside the picture: a chart is never the only way to read them. RAG bars carry their
+word in the legend and a hatch per level, so the picture does not rely on colour alone.
+
+Drawing is slow (tens of milliseconds), so ``cached`` keeps recent charts in a small
+in-process LRU keyed by the assessment's state (see ``selfassess.queries.reports``).
+SVG output is deterministic: fixed hash salt, fixed font, no date in the metadata.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import NamedTuple
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from selfassess.domain.frameworks import Framework  # noqa: E402
+from selfassess.domain.reference import agency_name  # noqa: E402
+from selfassess.domain.scoring import FrameworkResult, SectionResult  # noqa: E402
+
+matplotlib.rcParams.update(
+    {
+        "svg.hashsalt": "selfassess",
+        "svg.fonttype": "none",  # text stays text: searchable, and read aloud
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+)
+
+# GOV.UK colours; each level also has its own hatch and always its word.
+LEVELS = (
+    ("red", "Red", "#d4351c", "////"),
+    ("amber", "Amber", "#f47738", "---"),
+    ("green", "Green", "#00703c", ""),
+    (None, "Not rated", "#b1b4b6", "xx"),
+)
+CACHE_SIZE = 64
+
+
+class Chart(NamedTuple):
+    svg: str
+    caption: str
+    rows: list[list[str]]  # rows[0] is the header
+
+    @property
+    def header(self) -> list[str]:
+        return self.rows[0] if self.rows else []
+
+    @property
+    def body(self) -> list[list[str]]:
+        return self.rows[1:]
+
+
+# --- cache -------------------------------------------------------------------------------
+
+_cache: OrderedDict[Hashable, Chart] = OrderedDict()
+_lock = threading.Lock()
+
+
+def cached(key: Hashable, draw: Callable[[], Chart]) -> Chart:
+    """The chart for key, drawn once and kept while it is among the CACHE_SIZE most recent."""
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    chart = draw()
+    with _lock:
+        _cache[key] = chart
+        _cache.move_to_end(key)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return chart
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def cache_size() -> int:
+    with _lock:
+        return len(_cache)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _svg(fig: Figure) -> str:
+    out = io.StringIO()
+    fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    text = out.getvalue()
+    # Drop the XML prologue and doctype: the SVG is placed inside an HTML page.
+    return text[text.index("<svg") :]
+
+
+def _short(section: SectionResult) -> str:
+    return section.name.replace('"', "")
+
+
+def _score(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+# --- stacked RAG bars per section ----------------------------------------------------------
+
+
+def section_bars(result: FrameworkResult) -> Chart:
+    """How many items in each section are rated red, amber, green or not rated."""
+    fw = result.framework
+    sections = result.sections
+    counts = {
+        value: [
+            sum(1 for i in s.items if i.rating_score is not None and i.rating == value)
+            for s in sections
+        ]
+        for value, *_ in LEVELS
+        if value is not None
+    }
+    counts[None] = [sum(1 for i in s.items if i.rating_score is None) for s in sections]
+
+    labels = [_short(s) for s in sections]
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(sections) + 1.4))
+    left = [0] * len(sections)
+    for value, label, colour, hatch in LEVELS:
+        widths = counts[value]
+        bars = ax.barh(
+            labels,
+            widths,
+            left=left,
+            color=colour,
+            hatch=hatch,
+            edgecolor="white",
+            linewidth=0.5,
+            label=label,
+        )
+        for bar, width in zip(bars, widths, strict=True):
+            if width:
+                ax.text(
+                    bar.get_x() + bar.get_width() / 2,
+                    bar.get_y() + bar.get_height() / 2,
+                    str(width),
+                    ha="center",
+                    va="center",
+                    color="black" if value in (None, "amber") else "white",
+                    fontweight="bold",
+                    bbox={"boxstyle": "round,pad=0.15", "fc": colour, "ec": "none"},
+                )
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    ax.invert_yaxis()
+    ax.set_xlabel(f"Number of {fw.item_label.lower()}s")
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12 - 0.5 / max(len(sections), 1)),
+        ncol=4,
+        frameon=False,
+    )
+    svg = _svg(fig)
+
+    caption = (
+        f"{fw.name}: {fw.item_label.lower()}s in each {fw.section_label.lower()} by rating "
+        "(agreed where agreed, otherwise provisional)."
+    )
+    rows = [[fw.section_label, "Red", "Amber", "Green", "Not rated", "RAG"]]
+    for n, s in enumerate(sections):
+        rows.append(
+            [
+                _short(s),
+                *(str(counts[v][n]) for v in ("red", "amber", "green", None)),
+                s.rag_label or "Not rated",
+            ]
+        )
+    return Chart(svg, caption, rows)
+
+
+# --- agencies x sections heatmap -----------------------------------------------------------
+
+
+def agency_means(
+    framework: Framework, result: FrameworkResult
+) -> tuple[list[str], list[list[float | None]]]:
+    """Each agency's mean score per section, over all its scored votes on the section's items."""
+    scores = {v.id: v.score for v in framework.scale if v.score is not None}
+    agencies: list[str] = []
+    for item in result.items:
+        for agency in item.by_agency:
+            if agency not in agencies:
+                agencies.append(agency)
+    from selfassess.domain.scoring import _agency_order  # the one agency order everywhere
+
+    agencies.sort(key=_agency_order)
+    grid: list[list[float | None]] = []
+    for agency in agencies:
+        row: list[float | None] = []
+        for section in result.sections:
+            total = count = 0
+            for item in section.items:
+                for value, n in item.by_agency.get(agency, {}).items():
+                    if value in scores:
+                        total += scores[value] * n
+                        count += n
+            row.append(round(total / count, 2) if count else None)
+        grid.append(row)
+    return agencies, grid
+
+
+def agency_heatmap(result: FrameworkResult) -> Chart:
+    """Agencies down the side, sections across, each cell the agency's mean score printed."""
+    fw = result.framework
+    agencies, grid = agency_means(fw, result)
+    sections = [s.id for s in result.sections]
+    levels = sorted(v.score for v in fw.scale if v.score is not None)
+    low, high = (levels[0], levels[-1]) if levels else (1, 3)
+
+    fig, ax = plt.subplots(
+        figsize=(max(4.0, 0.55 * len(sections) + 2.6), 0.4 * max(len(agencies), 1) + 1.3)
+    )
+    if agencies:
+        data = [[float("nan") if v is None else v for v in row] for row in grid]
+        image = ax.imshow(data, cmap="RdYlGn", vmin=low, vmax=high, aspect="auto")
+        for r, row in enumerate(grid):
+            for c, value in enumerate(row):
+                ax.text(
+                    c,
+                    r,
+                    "–" if value is None else f"{value:.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="black",
+                )
+        bar = fig.colorbar(image, ax=ax, shrink=0.8)
+        bar.set_label("Mean score (1 red, 2 amber, 3 green)")
+        ax.set_yticks(range(len(agencies)), [agency_name(a) for a in agencies])
+    else:
+        ax.text(0.5, 0.5, "No ratings yet", ha="center", va="center", transform=ax.transAxes)
+        ax.set_yticks([])
+    ax.set_xticks(range(len(sections)), sections)
+    ax.set_xlabel(fw.section_label)
+    ax.spines[:].set_visible(False)
+    svg = _svg(fig)
+
+    caption = (
+        f"{fw.name}: each agency's mean score per {fw.section_label.lower()} "
+        "(red 1, amber 2, green 3; don't know and not applicable left out)."
+    )
+    rows = [["Agency", *[f"{fw.section_label} {s}" for s in sections]]]
+    for agency, row in zip(agencies, grid, strict=True):
+        rows.append([agency_name(agency), *["–" if v is None else f"{v:.2f}" for v in row]])
+    return Chart(svg, caption, rows)
+
+
+# --- change since the previous assessment --------------------------------------------------
+
+
+def change_chart(result: FrameworkResult, previous: FrameworkResult) -> Chart:
+    """Each section's mean score last cycle and now, side by side, with the RAG words."""
+    fw = result.framework
+    before = {s.id: s for s in previous.sections}
+    sections = list(result.sections)
+    labels = [_short(s) for s in sections]
+    then = [before[s.id].score if s.id in before else None for s in sections]
+    now = [s.score for s in sections]
+
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(sections) + 1.4))
+    ys = range(len(sections))
+    ax.barh(
+        [y - 0.2 for y in ys],
+        [v or 0 for v in then],
+        height=0.38,
+        color="#b1b4b6",
+        hatch="////",
+        edgecolor="white",
+        label="Previous assessment",
+    )
+    ax.barh(
+        [y + 0.2 for y in ys],
+        [v or 0 for v in now],
+        height=0.38,
+        color="#1d70b8",
+        edgecolor="white",
+        label="This assessment",
+    )
+    for y, a, b in zip(ys, then, now, strict=True):
+        ax.text((a or 0) + 0.03, y - 0.2, _score(a) or "not rated", va="center", fontsize=8)
+        ax.text((b or 0) + 0.03, y + 0.2, _score(b) or "not rated", va="center", fontsize=8)
+    ax.set_yticks(list(ys), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 3.6)
+    ax.set_xlabel("Mean score (1 red, 2 amber, 3 green)")
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12 - 0.5 / max(len(sections), 1)),
+        ncol=2,
+        frameon=False,
+    )
+    svg = _svg(fig)
+
+    caption = f"{fw.name}: each {fw.section_label.lower()}'s mean score last cycle and now."
+    rows = [[fw.section_label, "Previous", "Now", "Change"]]
+    for s, a, b in zip(sections, then, now, strict=True):
+        old = before.get(s.id)
+        rows.append(
+            [
+                _short(s),
+                f"{old.rag_label} {_score(a)}" if old and old.rag else "Not rated",
+                f"{s.rag_label} {_score(b)}" if s.rag else "Not rated",
+                change_words(a, b),
+            ]
+        )
+    return Chart(svg, caption, rows)
+
+
+def change_words(before: float | None, now: float | None) -> str:
+    """A change in mean score in words: "up 0.50", "down 0.25", "no change", "new"."""
+    if before is None and now is None:
+        return "not rated"
+    if before is None:
+        return "newly rated"
+    if now is None:
+        return "no longer rated"
+    diff = round(now - before, 2)
+    if diff > 0:
+        return f"up {diff:.2f}"
+    if diff < 0:
+        return f"down {-diff:.2f}"
+    return "no change"
