@@ -94,9 +94,18 @@ def _blueprints():
     from selfassess.frameworks_browser import bp as frameworks_bp
     from selfassess.main import bp as main_bp
     from selfassess.partnerships import bp as partnerships_bp
+    from selfassess.reports import bp as reports_bp
     from selfassess.workshop import bp as workshop_bp
 
-    return [main_bp, auth_bp, frameworks_bp, partnerships_bp, workshop_bp, assessments_bp]
+    return [
+        main_bp,
+        auth_bp,
+        frameworks_bp,
+        partnerships_bp,
+        workshop_bp,
+        reports_bp,
+        assessments_bp,
+    ]
 
 
 _library_cache: dict[tuple, object] = {}

@@ -1,0 +1,177 @@
+"""What the report, its documents and exports read from the database, a few queries each.
+
+Counting stays in SQL (``selfassess.queries.ratings``); here are the evidence quotes, the
+actions, the rows of the ratings export, and a cheap fingerprint of an assessment's state so
+charts are redrawn only when something they show has changed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from selfassess.extensions import db
+from selfassess.models import Action, AgreedRating, Assessment, Participant, Rating, User
+from selfassess.models.assessments import ACTION_STATUSES
+
+ACTION_STATUS_LABELS = dict(ACTION_STATUSES)
+OPEN_ACTION_STATUSES = ("not_started", "in_progress")
+
+
+def fingerprint(assessment_id: int) -> tuple:
+    """Changes whenever a rating, agreed rating or action of the assessment changes."""
+    parts = []
+    for column, stamp in (
+        (Rating.assessment_id, Rating.updated_at),
+        (AgreedRating.assessment_id, AgreedRating.agreed_at),
+        (Action.assessment_id, Action.updated_at),
+    ):
+        count, latest = db.session.execute(
+            select(func.count(), func.max(stamp)).where(column == assessment_id)
+        ).one()
+        parts.append((count, str(latest)))
+    return tuple(parts)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One partner's evidence and suggested improvement for an item."""
+
+    agency: str
+    name: str
+    value: str | None
+    evidence: str | None
+    improvement: str | None
+
+
+def evidence_by_item(assessment_id: int) -> dict[tuple[str, str], list[Quote]]:
+    """Every rating that carries evidence or an improvement, by (framework_id, item_id)."""
+    stmt = (
+        select(
+            Rating.framework_id,
+            Rating.item_id,
+            Participant.agency,
+            User.name,
+            Participant.guest_name,
+            Rating.value,
+            Rating.evidence,
+            Rating.improvement,
+        )
+        .join(Participant, Rating.participant_id == Participant.id)
+        .outerjoin(User, Participant.user_id == User.id)
+        .where(
+            Rating.assessment_id == assessment_id,
+            (Rating.evidence.is_not(None)) | (Rating.improvement.is_not(None)),
+        )
+        .order_by(Rating.framework_id, Rating.item_id, Participant.agency, Participant.id)
+    )
+    out: dict[tuple[str, str], list[Quote]] = defaultdict(list)
+    for fid, iid, agency, name, guest, value, evidence, improvement in db.session.execute(stmt):
+        who = name or (f"{guest} (guest)" if guest else "Unknown")
+        out[(fid, iid)].append(Quote(agency, who, value, evidence, improvement))
+    return dict(out)
+
+
+def actions_of(assessment_id: int) -> list[Action]:
+    """The assessment's actions, in framework, section, item and creation order."""
+    return list(
+        db.session.execute(
+            select(Action)
+            .where(Action.assessment_id == assessment_id)
+            .order_by(Action.framework_id, Action.section_id, Action.item_id, Action.id)
+        ).scalars()
+    )
+
+
+def is_overdue(action: Action, today: date | None = None) -> bool:
+    today = today or date.today()
+    return (
+        action.due_on is not None
+        and action.due_on < today
+        and action.status in OPEN_ACTION_STATUSES
+    )
+
+
+def actions_by_item(actions: list[Action]) -> dict[tuple[str, str | None], list[Action]]:
+    out: dict[tuple[str, str | None], list[Action]] = defaultdict(list)
+    for action in actions:
+        out[(action.framework_id, action.item_id)].append(action)
+    return dict(out)
+
+
+def previous_action_outcomes(assessment: Assessment) -> dict[tuple[str, str | None], list[str]]:
+    """For each item, the statuses now of last cycle's actions about it.
+
+    An action carried over into this assessment is judged by its carried copy (it may have been
+    completed since); the others by their status when last cycle closed. One query.
+    """
+    if assessment.previous_id is None:
+        return {}
+    carried = Action.__table__.alias("carried")
+    stmt = (
+        select(Action.framework_id, Action.item_id, Action.status, carried.c.status)
+        .outerjoin(
+            carried,
+            (carried.c.carried_from_id == Action.id) & (carried.c.assessment_id == assessment.id),
+        )
+        .where(Action.assessment_id == assessment.previous_id)
+        .order_by(Action.id)
+    )
+    out: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    for fid, iid, status, carried_status in db.session.execute(stmt):
+        out[(fid, iid)].append(carried_status or status)
+    return dict(out)
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    participant: str
+    agency: str
+    framework_id: str
+    framework_version: str
+    item_id: str
+    value: str | None
+    evidence: str | None
+    improvement: str | None
+    updated_at: datetime | None
+
+
+def rating_rows(assessment_id: int) -> list[RatingRow]:
+    """One row per rater and item, for the ratings export."""
+    stmt = (
+        select(
+            User.name,
+            Participant.guest_name,
+            Participant.agency,
+            Rating.framework_id,
+            Rating.framework_version,
+            Rating.item_id,
+            Rating.value,
+            Rating.evidence,
+            Rating.improvement,
+            Rating.updated_at,
+        )
+        .join(Participant, Rating.participant_id == Participant.id)
+        .outerjoin(User, Participant.user_id == User.id)
+        .where(Rating.assessment_id == assessment_id)
+        .order_by(Rating.framework_id, Rating.item_id, Participant.agency, Participant.id)
+    )
+    return [
+        RatingRow(
+            name or (f"{guest} (guest)" if guest else "Unknown"),
+            agency,
+            fid,
+            version,
+            iid,
+            value,
+            evidence,
+            improvement,
+            updated,
+        )
+        for name, guest, agency, fid, version, iid, value, evidence, improvement, updated in (
+            db.session.execute(stmt)
+        )
+    ]

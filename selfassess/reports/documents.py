@@ -1,0 +1,51 @@
+"""PDF documents with WeasyPrint: the report and the landscape action plan.
+
+Their layouts and the print stylesheet live in ``exports/`` (laid out for paper, apart from the
+web pages). They are rendered by a Jinja environment of their own, with autoescaping on and
+strict undefined variables, so the app's page loader is untouched and free text stays inert.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from functools import lru_cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from selfassess.config import PROJECT_ROOT
+from selfassess.domain.reference import agency_name
+from selfassess.queries.reports import ACTION_STATUS_LABELS
+
+EXPORTS_DIR = PROJECT_ROOT / "exports"
+
+
+def svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(EXPORTS_DIR)),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["agency_name"] = agency_name
+    env.filters["svg_data_uri"] = svg_data_uri
+    env.filters["action_status"] = lambda s: ACTION_STATUS_LABELS.get(s, s)
+    env.filters["long_date"] = lambda d: d.strftime("%-d %B %Y") if d else "No date"
+    return env
+
+
+def render_html(template: str, **context) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def render_pdf(template: str, **context) -> bytes:
+    from weasyprint import HTML  # imported late: it loads Pango
+
+    html = render_html(template, printed_on=date.today(), **context)
+    return HTML(string=html, base_url=str(EXPORTS_DIR)).write_pdf()
