@@ -130,3 +130,16 @@ def test_empty_assessment_report(app, client, get_page):
     page = get_page(f"/assessments/{empty.id}/report")
     assert "Nothing is rated green yet." in page.get_text()
     assert "No ratings yet" in str(page.find(id=f"chart-heatmap-{KP}"))
+
+
+def test_assessment_page_links_to_the_report_and_downloads(app, client, get_page):
+    world = build()
+    sign_in(client, world.observer)
+    page = get_page(f"/assessments/{world.assessment.id}")
+    links = [a["href"] for a in page.find(id="report").find_next("ul").find_all("a")]
+    aid = world.assessment.id
+    assert f"/assessments/{aid}/report" in links
+    assert (
+        f"/assessments/{aid}/report.pdf" in links and f"/assessments/{aid}/action-plan.pdf" in links
+    )
+    assert f"/assessments/{aid}/next-cycle" not in links  # observers do not start cycles
