@@ -1,0 +1,394 @@
+"""National collections in the database: the grouped queries behind the national picture.
+
+``selfassess.domain.national`` documents the queries (counts, answered units, scalars, section
+RAGs); this module runs them and hands the rows over. Section RAGs are stored with the answers:
+a ``return_answer`` row whose ``item_id`` is ``section:<section id>`` (arrangement 0) holds the
+section's RAG in that return, so they are grouped counts too. Those rows are left out of the
+item queries and the national dataset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import distinct, func, select
+
+from selfassess import frameworks as library
+from selfassess.domain.frameworks import Framework
+from selfassess.domain.national import (
+    NationalPicture,
+    build_picture,
+    build_regional_pictures,
+    collection_items,
+)
+from selfassess.domain.reference import REGIONS, region_name
+from selfassess.extensions import db
+from selfassess.models import (
+    Collection,
+    CollectionFramework,
+    CollectionPartnership,
+    Partnership,
+    Return,
+    ReturnAnswer,
+)
+
+SECTION_PREFIX = "section:"
+
+
+def collection_or_none(slug: str) -> Collection | None:
+    return db.session.execute(select(Collection).filter_by(slug=slug)).scalar_one_or_none()
+
+
+def all_collections() -> list[Collection]:
+    return list(
+        db.session.execute(
+            select(Collection).order_by(Collection.opens_on.desc(), Collection.id.desc())
+        ).scalars()
+    )
+
+
+def collection_frameworks(collection: Collection) -> list[Framework]:
+    """The rated and survey frameworks the collection collects, at the versions it pinned."""
+    lib = library()
+    out = []
+    for cf in collection.frameworks:
+        fw = lib.get(cf.framework_id, cf.framework_version) or lib.get(cf.framework_id)
+        if fw is not None and fw.kind in ("rag", "survey"):
+            out.append(fw)
+    return out
+
+
+def is_open(collection: Collection, today: date | None = None) -> bool:
+    today = today or date.today()
+    return collection.opens_on <= today <= collection.closes_on
+
+
+def _is_item():
+    return ~ReturnAnswer.item_id.startswith(SECTION_PREFIX)
+
+
+def picture_rows(collection_id: int, by_region: bool = False) -> dict:
+    """The rows build_picture wants; with by_region every row starts with the region."""
+    region = [Partnership.region] if by_region else []
+    joined = (
+        select(
+            *region,
+            ReturnAnswer.framework_id,
+            ReturnAnswer.item_id,
+            ReturnAnswer.value,
+            func.count(),
+            func.sum(Return.arrangements),
+        )
+        .join(Return, Return.id == ReturnAnswer.return_id)
+        .join(Partnership, Partnership.id == Return.partnership_id)
+        .where(ReturnAnswer.collection_id == collection_id, _is_item())
+        .group_by(*region, ReturnAnswer.framework_id, ReturnAnswer.item_id, ReturnAnswer.value)
+    )
+    counts = [tuple(r) for r in db.session.execute(joined)]
+
+    units = (
+        select(
+            *region,
+            ReturnAnswer.framework_id,
+            ReturnAnswer.item_id,
+            ReturnAnswer.return_id,
+            ReturnAnswer.arrangement,
+        )
+        .distinct()
+        .join(Return, Return.id == ReturnAnswer.return_id)
+        .join(Partnership, Partnership.id == Return.partnership_id)
+        .where(ReturnAnswer.collection_id == collection_id, _is_item())
+        .subquery()
+    )
+    region_col = [units.c.region] if by_region else []
+    answered = [
+        tuple(r)
+        for r in db.session.execute(
+            select(*region_col, units.c.framework_id, units.c.item_id, func.count()).group_by(
+                *region_col, units.c.framework_id, units.c.item_id
+            )
+        )
+    ]
+
+    sections_stmt = (
+        select(
+            *region,
+            ReturnAnswer.framework_id,
+            ReturnAnswer.item_id,
+            ReturnAnswer.value,
+            func.count(),
+        )
+        .join(Return, Return.id == ReturnAnswer.return_id)
+        .join(Partnership, Partnership.id == Return.partnership_id)
+        .where(
+            ReturnAnswer.collection_id == collection_id,
+            ReturnAnswer.item_id.startswith(SECTION_PREFIX),
+        )
+        .group_by(*region, ReturnAnswer.framework_id, ReturnAnswer.item_id, ReturnAnswer.value)
+    )
+    n = 1 if by_region else 0
+    sections = []
+    for row in db.session.execute(sections_stmt):
+        row = tuple(row)
+        sections.append((*row[:n], row[n], row[n + 1][len(SECTION_PREFIX) :], *row[n + 2 :]))
+
+    scalars = (
+        select(*region, func.count(Return.id), func.coalesce(func.sum(Return.arrangements), 0))
+        .join(Partnership, Partnership.id == Return.partnership_id)
+        .where(Return.collection_id == collection_id)
+        .group_by(*region)
+    )
+    totals = [tuple(r) for r in db.session.execute(scalars)]
+    return {"counts": counts, "answered": answered, "sections": sections, "totals": totals}
+
+
+def previous_collection(collection: Collection) -> Collection | None:
+    """The latest earlier collection sharing one of this collection's frameworks."""
+    ids = [cf.framework_id for cf in collection.frameworks]
+    if not ids:
+        return None
+    return (
+        db.session.execute(
+            select(Collection)
+            .join(CollectionFramework, CollectionFramework.collection_id == Collection.id)
+            .where(
+                CollectionFramework.framework_id.in_(ids),
+                Collection.id != collection.id,
+                Collection.closes_on < collection.closes_on,
+            )
+            .order_by(Collection.closes_on.desc(), Collection.id.desc())
+            .limit(1)
+        )
+        .scalars()
+        .first()
+    )
+
+
+def _national(collection: Collection, fws: Sequence[Framework], previous=None) -> NationalPicture:
+    rows = picture_rows(collection.id)
+    returns, arrangements = rows["totals"][0] if rows["totals"] else (0, 0)
+    return build_picture(
+        collection.slug,
+        fws,
+        int(returns),
+        rows["counts"],
+        rows["answered"],
+        arrangements=int(arrangements),
+        section_rags=rows["sections"],
+        previous=previous,
+    )
+
+
+def threshold_or_default(threshold: int | None) -> int:
+    return int(current_app.config["SUPPRESSION_THRESHOLD"] if threshold is None else threshold)
+
+
+def national_picture(
+    collection: Collection,
+    region: str | None = None,
+    threshold: int | None = None,
+    with_previous: bool = True,
+) -> NationalPicture:
+    """The national picture (or one region's, suppressed), with the change since the previous
+    collection of the same framework."""
+    if region is not None:
+        return regional_pictures(collection, threshold, with_previous, regions=[region])[region]
+    fws = collection_frameworks(collection)
+    previous = None
+    if with_previous and (before := previous_collection(collection)) is not None:
+        previous = _national(before, collection_frameworks(before))
+    return _national(collection, fws, previous)
+
+
+def regional_pictures(
+    collection: Collection,
+    threshold: int | None = None,
+    with_previous: bool = True,
+    regions: Sequence[str] | None = None,
+) -> dict[str, NationalPicture]:
+    """One suppressed picture per region (every region, in the reference order)."""
+    fws = collection_frameworks(collection)
+    rows = picture_rows(collection.id, by_region=True)
+    order = list(regions) if regions is not None else [r for r, _ in REGIONS]
+    totals = {r: (int(c), int(a)) for r, c, a in rows["totals"]}
+    for r in totals:
+        if r not in order and regions is None:
+            order.append(r)
+    previous = None
+    if with_previous and (before := previous_collection(collection)) is not None:
+        previous = regional_pictures(before, threshold, False, order)
+    return build_regional_pictures(
+        collection.slug,
+        fws,
+        {r: totals.get(r, (0, 0))[0] for r in order},
+        rows["counts"],
+        rows["answered"],
+        arrangements_by_region={r: totals.get(r, (0, 0))[1] for r in order},
+        section_rags=rows["sections"],
+        threshold=threshold_or_default(threshold),
+        previous=previous,
+    )
+
+
+# --- returns, expected partnerships, the dataset ----------------------------------------------
+
+
+def returns_of(collection: Collection) -> list[Return]:
+    return list(
+        db.session.execute(
+            select(Return)
+            .join(Partnership, Partnership.id == Return.partnership_id)
+            .where(Return.collection_id == collection.id)
+            .order_by(Partnership.name)
+        ).scalars()
+    )
+
+
+def return_for(collection: Collection, partnership_id: int) -> Return | None:
+    return db.session.execute(
+        select(Return).filter_by(collection_id=collection.id, partnership_id=partnership_id)
+    ).scalar_one_or_none()
+
+
+def existing_codes(collection: Collection) -> set[str]:
+    return set(
+        db.session.execute(
+            select(Partnership.code)
+            .join(Return, Return.partnership_id == Partnership.id)
+            .where(Return.collection_id == collection.id)
+        ).scalars()
+    )
+
+
+def all_codes() -> set[str]:
+    return set(db.session.execute(select(Partnership.code)).scalars())
+
+
+def response_rates(collection: Collection) -> dict:
+    """Expected partnerships, returns from them, overall and by region; and who is outstanding."""
+    expected = list(
+        db.session.execute(
+            select(Partnership, Return.id)
+            .join(CollectionPartnership, CollectionPartnership.partnership_id == Partnership.id)
+            .outerjoin(
+                Return,
+                (Return.partnership_id == Partnership.id) & (Return.collection_id == collection.id),
+            )
+            .where(CollectionPartnership.collection_id == collection.id)
+            .order_by(Partnership.name)
+        )
+    )
+    by_region: dict[str, list[int]] = {}
+    for partnership, return_id in expected:
+        counts = by_region.setdefault(partnership.region, [0, 0])
+        counts[0] += 1
+        counts[1] += return_id is not None
+    total = len(expected)
+    returned = sum(1 for _, r in expected if r is not None)
+    return {
+        "expected": total,
+        "returned": returned,
+        "regions": [(region_name(r), e, got) for r, (e, got) in sorted(by_region.items())],
+        "outstanding": [p for p, r in expected if r is None],
+        "all_returns": db.session.execute(
+            select(func.count(Return.id)).where(Return.collection_id == collection.id)
+        ).scalar_one(),
+    }
+
+
+def expected_collections_for(partnership_id: int) -> list[Collection]:
+    """Collections the partnership is expected to return to, newest first."""
+    return list(
+        db.session.execute(
+            select(Collection)
+            .join(CollectionPartnership, CollectionPartnership.collection_id == Collection.id)
+            .where(CollectionPartnership.partnership_id == partnership_id)
+            .order_by(Collection.closes_on.desc())
+        ).scalars()
+    )
+
+
+def dataset_rows(collection: Collection) -> list[dict]:
+    """The national dataset: one row per return × item (× arrangement), values joined by ';'."""
+    fws = collection_frameworks(collection)
+    keys = {(ci.framework_id, ci.item_id): ci.key for ci in collection_items(fws)}
+    order = {k: i for i, k in enumerate(keys)}
+    stmt = (
+        select(
+            Partnership.code,
+            Partnership.name,
+            Partnership.region,
+            Return.version,
+            Return.source,
+            ReturnAnswer.framework_id,
+            ReturnAnswer.item_id,
+            ReturnAnswer.arrangement,
+            ReturnAnswer.value,
+        )
+        .join(Return, Return.id == ReturnAnswer.return_id)
+        .join(Partnership, Partnership.id == Return.partnership_id)
+        .where(ReturnAnswer.collection_id == collection.id, _is_item())
+        .order_by(Partnership.code, ReturnAnswer.arrangement, ReturnAnswer.id)
+    )
+    grouped: dict[tuple, dict] = {}
+    for code, name, region, version, source, fid, iid, arr, value in db.session.execute(stmt):
+        key = (code, fid, iid, arr)
+        row = grouped.get(key)
+        if row is None:
+            row = grouped[key] = {
+                "collection": collection.slug,
+                "partnership_code": code,
+                "partnership": name,
+                "region": region,
+                "return_version": version,
+                "source": source,
+                "framework": fid,
+                "item": keys.get((fid, iid), iid),
+                "arrangement": arr or None,
+                "values": [],
+            }
+        row["values"].append(value)
+    rows = sorted(
+        grouped.values(),
+        key=lambda r: (
+            r["partnership_code"],
+            order.get((r["framework"], r["item"]), order.get(_pair(r, keys), 10**6)),
+            r["arrangement"] or 0,
+        ),
+    )
+    for row in rows:
+        row["value"] = ";".join(row.pop("values"))
+    return rows
+
+
+def _pair(row: dict, keys: dict) -> tuple[str, str]:
+    for pair, key in keys.items():
+        if key == row["item"] and pair[0] == row["framework"]:
+            return pair
+    return (row["framework"], row["item"])
+
+
+DATASET_COLUMNS = (
+    "collection",
+    "partnership_code",
+    "partnership",
+    "region",
+    "return_version",
+    "source",
+    "framework",
+    "item",
+    "arrangement",
+    "value",
+)
+
+
+def distinct_regions_with_returns(collection: Collection) -> list[str]:
+    return list(
+        db.session.execute(
+            select(distinct(Partnership.region))
+            .join(Return, Return.partnership_id == Partnership.id)
+            .where(Return.collection_id == collection.id)
+        ).scalars()
+    )

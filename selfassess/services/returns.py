@@ -1,0 +1,365 @@
+"""Returns to a national collection: submit from the app, import from files, open collections.
+
+A return is a locked, versioned snapshot: the ratings of the partnership's assessment (agreed, or
+provisional where the board has not agreed one) and their section RAGs, plus the national survey
+answers. ``return_answer`` gets one row per chosen option per unit, so the national picture is
+grouped counts; each section RAG is a row whose item id is ``section:<id>``
+(``selfassess.queries.national``). Resubmission replaces the whole return, bumps its version
+and is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from selfassess import frameworks as library
+from selfassess.domain import assessment_status
+from selfassess.domain.frameworks import Framework
+from selfassess.domain.returns_import import ImportedReturn, ImportResult
+from selfassess.domain.scoring import AgreedInput, assess
+from selfassess.extensions import db
+from selfassess.models import (
+    Assessment,
+    Collection,
+    CollectionFramework,
+    CollectionPartnership,
+    Partnership,
+    Return,
+    ReturnAnswer,
+    SurveyAnswer,
+    User,
+)
+from selfassess.queries.national import SECTION_PREFIX, collection_frameworks, is_open
+from selfassess.queries.ratings import assessment_results
+from selfassess.services import audit
+
+RAGS = ("red", "amber", "green")
+AnswerRow = tuple[str, str, int, str]  # framework_id, item_id, arrangement, value
+
+
+class ReturnError(ValueError):
+    """A return the rules refuse (collection closed, assessment not agreed...)."""
+
+
+# --- collections ------------------------------------------------------------------------------
+
+
+def create_collection(
+    title: str,
+    slug: str,
+    framework_ids: Iterable[str],
+    opens_on: date,
+    closes_on: date,
+    actor: User | None = None,
+    expected: Iterable[Partnership] = (),
+) -> Collection:
+    lib = library()
+    collection = Collection(
+        title=title,
+        slug=slug,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        created_by_id=actor.id if actor else None,
+        frameworks=[
+            CollectionFramework(
+                framework_id=fid, framework_version=lib.get(fid).version, position=i
+            )
+            for i, fid in enumerate(framework_ids)
+        ],
+    )
+    db.session.add(collection)
+    db.session.flush()
+    expect_partnerships(collection, expected)
+    audit.record(
+        "collection",
+        "created",
+        None,
+        {"slug": slug, "title": title, "frameworks": list(framework_ids)},
+        actor_user=actor,
+        entity_id=collection.id,
+    )
+    db.session.commit()
+    return collection
+
+
+def expect_partnerships(collection: Collection, partnerships: Iterable[Partnership]) -> int:
+    """Add partnerships to those expected to return (once each); the number added."""
+    have = set(
+        db.session.execute(
+            select(CollectionPartnership.partnership_id).filter_by(collection_id=collection.id)
+        ).scalars()
+    )
+    added = 0
+    for p in partnerships:
+        if p.id not in have:
+            db.session.add(CollectionPartnership(collection_id=collection.id, partnership_id=p.id))
+            have.add(p.id)
+            added += 1
+    return added
+
+
+# --- storing a return -------------------------------------------------------------------------
+
+
+def section_rags(fws: Iterable[Framework], values: Mapping[tuple[str, str], str]) -> dict:
+    """Section RAGs of rated frameworks from item ratings ((fid, iid) -> value), as scoring
+    computes them: {fid: {section_id: rag or None}}."""
+    lib = library()
+    rated = [fw for fw in fws if fw.is_rated]
+    if not rated:
+        return {}
+    agreed = {key: AgreedInput(value) for key, value in values.items()}
+    results = assess(lib, [(fw.id, fw.version) for fw in rated], [], agreed)
+    return {r.framework.id: {s.id: s.rag for s in r.sections} for r in results.frameworks}
+
+
+def _section_rows(sections: Mapping[str, Mapping[str, str | None]]) -> list[AnswerRow]:
+    return [
+        (fid, f"{SECTION_PREFIX}{sid}", 0, rag)
+        for fid, by_id in sections.items()
+        for sid, rag in by_id.items()
+        if rag in RAGS
+    ]
+
+
+def store_return(
+    collection: Collection,
+    partnership: Partnership,
+    rows: Iterable[AnswerRow],
+    arrangements: int,
+    snapshot: dict[str, Any],
+    actor: User | None,
+    source: str,
+    assessment: Assessment | None = None,
+) -> Return:
+    """Create the return, or replace an existing one whole (version + 1, audited)."""
+    existing = db.session.execute(
+        select(Return).filter_by(collection_id=collection.id, partnership_id=partnership.id)
+    ).scalar_one_or_none()
+    before = None
+    if existing is None:
+        ret = Return(collection_id=collection.id, partnership_id=partnership.id, version=1)
+        db.session.add(ret)
+    else:
+        ret = existing
+        before = {"version": ret.version, "source": ret.source, "snapshot": ret.snapshot}
+        db.session.execute(delete(ReturnAnswer).where(ReturnAnswer.return_id == ret.id))
+        ret.version = (ret.version or 1) + 1
+    ret.assessment_id = assessment.id if assessment is not None else None
+    ret.arrangements = arrangements
+    ret.source = source
+    ret.submitted_by_id = actor.id if actor is not None else None
+    ret.submitted_at = datetime.now(UTC)
+    ret.snapshot = {**snapshot, "version": ret.version}
+    db.session.flush()
+    db.session.add_all(
+        ReturnAnswer(
+            return_id=ret.id,
+            collection_id=collection.id,
+            framework_id=fid,
+            item_id=iid,
+            arrangement=arr,
+            value=value,
+        )
+        for fid, iid, arr, value in rows
+    )
+    audit.record(
+        "return",
+        "submitted" if existing is None else "resubmitted",
+        before,
+        {"version": ret.version, "source": source, "collection": collection.slug},
+        actor_user=actor,
+        assessment=assessment,
+        partnership_id=partnership.id,
+        entity_id=ret.id,
+    )
+    return ret
+
+
+def _survey_snapshot(rows: Iterable[AnswerRow]) -> dict:
+    out: dict[str, dict[str, dict[str, list[str]]]] = {}
+    for fid, iid, arr, value in rows:
+        out.setdefault(fid, {}).setdefault(iid, {}).setdefault(str(arr), []).append(value)
+    return out
+
+
+def submit_return(
+    collection: Collection,
+    partnership: Partnership,
+    assessment: Assessment | None,
+    survey_answers: Iterable[AnswerRow],
+    arrangements: int,
+    actor: User | None,
+    source: str = "app",
+    today: date | None = None,
+) -> Return:
+    """Submit (or resubmit) a partnership's return from the app and lock its assessment.
+
+    The collection must be open; the assessment (needed when the collection collects a rated
+    framework) must be the partnership's and agreed (or already submitted, on resubmission).
+    """
+    if not is_open(collection, today):
+        raise ReturnError("The collection is not open: returns are taken between its dates.")
+    fws = collection_frameworks(collection)
+    rated = [fw for fw in fws if fw.is_rated]
+    ratings: dict[str, dict[str, dict[str, Any]]] = {}
+    rows: list[AnswerRow] = []
+    sections: dict[str, dict[str, str | None]] = {}
+    if rated:
+        if assessment is None or assessment.partnership_id != partnership.id:
+            raise ReturnError("Choose the partnership's agreed assessment to submit.")
+        if assessment.status not in ("agreed", "submitted"):
+            raise ReturnError("Only an agreed assessment can be submitted as a return.")
+        results = assessment_results(library(), assessment)
+        for fw in rated:
+            result = results.framework(fw.id)
+            if result is None:
+                raise ReturnError(f"The assessment does not cover {fw.title}.")
+            ratings[fw.id] = {
+                i.item_id: {"rating": i.rating, "agreed": not i.provisional} for i in result.items
+            }
+            rows += [(fw.id, i.item_id, 0, i.rating) for i in result.items if i.rating]
+            sections[fw.id] = {s.id: s.rag for s in result.sections}
+    survey = list(survey_answers)
+    rows += survey + _section_rows(sections)
+    snapshot = {
+        "collection": collection.slug,
+        "partnership_code": partnership.code,
+        "assessment_id": assessment.id if assessment else None,
+        "frameworks": [{"id": fw.id, "version": fw.version} for fw in fws],
+        "ratings": ratings,
+        "sections": sections,
+        "survey": _survey_snapshot(survey),
+        "arrangements": arrangements,
+    }
+    ret = store_return(
+        collection, partnership, rows, arrangements, snapshot, actor, source, assessment
+    )
+    if assessment is not None and assessment.status != "submitted":
+        before = assessment.status
+        assessment.status = assessment_status.next_status(before, "submitted", manual=False)
+        audit.record(
+            "assessment",
+            "status_changed",
+            {"status": before},
+            {"status": "submitted"},
+            actor_user=actor,
+            assessment=assessment,
+            entity_id=assessment.id,
+        )
+    db.session.commit()
+    return ret
+
+
+# --- survey drafts ----------------------------------------------------------------------------
+
+
+def draft_answers(collection: Collection, partnership: Partnership) -> dict:
+    """{(framework_id, item_id, arrangement): [values]} saved so far."""
+    rows = db.session.execute(
+        select(SurveyAnswer).filter_by(collection_id=collection.id, partnership_id=partnership.id)
+    ).scalars()
+    return {(a.framework_id, a.item_id, a.arrangement): list(a.values or []) for a in rows}
+
+
+def save_draft_answer(
+    collection: Collection,
+    partnership: Partnership,
+    framework_id: str,
+    item_id: str,
+    arrangement: int,
+    values: list[str],
+) -> None:
+    answer = db.session.execute(
+        select(SurveyAnswer).filter_by(
+            collection_id=collection.id,
+            partnership_id=partnership.id,
+            item_id=item_id,
+            arrangement=arrangement,
+        )
+    ).scalar_one_or_none()
+    if answer is None:
+        answer = SurveyAnswer(
+            collection_id=collection.id,
+            partnership_id=partnership.id,
+            framework_id=framework_id,
+            item_id=item_id,
+            arrangement=arrangement,
+        )
+        db.session.add(answer)
+    answer.framework_id = framework_id
+    answer.values = list(values)
+    answer.updated_at = datetime.now(UTC)
+
+
+# --- importing returns from a file --------------------------------------------------------------
+
+
+def import_returns(
+    collection: Collection, result: ImportResult, actor: User | None, progress=None
+) -> int:
+    """Store every return of a valid parse (all in one transaction); the number stored.
+
+    ``progress``: called with each partnership code as its return is stored (a progress bar).
+    """
+    if not result.ok:
+        raise ReturnError("The file has errors: nothing was imported.")
+    fws = collection_frameworks(collection)
+    by_code = {
+        p.code: p
+        for p in db.session.execute(
+            select(Partnership).where(Partnership.code.in_(list(result.returns)))
+        ).scalars()
+    }
+    try:
+        for code, imported in result.returns.items():
+            partnership = by_code[code]
+            _store_imported(collection, partnership, fws, imported, actor)
+            if progress is not None:
+                progress(code)
+        expect_partnerships(collection, by_code.values())
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return len(result.returns)
+
+
+def _store_imported(
+    collection: Collection,
+    partnership: Partnership,
+    fws: list[Framework],
+    imported: ImportedReturn,
+    actor: User | None,
+) -> Return:
+    rated_ids = {fw.id for fw in fws if fw.is_rated}
+    rows = list(imported.answer_rows())
+    values = {(f, i): v for f, i, a, v in rows if f in rated_ids}
+    sections = section_rags(fws, values)
+    ratings: dict[str, dict[str, dict[str, Any]]] = {}
+    for (fid, iid), value in values.items():
+        ratings.setdefault(fid, {})[iid] = {"rating": value, "agreed": True}
+    survey = [r for r in rows if r[0] not in rated_ids]
+    snapshot = {
+        "collection": collection.slug,
+        "partnership_code": partnership.code,
+        "assessment_id": None,
+        "frameworks": [{"id": fw.id, "version": fw.version} for fw in fws],
+        "ratings": ratings,
+        "sections": sections,
+        "survey": _survey_snapshot(survey),
+        "arrangements": imported.arrangement_count,
+    }
+    return store_return(
+        collection,
+        partnership,
+        rows + _section_rows(sections),
+        imported.arrangement_count,
+        snapshot,
+        actor,
+        "import",
+    )
