@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 from werkzeug.routing import BuildError
 from werkzeug.security import generate_password_hash
@@ -134,8 +134,6 @@ def invite_lead(partnership_id: int):
 @bp.route("/partnerships/<int:partnership_id>/lead-invitations/<int:invitation_id>")
 @analyst_required
 def lead_link(partnership_id: int, invitation_id: int):
-    from flask import request
-
     partnership = db.get_or_404(Partnership, partnership_id)
     invitation = _invitation_or_404(partnership, invitation_id)
     if invitation.role != "lead" or invitation not in pending_invitations(partnership.id):
