@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 
 import click
 from werkzeug.security import generate_password_hash
@@ -11,6 +12,8 @@ from selfassess import frameworks
 from selfassess.cli import cli
 from selfassess.extensions import db
 from selfassess.models import (
+    Action,
+    AgreedRating,
     Assessment,
     AssessmentFramework,
     Membership,
@@ -109,8 +112,70 @@ def load_demo(seed: int = 2026) -> bool:
                         evidence=EVIDENCE.get(value),
                     )
                 )
+    _add_agreement(assessment, chosen[0])
     db.session.commit()
     return True
+
+
+# What the board agreed on a few Key Principles questions, and its actions (one overdue).
+DEMO_AGREED = (
+    ("1.1", "amber", "Protocol drafted; not yet signed by health and housing."),
+    ("1.3", "red", "Partners disagree on the cohort; no single selection panel."),
+    ("2.1", "green", "Weekly joint tasking since April, minutes shared."),
+)
+DEMO_ACTIONS = (
+    (
+        "1.3",
+        "Agree one cohort selection panel with all partners",
+        "Police IOM inspector",
+        -14,
+        "in_progress",
+    ),
+    (
+        "1.1",
+        "Health and housing to sign the information-sharing protocol",
+        "Community safety manager",
+        45,
+        "not_started",
+    ),
+    (
+        "2.1",
+        "Keep the weekly tasking minutes on the shared drive",
+        "Probation IOM lead",
+        -30,
+        "completed",
+    ),
+)
+
+
+def _add_agreement(assessment: Assessment, fw) -> None:
+    for item_id, value, rationale in DEMO_AGREED:
+        if fw.item(item_id):
+            db.session.add(
+                AgreedRating(
+                    assessment_id=assessment.id,
+                    framework_id=fw.id,
+                    framework_version=fw.version,
+                    item_id=item_id,
+                    value=value,
+                    rationale=rationale,
+                )
+            )
+    for item_id, text, owner, days, status in DEMO_ACTIONS:
+        item = fw.item(item_id)
+        if item:
+            db.session.add(
+                Action(
+                    assessment_id=assessment.id,
+                    framework_id=fw.id,
+                    section_id=item.section_id,
+                    item_id=item_id,
+                    description=text,
+                    owner=owner,
+                    due_on=date.today() + timedelta(days=days),
+                    status=status,
+                )
+            )
 
 
 # A national analyst, outside every partnership: sees partnership names and codes, never drafts.
