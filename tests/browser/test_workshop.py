@@ -1,0 +1,135 @@
+"""A live workshop in real browsers: the lead on a projector, three participants (one on a phone).
+
+Participants follow the lead without reloading: each page carries a marker set by the test
+that a reload would wipe, and it is still there at the end.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD, make_assessment, make_partnership, make_user
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def contexts(browser):
+    made = []
+
+    def new(**options):
+        context = browser.new_context(**options)
+        made.append(context)
+        return context.new_page()
+
+    yield new
+    for context in made:
+        context.close()
+
+
+def test_a_live_workshop_from_join_to_end(live_server, contexts):
+    partnership = make_partnership()
+    lead = make_user(partnership, "lead", name="Lena Lead")
+    assessment = make_assessment(partnership)
+
+    # The lead starts the workshop.
+    screen = contexts(viewport={"width": 1280, "height": 900})
+    screen.goto(f"{live_server}/sign-in")
+    screen.get_by_label("Email address").fill(lead.email)
+    screen.get_by_role("textbox", name="Password").fill(PASSWORD)
+    screen.get_by_role("button", name="Sign in").click()
+    screen.goto(f"{live_server}/assessments/{assessment.id}/workshop")
+    screen.get_by_role("button", name="Start a live workshop").click()
+    expect(screen.locator("#progress-label")).to_have_text("Question 1 of 32")
+    expect(screen.locator(".app-join__qr svg")).to_be_visible()
+    code = screen.locator("#join-code").inner_text().strip()
+    assert re.fullmatch(r"[A-HJ-NP-Z2-9]{8}", code)
+    expect(screen.locator("#shortcut-hint")).to_contain_text("N next")
+
+    # Three participants join: two at desks, one on a phone (typing the code by hand).
+    people = [
+        ("Pat Police", "Police", "Red", {}),
+        ("Pru Probation", "Probation Service", "Green", {}),
+        ("Hal Health", "Health (NHS and public health)", "Amber", PHONE),
+    ]
+    phones = []
+    for name, agency, _, options in people:
+        phone = contexts(**options)
+        if options:
+            phone.goto(f"{live_server}/join")
+            phone.get_by_label("Join code").fill(code.lower())
+        else:
+            phone.goto(f"{live_server}/join?code={code}")
+            expect(phone.get_by_label("Join code")).to_have_value(code)
+        phone.get_by_label("Your name").fill(name)
+        phone.get_by_label(agency, exact=True).check()
+        phone.get_by_role("button", name="Join the workshop").click()
+        expect(phone.locator("#item-text")).to_contain_text("1.1 Are all of the relevant agencies")
+        phone.evaluate("window.notReloaded = true")
+        phones.append(phone)
+
+    # The phone-sized page fits: no sideways scrolling.
+    assert phones[2].evaluate("document.documentElement.scrollWidth") <= 360
+
+    # Everyone votes; the lead's screen counts the votes, not what they are.
+    for phone, (_, _, vote, _) in zip(phones, people, strict=True):
+        phone.get_by_role("button", name=vote, exact=True).click()
+        expect(phone.locator("#vote-status")).to_contain_text(f"Your vote is saved: {vote}.")
+    expect(screen.locator("#vote-count")).to_have_text("3 votes cast")
+    # A change of mind before the reveal.
+    phones[0].get_by_role("button", name="Amber", exact=True).click()
+    expect(phones[0].locator("#vote-status")).to_contain_text("Your vote is saved: Amber.")
+
+    # Reveal with the keyboard shortcut.
+    screen.keyboard.press("r")
+    table = screen.locator(".app-bars").first
+    expect(table.locator("caption")).to_have_text("All agencies: 3 votes")
+    expect(table.get_by_role("row", name=re.compile(r"^Amber 2"))).to_be_visible()
+    expect(screen.locator(".app-result")).to_contain_text("Derived rating Amber")
+    expect(screen.locator(".app-agency-bars caption")).to_have_count(3)
+    for phone in phones:
+        expect(phone.locator("#vote-status")).to_contain_text("The votes are revealed.")
+
+    # Agree a rating and record an action.
+    screen.get_by_role("radio", name="Amber").check()
+    screen.get_by_label("Why the board agreed this rating").fill("Health not yet signed up")
+    screen.get_by_role("button", name="Save agreed rating").click()
+    expect(screen.locator("#agreed-rating")).to_contain_text("Amber")
+    screen.get_by_label("What will be done").fill("Invite health to the IOM board")
+    screen.get_by_label("Who owns it").fill("Local authority")
+    screen.get_by_label("Day").fill("30")
+    screen.get_by_label("Month").fill("6")
+    screen.get_by_label("Year").fill("2027")
+    screen.get_by_role("button", name="Add action").click()
+    expect(screen.locator("#actions")).to_contain_text("Invite health to the IOM board")
+    expect(screen.locator("#actions")).to_contain_text("30 June 2027")
+    for phone in phones:
+        expect(phone.locator("#agreed")).to_contain_text("The board agreed: Amber")
+
+    # Next question: the phones follow without reloading.
+    screen.get_by_role("button", name="Next").click()
+    expect(screen.locator("#progress-label")).to_have_text("Question 2 of 32")
+    for phone in phones:
+        expect(phone.locator("#item-text")).to_contain_text("1.2")
+        expect(phone.locator("#progress")).to_have_text("Question 2 of 32")
+        expect(phone.get_by_role("button", name="Red", exact=True)).to_be_visible()
+
+    # The lead ends the workshop; the phones say so and the code stops working.
+    screen.get_by_role("button", name="End the workshop").click()
+    expect(screen.get_by_text("Its join code no longer works.")).to_be_visible()
+    for phone in phones:
+        expect(phone.get_by_role("heading", name="This workshop has ended")).to_be_visible()
+        assert phone.evaluate("window.notReloaded") is True
+    latecomer = contexts(**PHONE)
+    latecomer.goto(f"{live_server}/join?code={code}")
+    latecomer.get_by_label("Your name").fill("Late Larry")
+    latecomer.get_by_label("Housing", exact=True).check()
+    latecomer.get_by_role("button", name="Join the workshop").click()
+    expect(latecomer.locator(".govuk-error-summary")).to_contain_text(
+        "not the code of a live workshop"
+    )
