@@ -88,3 +88,14 @@ def test_action_plan_is_landscape_grouped_by_section_with_overdue_marked(app, cl
     # Current rating of each action's item, as a word.
     assert results.item("1.1").rating_label in text[overdue_at - 200 : overdue_at + 200]
     assert "Page 1 of" in text
+
+
+def test_report_pdf_follows_changes(app, client, world):
+    from selfassess.services.agreement import save_agreed_rating
+
+    url = f"/assessments/{world.assessment.id}/report.pdf"
+    before = flat(" ".join(pdf_pages(client.get(url))))
+    assert "Principle 1 is amber: mean 2.33" in before
+    save_agreed_rating(world.assessment, KP, "1.1", "green", "Fixed", None, world.lead)
+    after = flat(" ".join(pdf_pages(client.get(url))))
+    assert "Principle 1 is green: mean 3.00" in after

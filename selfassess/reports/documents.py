@@ -8,6 +8,9 @@ strict undefined variables, so the app's page loader is untouched and free text 
 from __future__ import annotations
 
 import base64
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from datetime import date
 from functools import lru_cache
 
@@ -49,3 +52,24 @@ def render_pdf(template: str, **context) -> bytes:
 
     html = render_html(template, printed_on=date.today(), **context)
     return HTML(string=html, base_url=str(EXPORTS_DIR)).write_pdf()
+
+
+_pdfs: OrderedDict[Hashable, bytes] = OrderedDict()
+_pdf_lock = threading.Lock()
+PDF_CACHE_SIZE = 8
+
+
+def cached_pdf(key: Hashable, make: Callable[[], bytes]) -> bytes:
+    """A document made once per key (the assessment's state and today's date), kept in a
+    small LRU: laying out a long report takes seconds."""
+    key = (key, date.today())
+    with _pdf_lock:
+        if key in _pdfs:
+            _pdfs.move_to_end(key)
+            return _pdfs[key]
+    pdf = make()
+    with _pdf_lock:
+        _pdfs[key] = pdf
+        while len(_pdfs) > PDF_CACHE_SIZE:
+            _pdfs.popitem(last=False)
+    return pdf

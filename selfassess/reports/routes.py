@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from selfassess import frameworks
 from selfassess.access import LEAD_ROLES, assessment_or_404, role_in
-from selfassess.queries.reports import ACTION_STATUS_LABELS, is_overdue
+from selfassess.queries.reports import ACTION_STATUS_LABELS, fingerprint, is_overdue
 from selfassess.reports import bp, documents, exports
 from selfassess.reports.build import action_plan, build_report, item_rating
 from selfassess.reports.forms import NextCycleForm
@@ -28,6 +28,18 @@ def _download(body: bytes, mimetype: str, filename: str, inline: bool = False) -
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _state(assessment) -> tuple:
+    """What the report shows depends on: this assessment's and the previous one's state."""
+    previous = assessment.previous_id
+    return (
+        assessment.id,
+        fingerprint(assessment.id),
+        str(assessment.updated_at),
+        assessment.partnership.name,
+        (previous, fingerprint(previous)) if previous else None,
+    )
 
 
 def assessment_page_url(assessment_id: int) -> str | None:
@@ -56,12 +68,15 @@ def show(assessment_id: int):
 @login_required
 def report_pdf(assessment_id: int):
     assessment = assessment_or_404(assessment_id)
-    report = build_report(frameworks(), assessment)
-    pdf = documents.render_pdf(
-        "report.html",
-        report=report,
-        assessment=assessment,
-        marking=current_app.config["PROTECTIVE_MARKING"],
+    marking = current_app.config["PROTECTIVE_MARKING"]
+    pdf = documents.cached_pdf(
+        ("report", *_state(assessment), marking),
+        lambda: documents.render_pdf(
+            "report.html",
+            report=build_report(frameworks(), assessment),
+            assessment=assessment,
+            marking=marking,
+        ),
     )
     return _download(pdf, "application/pdf", _filename(assessment, "report.pdf"), inline=True)
 
