@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from selfassess.workshop.service import move, start_session
 from tests.factories import PASSWORD, make_assessment, make_partnership, make_user
 
 pytestmark = pytest.mark.browser
@@ -133,3 +134,22 @@ def test_a_live_workshop_from_join_to_end(live_server, contexts):
     expect(latecomer.locator(".govuk-error-summary")).to_contain_text(
         "not the code of a live workshop"
     )
+
+
+def test_without_javascript_a_participant_votes_and_refreshes(live_server, contexts):
+    partnership = make_partnership()
+    lead = make_user(partnership, "lead")
+    assessment = make_assessment(partnership)
+    workshop = start_session(assessment, lead)
+    phone = contexts(java_script_enabled=False, **PHONE)
+    phone.goto(f"{live_server}/join?code={workshop.join_code}")
+    phone.get_by_label("Your name").fill("Nora No-Script")
+    phone.get_by_label("Housing", exact=True).check()
+    phone.get_by_role("button", name="Join the workshop").click()
+    phone.get_by_role("button", name="Don't know", exact=True).click()
+    expect(phone.locator("#vote-status")).to_contain_text("Your vote is saved: Don't know.")
+
+    move(workshop, "next")
+    expect(phone.locator("#item-text")).to_contain_text("1.1")  # no script: it stays put
+    phone.get_by_role("link", name="Refresh").click()
+    expect(phone.locator("#item-text")).to_contain_text("1.2")
