@@ -12,8 +12,6 @@ from selfassess import frameworks
 from selfassess.cli import cli
 from selfassess.extensions import db
 from selfassess.models import (
-    Action,
-    AgreedRating,
     Assessment,
     AssessmentFramework,
     Membership,
@@ -22,6 +20,7 @@ from selfassess.models import (
     Rating,
     User,
 )
+from selfassess.services.agreement import add_action, save_agreed_rating, update_action
 
 DEMO_CODE = "E22DEMO"
 DEMO_PASSWORD = "demo-password-1"  # noqa: S105 - printed for people trying the service locally
@@ -112,7 +111,7 @@ def load_demo(seed: int = 2026) -> bool:
                         evidence=EVIDENCE.get(value),
                     )
                 )
-    _add_agreement(assessment, chosen[0])
+    _add_agreement(assessment, chosen[0], users[0])
     db.session.commit()
     return True
 
@@ -123,6 +122,8 @@ DEMO_AGREED = (
     ("1.3", "red", "Partners disagree on the cohort; no single selection panel."),
     ("2.1", "green", "Weekly joint tasking since April, minutes shared."),
 )
+# The board's first view of an item, changed after discussion.
+DEMO_FIRST_THOUGHTS = {"1.3": ("amber", "A selection panel meets in the north of the county.")}
 DEMO_ACTIONS = (
     (
         "1.3",
@@ -148,34 +149,33 @@ DEMO_ACTIONS = (
 )
 
 
-def _add_agreement(assessment: Assessment, fw) -> None:
+def _add_agreement(assessment: Assessment, fw, lead: User | None = None) -> None:
+    """Through the services, so every item's history shows who agreed what, and a change."""
+    db.session.flush()
     for item_id, value, rationale in DEMO_AGREED:
-        if fw.item(item_id):
-            db.session.add(
-                AgreedRating(
-                    assessment_id=assessment.id,
-                    framework_id=fw.id,
-                    framework_version=fw.version,
-                    item_id=item_id,
-                    value=value,
-                    rationale=rationale,
-                )
+        if not fw.item(item_id):
+            continue
+        version = None
+        if item_id in DEMO_FIRST_THOUGHTS:  # agreed once, then changed: the history shows both
+            first_value, first_rationale = DEMO_FIRST_THOUGHTS[item_id]
+            first = save_agreed_rating(
+                assessment, fw.id, item_id, first_value, first_rationale, None, lead
             )
+            version = first.version
+        save_agreed_rating(assessment, fw.id, item_id, value, rationale, version, lead)
     for item_id, text, owner, days, status in DEMO_ACTIONS:
-        item = fw.item(item_id)
-        if item:
-            db.session.add(
-                Action(
-                    assessment_id=assessment.id,
-                    framework_id=fw.id,
-                    section_id=item.section_id,
-                    item_id=item_id,
-                    description=text,
-                    owner=owner,
-                    due_on=date.today() + timedelta(days=days),
-                    status=status,
-                )
+        if fw.item(item_id):
+            action = add_action(
+                assessment,
+                fw.id,
+                text,
+                owner,
+                lead,
+                due_on=date.today() + timedelta(days=days),
+                item_id=item_id,
             )
+            if status != "not_started":
+                update_action(action, action.version, actor=lead, status=status)
 
 
 # A national analyst, outside every partnership: sees partnership names and codes, never drafts.
