@@ -65,6 +65,7 @@
   var timers = {};
   function schedule(item, delay) {
     var id = item.id;
+    show(item, "Saving…", false);
     window.clearTimeout(timers[id]);
     timers[id] = window.setTimeout(function () { save(item); }, delay);
   }
