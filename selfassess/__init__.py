@@ -89,10 +89,12 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
 
 def _blueprints():
     """Every area of the service, one blueprint each."""
+    from selfassess.api import bp as api_bp
     from selfassess.assessments import bp as assessments_bp
     from selfassess.auth import bp as auth_bp
     from selfassess.frameworks_browser import bp as frameworks_bp
     from selfassess.main import bp as main_bp
+    from selfassess.national import bp as national_bp
     from selfassess.partnerships import bp as partnerships_bp
     from selfassess.reports import bp as reports_bp
     from selfassess.workshop import bp as workshop_bp
@@ -105,6 +107,8 @@ def _blueprints():
         workshop_bp,
         reports_bp,
         assessments_bp,
+        national_bp,
+        api_bp,
     ]
 
 

@@ -363,3 +363,32 @@ def _store_imported(
         actor,
         "import",
     )
+
+
+def partnerships_for_expected(rows: Iterable[Any]) -> tuple[list[Partnership], int]:
+    """The partnerships a parsed expected-partnerships list names, creating those the tool does
+    not know yet (by code); and how many were created. The caller commits."""
+    rows = list(rows)
+    known = {
+        p.code: p
+        for p in db.session.execute(
+            select(Partnership).where(Partnership.code.in_([r.code for r in rows]))
+        ).scalars()
+    }
+    created = 0
+    out = []
+    for row in rows:
+        partnership = known.get(row.code)
+        if partnership is None:
+            partnership = Partnership(
+                name=row.name,
+                code=row.code,
+                region=row.region,
+                police_force_area=row.police_force_area,
+            )
+            db.session.add(partnership)
+            known[row.code] = partnership
+            created += 1
+        out.append(partnership)
+    db.session.flush()
+    return out, created

@@ -1,0 +1,186 @@
+"""The OpenAPI 3.1 document of the read-only national API (tests check responses against it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+NULLABLE_NUMBER = {"type": ["number", "null"]}
+NULLABLE_INT = {"type": ["integer", "null"]}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "string"}},
+    },
+    "Collection": {
+        "type": "object",
+        "required": ["slug", "title", "opens_on", "closes_on", "frameworks"],
+        "additionalProperties": False,
+        "properties": {
+            "slug": {"type": "string"},
+            "title": {"type": "string"},
+            "opens_on": {"type": "string", "format": "date"},
+            "closes_on": {"type": "string", "format": "date"},
+            "frameworks": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "version"],
+                    "properties": {"id": {"type": "string"}, "version": {"type": "string"}},
+                },
+            },
+        },
+    },
+    "Collections": {
+        "type": "object",
+        "required": ["collections"],
+        "properties": {
+            "collections": {"type": "array", "items": {"$ref": "#/components/schemas/Collection"}}
+        },
+    },
+    "Return": {
+        "type": "object",
+        "required": [
+            "partnership_code",
+            "partnership",
+            "region",
+            "version",
+            "source",
+            "arrangements",
+            "submitted_at",
+            "snapshot",
+        ],
+        "additionalProperties": False,
+        "properties": {
+            "partnership_code": {"type": "string"},
+            "partnership": {"type": "string"},
+            "region": {"type": "string"},
+            "version": {"type": "integer", "minimum": 1},
+            "source": {"type": "string", "enum": ["app", "import"]},
+            "arrangements": {"type": "integer", "minimum": 0},
+            "submitted_at": {"type": "string", "format": "date-time"},
+            "snapshot": {
+                "type": "object",
+                "description": "The locked snapshot: ratings (agreed or provisional), section "
+                "RAGs and survey answers by arrangement (0 = the partnership).",
+            },
+        },
+    },
+    "Returns": {
+        "type": "object",
+        "required": ["collection", "returns"],
+        "properties": {
+            "collection": {"type": "string"},
+            "returns": {"type": "array", "items": {"$ref": "#/components/schemas/Return"}},
+        },
+    },
+    "OptionFigure": {
+        "type": "object",
+        "required": ["label", "count", "percent"],
+        "additionalProperties": False,
+        "properties": {
+            "label": {"type": "string"},
+            "count": NULLABLE_INT,
+            "percent": NULLABLE_NUMBER,
+            "suppressed": {"type": "boolean", "const": True},
+        },
+    },
+    "ItemFigures": {
+        "type": "object",
+        "required": ["framework", "text", "unit", "n", "missing", "options"],
+        "additionalProperties": False,
+        "properties": {
+            "framework": {"type": "string"},
+            "text": {"type": "string"},
+            "unit": {"type": "string", "enum": ["partnership", "arrangement"]},
+            "n": NULLABLE_INT,
+            "missing": NULLABLE_INT,
+            "options": {
+                "type": "object",
+                "additionalProperties": {"$ref": "#/components/schemas/OptionFigure"},
+            },
+        },
+    },
+    "Picture": {
+        "type": "object",
+        "required": ["collection", "returns", "items"],
+        "additionalProperties": False,
+        "properties": {
+            "collection": {"type": "string"},
+            "region": {"type": "string"},
+            "returns": {"type": "integer", "minimum": 0},
+            "items": {
+                "type": "object",
+                "additionalProperties": {"$ref": "#/components/schemas/ItemFigures"},
+            },
+        },
+    },
+}
+
+
+def _get(summary: str, schema: str, params: list | None = None) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "security": [{"bearer": []}],
+            "parameters": params or [],
+            "responses": {
+                "200": {
+                    "description": "OK",
+                    "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}
+                    },
+                },
+                "401": {
+                    "description": "No valid token",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                },
+                "404": {
+                    "description": "No such collection",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                },
+            },
+        }
+    }
+
+
+SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+REGION = {
+    "name": "region",
+    "in": "query",
+    "required": False,
+    "description": "A region id: that region's figures, groups under the threshold suppressed",
+    "schema": {"type": "string"},
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "selfassess national API",
+            "version": "1.0.0",
+            "description": "Read-only: national collections, their returns and the national "
+            "picture. Send an analyst's token as Authorization: Bearer <token>.",
+        },
+        "paths": {
+            "/api/collections": _get("Every collection", "Collections"),
+            "/api/collections/{slug}/returns": _get(
+                "The submitted returns of a collection", "Returns", [SLUG]
+            ),
+            "/api/collections/{slug}/picture": _get(
+                "The national picture (as selfassess national report prints it)",
+                "Picture",
+                [SLUG, REGION],
+            ),
+        },
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

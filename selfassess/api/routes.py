@@ -1,0 +1,110 @@
+"""API views: thin JSON over selfassess.queries.national; the OpenAPI document describes them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import wraps
+
+from flask import abort, jsonify, request
+from sqlalchemy import select
+
+from selfassess.api import bp
+from selfassess.api.openapi import openapi_document
+from selfassess.extensions import csrf, db
+from selfassess.models import ApiToken, User
+from selfassess.national.routes import token_hash
+from selfassess.queries import national as q
+
+csrf.exempt(bp)
+
+
+def _error(status: int, message: str):
+    response = jsonify({"error": message})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="selfassess"'
+    return response
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return _error(401, "Send an API token: Authorization: Bearer <token>")
+        found = db.session.execute(
+            select(ApiToken).filter_by(token_hash=token_hash(token.strip()))
+        ).scalar_one_or_none()
+        if found is None or found.revoked_at is not None:
+            return _error(401, "The token is not valid or has been revoked")
+        owner = db.session.get(User, found.created_by_id)
+        if owner is None or not owner.is_analyst or not owner.active:
+            return _error(401, "The token's owner is no longer a national analyst")
+        found.last_used_at = datetime.now(UTC)
+        db.session.commit()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _collection(slug: str):
+    collection = q.collection_or_none(slug)
+    if collection is None:
+        abort(_error(404, f"There is no collection {slug!r}"))
+    return collection
+
+
+def collection_json(c) -> dict:
+    return {
+        "slug": c.slug,
+        "title": c.title,
+        "opens_on": c.opens_on.isoformat(),
+        "closes_on": c.closes_on.isoformat(),
+        "frameworks": [
+            {"id": cf.framework_id, "version": cf.framework_version} for cf in c.frameworks
+        ],
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.get("/collections")
+@token_required
+def collections():
+    return jsonify({"collections": [collection_json(c) for c in q.all_collections()]})
+
+
+@bp.get("/collections/<slug>/returns")
+@token_required
+def returns(slug: str):
+    collection = _collection(slug)
+    return jsonify(
+        {
+            "collection": collection.slug,
+            "returns": [
+                {
+                    "partnership_code": r.partnership.code,
+                    "partnership": r.partnership.name,
+                    "region": r.partnership.region,
+                    "version": r.version,
+                    "source": r.source,
+                    "arrangements": r.arrangements,
+                    "submitted_at": r.submitted_at.isoformat(),
+                    "snapshot": r.snapshot or {},
+                }
+                for r in q.returns_of(collection)
+            ],
+        }
+    )
+
+
+@bp.get("/collections/<slug>/picture")
+@token_required
+def picture(slug: str):
+    collection = _collection(slug)
+    region = request.args.get("region") or None
+    return jsonify(q.national_picture(collection, region=region).to_json())

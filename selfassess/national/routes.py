@@ -1,0 +1,269 @@
+"""National analysts' pages: collections, response rates, the national picture, import, exports,
+API tokens. Analysts see a partnership's data only once it is submitted as a return."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import UTC, datetime
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from selfassess import frameworks
+from selfassess.access import analyst_required
+from selfassess.domain.expected_partnerships import parse_expected
+from selfassess.domain.reference import REGIONS, region_name
+from selfassess.domain.returns_import import parse_returns, rows_to_csv, rows_to_xlsx
+from selfassess.extensions import db
+from selfassess.models import ApiToken, Collection, Return
+from selfassess.national import bp
+from selfassess.national.charts import percentage_bars
+from selfassess.national.forms import CollectionForm, ConfirmForm, ImportForm, TokenForm
+from selfassess.queries import national as q
+from selfassess.services import audit
+from selfassess.services.returns import (
+    create_collection,
+    import_returns,
+    partnerships_for_expected,
+)
+
+MULTI_NOTE = (
+    "Percentages do not add up to 100 because partnerships could choose more than one answer."
+)
+
+
+def collection_or_404(slug: str) -> Collection:
+    collection = q.collection_or_none(slug)
+    if collection is None:
+        abort(404)
+    return collection
+
+
+def _framework_choices() -> list[tuple[str, str]]:
+    return [(fw.id, fw.title) for fw in frameworks().latest_all() if fw.kind in ("rag", "survey")]
+
+
+@bp.route("/")
+@analyst_required
+def index():
+    return render_template("national/index.html", collections=q.all_collections())
+
+
+@bp.route("/collections/new", methods=["GET", "POST"])
+@analyst_required
+def new_collection():
+    form = CollectionForm()
+    form.frameworks.choices = _framework_choices()
+    problems = []
+    if form.validate_on_submit():
+        if q.collection_or_none(form.slug.data):
+            form.slug.errors = [*form.slug.errors, "A collection already uses this short name"]
+        upload = request.files.get("expected")
+        rows = []
+        if upload and upload.filename:
+            rows, problems = parse_expected(upload.read())
+        if not form.slug.errors and not problems:
+            expected, created = partnerships_for_expected(rows)
+            collection = create_collection(
+                form.title.data,
+                form.slug.data,
+                form.frameworks.data,
+                form.opens_on.data,
+                form.closes_on.data,
+                current_user,
+                expected,
+            )
+            flash(
+                f"Collection created: {len(expected)} partnerships expected"
+                + (f", {created} of them new to the tool." if created else "."),
+                "success",
+            )
+            return redirect(url_for("national.collection", slug=collection.slug))
+    return render_template("national/new_collection.html", form=form, problems=problems)
+
+
+@bp.route("/collections/<slug>")
+@analyst_required
+def collection(slug: str):
+    coll = collection_or_404(slug)
+    return render_template(
+        "national/collection.html",
+        collection=coll,
+        rates=q.response_rates(coll),
+        returns=q.returns_of(coll),
+        frameworks=q.collection_frameworks(coll),
+        is_open=q.is_open(coll),
+    )
+
+
+@bp.route("/collections/<slug>/returns/<int:return_id>")
+@analyst_required
+def show_return(slug: str, return_id: int):
+    coll = collection_or_404(slug)
+    ret = db.session.get(Return, return_id)
+    if ret is None or ret.collection_id != coll.id:
+        abort(404)
+    return render_template(
+        "national/return.html",
+        collection=coll,
+        ret=ret,
+        frameworks=q.collection_frameworks(coll),
+    )
+
+
+@bp.route("/collections/<slug>/picture")
+@analyst_required
+def picture(slug: str):
+    coll = collection_or_404(slug)
+    regions = dict(REGIONS)
+    region = request.args.get("region") or None
+    if region is not None and region not in regions:
+        abort(404)
+    figures = q.national_picture(coll, region=region)
+    fws = q.collection_frameworks(coll)
+
+    def chart(f, unit):
+        if f.suppressed or not f.n:
+            return None
+        return percentage_bars(f, unit)
+
+    items = [
+        (
+            f,
+            chart(f, "arrangements" if f.unit == "arrangement" else "partnerships"),
+        )
+        for f in figures.items.values()
+    ]
+    sections = [
+        (fid, s, chart(s, "partnerships"))
+        for fid, by_id in figures.sections.items()
+        for s in by_id.values()
+    ]
+    return render_template(
+        "national/picture.html",
+        collection=coll,
+        picture=figures,
+        items=items,
+        sections=sections,
+        frameworks={fw.id: fw for fw in fws},
+        regions=REGIONS,
+        region=region,
+        region_label=region_name(region) if region else None,
+        multi_note=MULTI_NOTE,
+    )
+
+
+@bp.route("/collections/<slug>/import", methods=["GET", "POST"])
+@analyst_required
+def import_file(slug: str):
+    coll = collection_or_404(slug)
+    form = ImportForm()
+    problems = []
+    if request.method == "POST":
+        upload = request.files.get("returns_file")
+        if upload is None or not upload.filename:
+            form.returns_file.errors = ["Choose a returns file"]
+        elif form.validate_on_submit() or not form.errors.keys() - {"returns_file"}:
+            result = parse_returns(
+                upload.filename,
+                upload.read(),
+                q.collection_frameworks(coll),
+                q.all_codes(),
+                q.existing_codes(coll),
+                replace=bool(form.replace.data),
+            )
+            if result.ok:
+                count = import_returns(coll, result, current_user)
+                flash(f"{count} returns imported.", "success")
+                return redirect(url_for("national.collection", slug=coll.slug))
+            problems = result.errors
+    return render_template("national/import.html", collection=coll, form=form, problems=problems)
+
+
+@bp.route("/collections/<slug>/dataset.<fmt>")
+@analyst_required
+def dataset(slug: str, fmt: str):
+    coll = collection_or_404(slug)
+    rows = q.dataset_rows(coll)
+    name = f"{coll.slug}-returns"
+    if fmt == "json":
+        body = json.dumps(rows, indent=2, ensure_ascii=False)
+        return _download(body, "application/json", f"{name}.json")
+    table = [list(q.DATASET_COLUMNS)] + [
+        [_safe("" if r[c] is None else str(r[c])) for c in q.DATASET_COLUMNS] for r in rows
+    ]
+    if fmt == "csv":
+        return _download(rows_to_csv(table), "text/csv; charset=utf-8", f"{name}.csv")
+    if fmt == "xlsx":
+        return _download(
+            rows_to_xlsx(table, "National dataset"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"{name}.xlsx",
+        )
+    abort(404)
+
+
+def _safe(text: str) -> str:
+    """Cells a spreadsheet would run as formulas start with an apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@analyst_required
+def tokens():
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        new_token = "sa_" + secrets.token_urlsafe(32)
+        token = ApiToken(
+            name=form.name.data, token_hash=token_hash(new_token), created_by_id=current_user.id
+        )
+        db.session.add(token)
+        db.session.flush()
+        audit.record(
+            "api_token", "created", None, {"name": token.name}, current_user, entity_id=token.id
+        )
+        db.session.commit()
+        form = TokenForm(formdata=None)
+    listed = db.session.execute(select(ApiToken).order_by(ApiToken.created_at.desc())).scalars()
+    return render_template(
+        "national/tokens.html",
+        form=form,
+        tokens=list(listed),
+        new_token=new_token,
+        revoke_form=ConfirmForm(),
+    )
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@analyst_required
+def revoke_token(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        abort(404)
+    if token.revoked_at is None:
+        token.revoked_at = datetime.now(UTC)
+        audit.record(
+            "api_token", "revoked", {"name": token.name}, None, current_user, entity_id=token.id
+        )
+        db.session.commit()
+        flash(f"Token “{token.name}” revoked: it no longer works.", "success")
+    return redirect(url_for("national.tokens"))
