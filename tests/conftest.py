@@ -44,6 +44,16 @@ def app(database, tmp_path):
     else:
         url = database
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+
+    @app.before_request
+    def _forget_cached_user():
+        # The fixture keeps one app context open for factories, so `g` outlives a request;
+        # in service each request has its own. Drop Flask-Login's cached user so one test
+        # client's sign-in never leaks into another client's request.
+        from flask import g
+
+        g.pop("_login_user", None)
+
     with app.app_context():
         if database == "sqlite":
             db.create_all()
