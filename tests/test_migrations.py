@@ -1,19 +1,104 @@
-"""The Alembic migrations build exactly the schema the models describe."""
+"""The Alembic migrations build exactly the schema the models describe, and upgrade a database
+that already holds the previous release's data without losing any of it."""
 
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
 
 from selfassess import create_app
 from selfassess.config import TestConfig
 from selfassess.extensions import db
 
 
-def test_migrations_match_the_models_on_sqlite(tmp_path):
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.sqlite'}")
+@pytest.fixture
+def empty_database(database, tmp_path):
+    """An empty database on the backend under test (its own schema on PostgreSQL)."""
+    if database == "sqlite":
+        yield f"sqlite:///{tmp_path / 'm.sqlite'}"
+        return
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database)
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS migration_test CASCADE"))
+        conn.execute(text("CREATE SCHEMA migration_test"))
+    url = database + ("&" if "?" in database else "?") + "options=-csearch_path%3Dmigration_test"
+    yield url
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS migration_test CASCADE"))
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _app(url):
+    return create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+
+
+def test_migrations_match_the_models(empty_database):
+    app = _app(empty_database)
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
         assert diff == []
-        assert "rating" in db.inspect(db.engine).get_table_names()
+        db.engine.dispose()
+
+
+def test_upgrade_keeps_the_previous_release_data(empty_database):
+    app = _app(empty_database)
+    now = datetime.now(UTC)
+    with app.app_context():
+        upgrade(revision="0001")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO partnership (id, name, code, region, police_force_area,"
+                    " created_at)"
+                    " VALUES (1, 'Northshire CSP', 'E1', 'north_west', 'Northshire Police', :now)"
+                ),
+                {"now": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO user_account (id, name, email, is_analyst, active,"
+                    " failed_sign_ins, created_at)"
+                    " VALUES (1, 'Priya Shah', 'lead@x.example', false, true, 0, :now)"
+                ),
+                {"now": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO invitation (id, partnership_id, role, nonce, invited_by_id,"
+                    " created_at, expires_at) VALUES (7, 1, 'member', 'nonce-7', 1, :now, :later)"
+                ),
+                {"now": now, "later": now + timedelta(days=14)},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO audit_event (at, actor_id, actor_label, partnership_id, entity,"
+                    " entity_id, event, after) VALUES (:now, 1, 'Priya Shah', 1, 'invitation', 7,"
+                    " 'invited', :after)"
+                ),
+                {
+                    "now": now,
+                    "after": json.dumps(
+                        {"role": "member", "note": "Housing lead", "for_email": "jo@x.example"}
+                    ),
+                },
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            row = conn.execute(
+                text(
+                    "SELECT i.note, i.for_name, i.for_email, p.name FROM invitation i"
+                    " JOIN partnership p ON p.id = i.partnership_id WHERE i.id = 7"
+                )
+            ).one()
+            assert tuple(row) == ("Housing lead", None, "jo@x.example", "Northshire CSP")
+            assert conn.execute(text("SELECT count(*) FROM audit_event")).scalar() == 1
+        downgrade(revision="0001")
+        upgrade()
+        db.engine.dispose()

@@ -91,6 +91,10 @@ class Invitation(db.Model):
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(20))
     nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    # Who the lead meant it for, shown on pending invitations and used to fill in the accept form.
+    note: Mapped[str | None] = mapped_column(String(200))
+    for_name: Mapped[str | None] = mapped_column(String(120))
+    for_email: Mapped[str | None] = mapped_column(String(254))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = created_at_column()
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -70,7 +70,7 @@ def create_invitation(
     for_name: str | None = None,
     for_email: str | None = None,
 ) -> NewInvitation:
-    """Add an invitation (the caller commits). Who it is for is kept in its audit event."""
+    """Add an invitation (the caller commits), noting who it is for; the audit event says so too."""
     now = datetime.now(UTC)
     invitation = Invitation(
         partnership_id=partnership.id,
@@ -79,6 +79,9 @@ def create_invitation(
         invited_by_id=invited_by.id,
         created_at=now,
         expires_at=now + timedelta(seconds=_max_age_seconds()),
+        note=note or None,
+        for_name=for_name or None,
+        for_email=for_email or None,
     )
     db.session.add(invitation)
     db.session.flush()
@@ -105,16 +108,23 @@ def invitation_details(invitation_ids: list[int]) -> dict[int, dict]:
     """What was said about each invitation when it was made: note, name and email it is for."""
     if not invitation_ids:
         return {}
-    from selfassess.models import AuditEvent
-
     rows = db.session.execute(
-        db.select(AuditEvent.entity_id, AuditEvent.after).where(
-            AuditEvent.entity == "invitation",
-            AuditEvent.event == "invited",
-            AuditEvent.entity_id.in_(invitation_ids),
-        )
+        db.select(
+            Invitation.id, Invitation.note, Invitation.for_name, Invitation.for_email
+        ).where(Invitation.id.in_(invitation_ids))
     ).all()
-    return {entity_id: (after or {}) for entity_id, after in rows}
+    return {
+        row.id: {
+            key: value
+            for key, value in (
+                ("note", row.note),
+                ("for_name", row.for_name),
+                ("for_email", row.for_email),
+            )
+            if value
+        }
+        for row in rows
+    }
 
 
 def load_invitation(token: str) -> Invitation:
