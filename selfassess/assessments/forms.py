@@ -22,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from selfassess.form_filters import strip_text
 from selfassess.models.assessments import ACTION_STATUSES
 from selfassess.services.agreement import MAX_OWNER, MAX_TEXT
 
@@ -39,16 +40,12 @@ class DueDateField(DateField):
             self.data = None
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class NewAssessmentForm(FlaskForm):
     title = StringField(
         "Title",
         description="For example, Key Principles self-assessment 2026",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter a title for the assessment"),
             Length(max=200, message="The title must be 200 characters or fewer"),
@@ -58,7 +55,7 @@ class NewAssessmentForm(FlaskForm):
         "Period it covers",
         description="For example, 2026 to 2027",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter the period the assessment covers"),
             Length(max=60, message="The period must be 60 characters or fewer"),
@@ -95,7 +92,7 @@ class AgreedRatingForm(FlaskForm):
     rationale = TextAreaField(
         "Why the board agreed this rating",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             Optional(),
             Length(max=MAX_TEXT, message=f"The rationale must be {MAX_TEXT} characters or fewer"),
@@ -109,7 +106,7 @@ class ActionForm(FlaskForm):
     description = TextAreaField(
         "What will be done",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter what will be done"),
             Length(max=MAX_TEXT, message=f"The action must be {MAX_TEXT} characters or fewer"),
@@ -119,7 +116,7 @@ class ActionForm(FlaskForm):
         "Owner",
         description="The person or agency responsible",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter who owns the action"),
             Length(max=MAX_OWNER, message=f"The owner must be {MAX_OWNER} characters or fewer"),

@@ -8,6 +8,7 @@ from selfassess.auth import bp
 from selfassess.auth.forms import SignInForm
 from selfassess.extensions import db, limiter
 from selfassess.models import User
+from selfassess.models.base import as_utc
 
 MAX_FAILED_SIGN_INS = 5
 LOCK_MINUTES = 15
@@ -34,7 +35,7 @@ def sign_in():
         email = form.email.data.strip().lower()
         user = db.session.execute(db.select(User).filter_by(email=email)).scalar()
         now = datetime.now(UTC)
-        locked = user is not None and user.locked_until and _aware(user.locked_until) > now
+        locked = user is not None and user.locked_until and as_utc(user.locked_until) > now
         if (
             user is not None
             and not locked
@@ -55,11 +56,6 @@ def sign_in():
             db.session.commit()
         form.email.errors = [*form.email.errors, SIGN_IN_FAILED]
     return render_template("auth/sign_in.html", form=form)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were stored as UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @bp.route("/sign-out", methods=["GET", "POST"])

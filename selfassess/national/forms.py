@@ -15,9 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, DateField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Regexp
 
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from selfassess.form_filters import strip_text
 
 
 class GovDateField(DateField):
@@ -42,14 +40,14 @@ class CollectionForm(FlaskForm):
         "Title",
         description="For example, National IOM returns 2026",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[InputRequired(message="Enter a title"), Length(max=200)],
     )
     slug = StringField(
         "Short name for links and files",
         description="Lower-case letters, numbers and hyphens, for example returns-2026",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter a short name"),
             Length(max=60, message="The short name must be 60 characters or fewer"),
@@ -108,7 +106,7 @@ class TokenForm(FlaskForm):
         "What the token is for",
         description="For example, Analysis team R scripts",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[InputRequired(message="Enter what the token is for"), Length(max=120)],
     )
     submit = SubmitField("Create token", widget=GovSubmitInput())

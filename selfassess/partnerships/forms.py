@@ -13,6 +13,7 @@ from wtforms import PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp
 
 from selfassess.domain.reference import AGENCIES, REGIONS
+from selfassess.form_filters import strip_text, upper_code
 
 ROLE_CHOICES = (
     ("member", "Member: rates from their agency's point of view"),
@@ -20,14 +21,6 @@ ROLE_CHOICES = (
     ("lead", "Lead: runs assessments and manages the partnership's people"),
 )
 MIN_PASSWORD = 10
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _upper(value):
-    return value.strip().upper() if isinstance(value, str) else value
 
 
 def _lower(value):
@@ -38,7 +31,7 @@ def _lead_name_field() -> StringField:
     return StringField(
         "Lead's full name",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter the lead's full name"),
             Length(max=120, message="The lead's name must be 120 characters or fewer"),
@@ -64,7 +57,7 @@ class PartnershipForm(FlaskForm):
     name = StringField(
         "Partnership name",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter the partnership's name"),
             Length(max=200, message="The name must be 200 characters or fewer"),
@@ -74,7 +67,7 @@ class PartnershipForm(FlaskForm):
         "Partnership code",
         description="The Community Safety Partnership's code, for example E22000123",
         widget=GovTextInput(),
-        filters=[_upper],
+        filters=[upper_code],
         validators=[
             InputRequired(message="Enter the partnership's code"),
             Regexp(
@@ -92,7 +85,7 @@ class PartnershipForm(FlaskForm):
     police_force_area = StringField(
         "Police force area",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter the police force area"),
             Length(max=100, message="The police force area must be 100 characters or fewer"),
@@ -121,7 +114,7 @@ class InviteForm(FlaskForm):
         "Who is it for? (optional)",
         description="Only you and the other leads see this, for example their name and agency",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             Optional(),
             Length(max=200, message="Who it is for must be 200 characters or fewer"),
@@ -150,7 +143,7 @@ class AcceptForm(FlaskForm):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter your full name"),
             Length(max=120, message="Your name must be 120 characters or fewer"),

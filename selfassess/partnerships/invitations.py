@@ -18,6 +18,7 @@ from sqlalchemy import update
 
 from selfassess.extensions import db
 from selfassess.models import Invitation, Membership, Partnership, User
+from selfassess.models.base import as_utc
 from selfassess.services.audit import record
 
 SALT = "invitation"
@@ -50,11 +51,6 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def _max_age_seconds() -> int:
     return int(current_app.config.get("INVITATION_DAYS", 14)) * 24 * 60 * 60
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were stored as UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def token_for(invitation: Invitation) -> str:
@@ -109,9 +105,9 @@ def invitation_details(invitation_ids: list[int]) -> dict[int, dict]:
     if not invitation_ids:
         return {}
     rows = db.session.execute(
-        db.select(
-            Invitation.id, Invitation.note, Invitation.for_name, Invitation.for_email
-        ).where(Invitation.id.in_(invitation_ids))
+        db.select(Invitation.id, Invitation.note, Invitation.for_name, Invitation.for_email).where(
+            Invitation.id.in_(invitation_ids)
+        )
     ).all()
     return {
         row.id: {
@@ -143,7 +139,7 @@ def load_invitation(token: str) -> Invitation:
         raise InvitationError(INVALID)
     if invitation.used_at is not None:
         raise InvitationError(USED)
-    if _aware(invitation.expires_at) <= datetime.now(UTC):
+    if as_utc(invitation.expires_at) <= datetime.now(UTC):
         raise InvitationError(EXPIRED)
     return invitation
 
@@ -219,7 +215,7 @@ def withdraw(invitation: Invitation, by: User) -> None:
     record(
         "invitation",
         "withdrawn",
-        {"expires_at": _aware(invitation.expires_at).isoformat()},
+        {"expires_at": as_utc(invitation.expires_at).isoformat()},
         None,
         actor_user=by,
         partnership_id=invitation.partnership_id,
