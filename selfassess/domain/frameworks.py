@@ -13,34 +13,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator
 
+from selfassess.domain.framework_checks import (
+    YES_NO_PARTLY,
+    FrameworkError,
+    Problem,
+    json_path,
+    read_yaml,
+    schema_message,
+    semantic_problems,
+)
+
+__all__ = ["FrameworkError", "Problem"]  # re-exported: callers import them from here
+
 SCHEMA_FILE = "schema.json"
-YES_NO_PARTLY = (("yes", "Yes"), ("partly", "Partly"), ("no", "No"))
-CHOICE_TYPES = {"single", "multi", "band"}
-RAG_IDS = ("red", "amber", "green")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a framework file, located precisely enough to fix it."""
-
-    file: str
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.path}" if self.path else self.file
-        return f"{where}: {self.message}"
-
-
-class FrameworkError(Exception):
-    """Raised when one or more framework files are invalid; carries every problem found."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True)
@@ -192,158 +179,6 @@ class FrameworkLibrary:
         return [fw for fw in self.latest_all() if fw.kind == kind]
 
 
-# --- reading YAML -----------------------------------------------------------------------
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _read_yaml(path: Path, name: str) -> tuple[Any, list[Problem]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(name, "", f"cannot be read: {exc}")]
-    try:
-        return yaml.load(text, Loader=_StrictLoader), []  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        return None, [Problem(name, where, f"is not valid YAML: {exc.problem or exc}")]
-    except yaml.YAMLError as exc:
-        return None, [Problem(name, "", f"is not valid YAML: {exc}")]
-
-
-def _json_path(parts: Iterable[Any]) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
-def _schema_message(error) -> str:
-    if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return "unknown key " + ", ".join(repr(k) for k in extra)
-    if error.validator == "required":
-        return error.message.replace("is a required property", "is missing")
-    if error.validator == "pattern" and error.schema.get("pattern") == "\\S":
-        return "text is empty"
-    if error.validator == "minLength" and error.instance == "":
-        return "text is empty"
-    return error.message
-
-
-# --- validation beyond the schema -------------------------------------------------------
-
-
-def _semantic_problems(data: dict, name: str) -> list[Problem]:
-    problems: list[Problem] = []
-
-    def add(path: str, message: str) -> None:
-        problems.append(Problem(name, path, message))
-
-    kind = data["kind"]
-    declared_tags = set((data.get("tags") or {}).keys())
-
-    if kind == "rag":
-        values = data["scale"]["values"]
-        ids = [v["id"] for v in values]
-        for i, vid in enumerate(ids):
-            if vid in ids[:i]:
-                add(f"scale.values[{i}].id", f"duplicate scale value {vid!r}")
-        scores = {v["id"]: v["score"] for v in values}
-        missing = [r for r in RAG_IDS if r not in scores]
-        if missing:
-            add("scale.values", f"a RAG scale needs red, amber and green; missing {missing}")
-        elif not (scores["red"] or 0) < (scores["amber"] or 0) < (scores["green"] or 0):
-            add("scale.values", "scores must rise from red to amber to green")
-        rule = data["section_rule"]
-        if rule["green_at_least"] < rule["amber_at_least"]:
-            add("section_rule", "green_at_least is below amber_at_least")
-
-    section_ids: dict[str, int] = {}
-    item_index: dict[str, tuple[int, dict]] = {}
-    position = 0
-    for s, section in enumerate(data["sections"]):
-        spath = f"sections[{s}]"
-        if section["id"] in section_ids:
-            add(f"{spath}.id", f"duplicate section id {section['id']!r}")
-        section_ids[section["id"]] = s
-        for i, item in enumerate(section["items"]):
-            ipath = f"{spath}.items[{i}]"
-            iid = item["id"]
-            if iid in item_index:
-                add(f"{ipath}.id", f"duplicate item id {iid!r}")
-            for tag in item.get("tags") or {}:
-                if tag not in declared_tags:
-                    add(f"{ipath}.tags.{tag}", f"tag {tag!r} is not declared under 'tags'")
-            if kind == "survey":
-                _check_survey_item(item, ipath, item_index, add)
-            else:
-                for key in ("type", "options", "unit", "asked_if"):
-                    if key in item:
-                        add(f"{ipath}.{key}", f"{key!r} belongs to survey items, not {kind} items")
-            item_index.setdefault(iid, (position, item))
-            position += 1
-    return problems
-
-
-def _check_survey_item(item: dict, ipath: str, earlier: dict[str, tuple[int, dict]], add) -> None:
-    itype = item.get("type")
-    if itype is None:
-        add(f"{ipath}.type", "survey item has no type (single, multi, yes_no_partly or band)")
-        return
-    options = item.get("options")
-    if itype in CHOICE_TYPES:
-        if not options:
-            add(f"{ipath}.options", f"a {itype} item needs at least two options")
-        else:
-            ids = [o["id"] for o in options]
-            for o, oid in enumerate(ids):
-                if oid in ids[:o]:
-                    add(f"{ipath}.options[{o}].id", f"duplicate option id {oid!r}")
-    elif options:
-        add(f"{ipath}.options", "a yes_no_partly item takes no options (yes, partly, no)")
-    asked_if = item.get("asked_if")
-    if asked_if:
-        target = asked_if["item"]
-        if target == item["id"]:
-            add(f"{ipath}.asked_if.item", "an item cannot depend on itself")
-        elif target not in earlier:
-            add(f"{ipath}.asked_if.item", f"refers to {target!r}, which is not an earlier item")
-        else:
-            allowed = set(_option_ids(earlier[target][1]))
-            for value in asked_if["in"]:
-                if value not in allowed:
-                    add(
-                        f"{ipath}.asked_if.in",
-                        f"{value!r} is not an option of item {target!r} "
-                        f"(options: {', '.join(sorted(allowed))})",
-                    )
-
-
-def _option_ids(item: dict) -> list[str]:
-    if item.get("type") == "yes_no_partly":
-        return [oid for oid, _ in YES_NO_PARTLY]
-    return [o["id"] for o in item.get("options") or []]
-
-
 # --- building the read-only objects -----------------------------------------------------
 
 
@@ -422,7 +257,7 @@ def load_framework_file(
 ) -> tuple[Framework | None, list[Problem]]:
     """Read and check one file. Returns the framework, or None with the problems found."""
     name = name or path.name
-    data, problems = _read_yaml(path, name)
+    data, problems = read_yaml(path, name)
     if problems:
         return None, problems
     if not isinstance(data, dict):
@@ -430,9 +265,9 @@ def load_framework_file(
     schema_errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if schema_errors:
         return None, [
-            Problem(name, _json_path(e.absolute_path), _schema_message(e)) for e in schema_errors
+            Problem(name, json_path(e.absolute_path), schema_message(e)) for e in schema_errors
         ]
-    problems = _semantic_problems(data, name)
+    problems = semantic_problems(data, name)
     if problems:
         return None, problems
     return _build(data, name), []
