@@ -257,7 +257,7 @@ def agency_heatmap(result: FrameworkResult) -> Chart:
         f"{fw.name}: each agency's mean score per {fw.section_label.lower()} "
         "(red 1, amber 2, green 3; don't know and not applicable left out)."
     )
-    rows = [["Agency", *[f"{fw.section_label} {s}" for s in sections]]]
+    rows = [["Agency", *[fw.section_short_name(s) for s in sections]]]
     for agency, row in zip(agencies, grid, strict=True):
         rows.append([agency_name(agency), *["–" if v is None else f"{v:.2f}" for v in row]])
     return Chart(svg, caption, rows)

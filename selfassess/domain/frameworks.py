@@ -127,6 +127,29 @@ class Framework:
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
 
+    def section_number(self, section: Section | str) -> str | None:
+        """ "Principle 2" for numbered sections; None where sections are named, not numbered."""
+        section_id = section if isinstance(section, str) else section.id
+        if section_id.replace(".", "").isdigit():
+            return f"{self.section_label} {section_id}"
+        return None
+
+    def section_heading(self, section: Section | str) -> str:
+        """How pages head a section: "Principle 2: Delivering a local response…", or the
+        title alone where sections are named ("People and relationships")."""
+        found = section if isinstance(section, Section) else self.section(section)
+        if found is None:
+            return str(section)
+        number = self.section_number(found)
+        return f"{number}: {found.title}" if number else found.title
+
+    def section_short_name(self, section: Section | str) -> str:
+        """A section's name where space is tight (table headers, chart labels)."""
+        found = section if isinstance(section, Section) else self.section(section)
+        if found is None:
+            return str(section)
+        return self.section_number(found) or found.title
+
     def scale_value(self, value_id: str) -> ScaleValue | None:
         return next((v for v in self.scale if v.id == value_id), None)
 

@@ -34,7 +34,7 @@ class SectionRef:
 
     @property
     def name(self) -> str:
-        return f"{self.framework.section_label} {self.section.id}"
+        return self.framework.section_short_name(self.section)
 
     @property
     def title(self) -> str:

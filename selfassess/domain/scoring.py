@@ -363,9 +363,7 @@ def rate_group(
 
 def section_name(framework: Framework, section: Section) -> str:
     """How sentences name a section: "Principle 2", or 'Enabler "Data and analysis"'."""
-    if section.id.replace(".", "").isdigit():
-        return f"{framework.section_label} {section.id}"
-    return f'{framework.section_label} "{section.title}"'
+    return framework.section_number(section) or f'{framework.section_label} "{section.title}"'
 
 
 def framework_result(

@@ -146,3 +146,12 @@ def test_asked_if_holds_only_for_listed_answers(library):
     assert follow_up.asked_if.holds([listed, "something_else"])
     assert not follow_up.asked_if.holds("something_else")
     assert not follow_up.asked_if.holds(None)
+
+
+def test_sections_are_named_by_number_or_by_title(library):
+    kp = library.get("iom-key-principles")
+    ppo = library.get("ppo-traffic-light")
+    assert kp.section_heading("1") == "Principle 1: All partners tackling offenders together"
+    assert kp.section_short_name("1") == "Principle 1"
+    assert ppo.section_heading("people-relationships") == "People and relationships"
+    assert ppo.section_short_name("data-analysis") == "Data and analysis"
