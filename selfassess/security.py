@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, request
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
 
 # Inline style attributes stay allowed: charts (SVG) and progress bars use them, and they cannot
 # run code. Scripts, frames, forms and everything else are held to this site.
@@ -36,6 +37,8 @@ def csp_nonce() -> str:
 
 
 def init_app(app: Flask) -> None:
+    _register_refusal_pages(app)
+
     @app.context_processor
     def nonce_context():
         return {"cspNonce": csp_nonce()}
@@ -51,4 +54,25 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def _register_refusal_pages(app: Flask) -> None:
+    """GOV.UK pages for what the service refuses: a form without its CSRF token (400), an
+    upload over MAX_CONTENT_LENGTH (413), too many attempts at sign-in, invitations or
+    workshop join (429)."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(error):
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(413)
+    def too_large(error):
+        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        return render_template("errors/413.html", max_megabytes=round(limit / 1024 / 1024)), 413
+
+    @app.errorhandler(429)
+    def too_many(error):
+        response = app.make_response((render_template("errors/429.html"), 429))
+        response.headers["Retry-After"] = "60"
         return response

@@ -23,6 +23,9 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def live_server(app):
+    # A real browser posts real forms and script requests: hold them to the CSRF check as in
+    # service, so a page or script that forgets its token fails here.
+    app.config["WTF_CSRF_ENABLED"] = True
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
