@@ -35,6 +35,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # How many reverse proxies in front of the app set X-Forwarded-For. Without this, behind a
+    # proxy every request comes from the proxy's address and shares one rate limit.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     STRICT_TEMPLATES = False
     TESTING = False
     DEBUG = False

@@ -38,6 +38,12 @@ def csp_nonce() -> str:
 
 def init_app(app: Flask) -> None:
     _register_refusal_pages(app)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Rate limits count per client address, so trust exactly this many proxies' headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     @app.context_processor
     def nonce_context():
