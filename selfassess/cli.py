@@ -54,7 +54,7 @@ def frameworks_check(directory: Path) -> None:
 
 def register_commands() -> None:
     # Imported late: each module adds its commands to `cli`.
-    from selfassess import backup, demo, national_cli, users_cli  # noqa: F401
+    from selfassess import backup, demo, demo_national, national_cli, users_cli  # noqa: F401
 
 
 def main() -> None:
