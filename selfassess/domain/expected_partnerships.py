@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from selfassess.domain.reference import REGIONS
-from selfassess.domain.returns_files import ImportProblem
+from selfassess.domain.returns_files import ImportProblem, content_problem
 
 COLUMNS = ("name", "code", "region", "police_force_area")
 _ALIASES = {"police force area": "police_force_area", "partnership": "name"}
@@ -33,7 +34,15 @@ def _heading(raw: str) -> str:
     return _ALIASES.get(text, text.replace(" ", "_"))
 
 
-def parse_expected(content: bytes) -> tuple[list[ExpectedPartnership], list[ImportProblem]]:
+def parse_expected(
+    content: bytes, filename: str | None = None
+) -> tuple[list[ExpectedPartnership], list[ImportProblem]]:
+    if filename is not None and PurePath(filename).suffix.lower() != ".csv":
+        message = f"{filename!r} is not a .csv file: save the list as 'CSV UTF-8'"
+        return [], [ImportProblem(None, None, message)]
+    problem = content_problem(".csv", content)
+    if problem:
+        return [], [ImportProblem(None, None, problem)]
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -239,9 +239,41 @@ def read_json(content: bytes) -> FileContents:
     return FileContents(None, records, problems)
 
 
+ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx workbook is a zip archive
+
+
+def content_problem(suffix: str, content: bytes) -> str | None:
+    """What is wrong when a file's content does not match its extension; None when it does.
+
+    Checked before reading, so a renamed or binary file gets a plain message rather than a
+    parser's complaint."""
+    if suffix == ".xlsx":
+        if not content.startswith(ZIP_MAGIC):
+            return (
+                "is not an Excel workbook although its name ends in .xlsx: "
+                "open it in Excel and save it as 'Excel Workbook (.xlsx)', or as 'CSV UTF-8'"
+            )
+        return None
+    if content.startswith(ZIP_MAGIC):
+        return (
+            f"looks like an Excel workbook although its name ends in {suffix}: "
+            "name it .xlsx, or save it as 'CSV UTF-8'"
+        )
+    if b"\x00" in content[:65536]:
+        return (
+            f"holds binary data, not text, although its name ends in {suffix}: "
+            "save it as 'CSV UTF-8'"
+        )
+    return None
+
+
 def read_file(filename: str, content: bytes) -> FileContents:
-    """Read by the file's extension: .csv, .xlsx or .json."""
+    """Read by the file's extension: .csv, .xlsx or .json, once the content matches it."""
     suffix = PurePath(filename or "").suffix.lower()
+    if suffix in FORMATS:
+        problem = content_problem(suffix, content)
+        if problem:
+            return FileContents([], [], [ImportProblem(None, None, problem)])
     if suffix == ".csv":
         return read_csv(content)
     if suffix == ".xlsx":

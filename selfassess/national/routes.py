@@ -5,10 +5,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from datetime import UTC, datetime
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -22,6 +32,7 @@ from selfassess.models import ApiToken, Collection, Return
 from selfassess.national import bp
 from selfassess.national.charts import percentage_bars
 from selfassess.national.forms import CollectionForm, ConfirmForm, ImportForm, TokenForm
+from selfassess.national.picture_pdf import picture_pdf as make_picture_pdf
 from selfassess.queries import national as q
 from selfassess.services import audit
 from selfassess.services.returns import (
@@ -64,7 +75,7 @@ def new_collection():
         upload = request.files.get("expected")
         rows = []
         if upload and upload.filename:
-            rows, problems = parse_expected(upload.read())
+            rows, problems = parse_expected(upload.read(), upload.filename)
         if not form.slug.errors and not problems:
             expected, created = partnerships_for_expected(rows)
             collection = create_collection(
@@ -114,14 +125,18 @@ def show_return(slug: str, return_id: int):
     )
 
 
+def _region_or_404() -> str | None:
+    region = request.args.get("region") or None
+    if region is not None and region not in dict(REGIONS):
+        abort(404)
+    return region
+
+
 @bp.route("/collections/<slug>/picture")
 @analyst_required
 def picture(slug: str):
     coll = collection_or_404(slug)
-    regions = dict(REGIONS)
-    region = request.args.get("region") or None
-    if region is not None and region not in regions:
-        abort(404)
+    region = _region_or_404()
     figures = q.national_picture(coll, region=region)
     fws = q.collection_frameworks(coll)
 
@@ -154,6 +169,20 @@ def picture(slug: str):
         region_label=region_name(region) if region else None,
         multi_note=MULTI_NOTE,
     )
+
+
+@bp.get("/collections/<slug>/picture.pdf")
+@analyst_required
+def picture_pdf(slug: str):
+    coll = collection_or_404(slug)
+    region = _region_or_404()
+    pdf = make_picture_pdf(coll, region, current_app.config["PROTECTIVE_MARKING"])
+    stem = re.sub(r"[^A-Za-z0-9-]", "", coll.slug) or "collection"
+    name = f"{stem}-national-picture" + (f"-{region}" if region else "") + ".pdf"
+    response = _download(pdf, "application/pdf", name)
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/collections/<slug>/import", methods=["GET", "POST"])
