@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
 from selfassess import frameworks as library
 from selfassess.domain.frameworks import Framework
@@ -384,10 +384,31 @@ DATASET_COLUMNS = (
 )
 
 
+def returns_fingerprint(collection: Collection) -> tuple:
+    """What a document of the collection depends on: its returns (and their versions) and its
+    expected partnerships. Changes whenever a return is made, replaced or imported."""
+    returns = db.session.execute(
+        select(
+            func.count(Return.id),
+            func.coalesce(func.max(Return.id), 0),
+            func.coalesce(func.sum(Return.version), 0),
+            func.max(Return.submitted_at),
+        ).where(Return.collection_id == collection.id)
+    ).one()
+    expected = db.session.execute(
+        select(
+            func.count(CollectionPartnership.id),
+            func.coalesce(func.max(CollectionPartnership.id), 0),
+        ).where(CollectionPartnership.collection_id == collection.id)
+    ).one()
+    return (*(str(v) for v in returns), *(int(v) for v in expected))
+
+
 def distinct_regions_with_returns(collection: Collection) -> list[str]:
     return list(
         db.session.execute(
-            select(distinct(Partnership.region))
+            select(Partnership.region)
+            .distinct()
             .join(Return, Return.partnership_id == Partnership.id)
             .where(Return.collection_id == collection.id)
         ).scalars()

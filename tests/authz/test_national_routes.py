@@ -51,6 +51,8 @@ ROUTES = [
     _r("GET", "/national/collections/authz", ANALYST_ONLY),
     _r("GET", "/national/collections/authz/returns/{q_return}", ANALYST_ONLY),
     _r("GET", "/national/collections/authz/picture", ANALYST_ONLY),
+    _r("GET", "/national/collections/authz/picture.pdf", ANALYST_ONLY),
+    _r("GET", "/national/collections/authz/picture.pdf?region=london", ANALYST_ONLY),
     _r("GET", "/national/collections/authz/import", ANALYST_ONLY),
     _r("POST", "/national/collections/authz/import", ANALYST_ONLY, data={}),
     _r("GET", "/national/collections/authz/dataset.csv", ANALYST_ONLY),
