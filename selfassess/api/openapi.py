@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from selfassess.domain.reference import REGIONS
+
 NULLABLE_NUMBER = {"type": ["number", "null"]}
 NULLABLE_INT = {"type": ["integer", "null"]}
 
@@ -11,6 +13,7 @@ SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
         "required": ["error"],
+        "additionalProperties": False,
         "properties": {"error": {"type": "string"}},
     },
     "Collection": {
@@ -119,43 +122,58 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
-def _get(summary: str, schema: str, params: list | None = None) -> dict[str, Any]:
+def _json(description: str, schema: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "description": description,
+        **extra,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+UNAUTHORISED = _json(
+    "No token was sent, or it is not valid, has been revoked or its owner is no longer a "
+    "national analyst",
+    "Error",
+    headers={
+        "WWW-Authenticate": {
+            "description": 'Bearer realm="selfassess"',
+            "schema": {"type": "string"},
+        }
+    },
+)
+
+
+def _get(
+    summary: str, schema: str, params: list | None = None, not_found: str | None = None
+) -> dict[str, Any]:
+    """A GET needing a token: its 200, its 401 and (where it names one) its 404."""
+    responses = {"200": _json("OK", schema), "401": UNAUTHORISED}
+    if not_found:
+        responses["404"] = _json(not_found, "Error")
     return {
         "get": {
             "summary": summary,
             "security": [{"bearer": []}],
             "parameters": params or [],
-            "responses": {
-                "200": {
-                    "description": "OK",
-                    "content": {
-                        "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}
-                    },
-                },
-                "401": {
-                    "description": "No valid token",
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                    },
-                },
-                "404": {
-                    "description": "No such collection",
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                    },
-                },
-            },
+            "responses": responses,
         }
     }
 
 
-SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+REGION_IDS = [region_id for region_id, _ in REGIONS]
+SLUG = {
+    "name": "slug",
+    "in": "path",
+    "required": True,
+    "description": "The collection's short name",
+    "schema": {"type": "string"},
+}
 REGION = {
     "name": "region",
     "in": "query",
     "required": False,
     "description": "A region id: that region's figures, groups under the threshold suppressed",
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "enum": REGION_IDS},
 }
 
 
@@ -169,14 +187,31 @@ def openapi_document() -> dict[str, Any]:
             "picture. Send an analyst's token as Authorization: Bearer <token>.",
         },
         "paths": {
+            "/api/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "security": [],
+                    "parameters": [],
+                    "responses": {
+                        "200": {
+                            "description": "The OpenAPI document of the API",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
             "/api/collections": _get("Every collection", "Collections"),
             "/api/collections/{slug}/returns": _get(
-                "The submitted returns of a collection", "Returns", [SLUG]
+                "The submitted returns of a collection",
+                "Returns",
+                [SLUG],
+                not_found="There is no collection of that short name",
             ),
             "/api/collections/{slug}/picture": _get(
                 "The national picture (as selfassess national report prints it)",
                 "Picture",
                 [SLUG, REGION],
+                not_found="There is no collection of that short name, or no such region",
             ),
         },
         "components": {

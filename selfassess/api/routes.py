@@ -9,7 +9,7 @@ from flask import abort, jsonify, request
 from sqlalchemy import select
 
 from selfassess.api import bp
-from selfassess.api.openapi import openapi_document
+from selfassess.api.openapi import REGION_IDS, openapi_document
 from selfassess.extensions import csrf, db
 from selfassess.models import ApiToken, User
 from selfassess.national.routes import token_hash
@@ -107,4 +107,6 @@ def returns(slug: str):
 def picture(slug: str):
     collection = _collection(slug)
     region = request.args.get("region") or None
+    if region is not None and region not in REGION_IDS:
+        abort(_error(404, "There is no such region: use one of " + ", ".join(REGION_IDS)))
     return jsonify(q.national_picture(collection, region=region).to_json())
