@@ -107,6 +107,17 @@ def _svg(fig: Figure) -> str:
     return text[text.index("<svg") :]
 
 
+def text_colour_on(rgba) -> str:
+    """Black or white, whichever contrasts more with the fill (WCAG relative luminance)."""
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in rgba[:3])
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "black" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "white"
+
+
 def _short(section: SectionResult) -> str:
     return section.name.replace('"', "")
 
@@ -240,7 +251,9 @@ def agency_heatmap(result: FrameworkResult) -> Chart:
                     ha="center",
                     va="center",
                     fontsize=8,
-                    color="black",
+                    color="black"
+                    if value is None
+                    else text_colour_on(image.cmap(image.norm(value))),
                 )
         bar = fig.colorbar(image, ax=ax, shrink=0.8)
         bar.set_label("Mean score (1 red, 2 amber, 3 green)")

@@ -268,3 +268,25 @@ def test_axe_reports_a_planted_violation(world, open_as):
     violations = axe_violations(page)
     assert [v["id"] for v in violations] == ["image-alt"]
     assert violations[0]["nodes"][0]["target"] == "#planted"
+
+
+CHART_PAGES = [
+    ("report (member)", "member", lambda w: _a(w, "/report")),
+    ("national picture (analyst)", "analyst", lambda w: _n(w, "/picture")),
+]
+UNNAMED_CHARTS = """() => [...document.querySelectorAll('main svg')]
+  .filter(svg => !svg.closest('[aria-hidden="true"]'))
+  .filter(svg => {
+    const img = svg.closest('[role="img"]');
+    return !img || !(img.getAttribute('aria-label') || '').trim();
+  }).length"""
+
+
+@pytest.mark.parametrize(("name", "role", "path"), CHART_PAGES, ids=[c[0] for c in CHART_PAGES])
+def test_every_chart_has_a_text_alternative_and_its_data_table(name, role, path, world, open_as):
+    page = open_as(role)
+    page.goto(world.url + path(world))
+    charts = page.locator("main [role='img']:has(svg)")
+    assert charts.count() > 0
+    assert page.evaluate(UNNAMED_CHARTS) == 0
+    assert page.locator("main table caption").count() >= charts.count()
