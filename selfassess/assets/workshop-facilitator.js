@@ -6,8 +6,18 @@ if (screen) {
   const statusUrl = screen.dataset.statusUrl;
   const step = screen.dataset.step;
 
+  // Single-letter shortcuts can be turned off (WCAG 2.1.4), remembered in this browser.
+  const toggle = document.getElementById("shortcuts-on");
+  const STORE = "selfassess.workshop.shortcuts";
+  if (toggle) {
+    toggle.checked = window.localStorage.getItem(STORE) !== "off";
+    toggle.addEventListener("change", () => {
+      window.localStorage.setItem(STORE, toggle.checked ? "on" : "off");
+    });
+  }
+
   document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) {
+    if (event.ctrlKey || event.metaKey || event.altKey || (toggle && !toggle.checked)) {
       return;
     }
     const target = event.target;

@@ -16,7 +16,13 @@ if (panel) {
   const reloadPanel = async () => {
     const response = await fetch(panelUrl, { cache: "no-store", credentials: "same-origin" });
     if (response.ok) {
+      // A keyboard or screen reader user whose button is replaced keeps their place: focus
+      // goes to the new question (or the ended heading) rather than back to the page top.
+      const hadFocus = panel.contains(document.activeElement);
       replacePanel(await response.text());
+      if (hadFocus) {
+        panel.querySelector("h1")?.focus();
+      }
     }
   };
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -137,3 +138,31 @@ def sign_in_state(browser, world: World, role: str) -> dict:
         world.storage[role] = context.storage_state()
         context.close()
     return world.storage[role]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    ctx, server, thread, built = build_world(tmp_path_factory.mktemp("a11y"))
+    yield built
+    server.shutdown()
+    thread.join(timeout=5)
+    db.session.remove()
+    db.engine.dispose()
+    ctx.pop()
+
+
+@pytest.fixture
+def open_as(browser, world):
+    """open_as(role or None, **context options) -> a new page in its own browser context."""
+    made = []
+
+    def new(role: str | None, **options):
+        if role:
+            options["storage_state"] = sign_in_state(browser, world, role)
+        context = browser.new_context(**options)
+        made.append(context)
+        return context.new_page()
+
+    yield new
+    for context in made:
+        context.close()

@@ -17,9 +17,14 @@ from playwright.sync_api import expect
 from selfassess.extensions import db
 from selfassess.models import WorkshopSession
 from selfassess.workshop.service import move
-from tests.browser.a11y_world import World, build_world, sign_in_state
+from tests.browser import a11y_world
+from tests.browser.a11y_world import World
 
 pytestmark = pytest.mark.browser
+
+# The populated service (one per module) and its signed-in pages.
+world = a11y_world.world
+open_as = a11y_world.open_as
 
 AXE_SOURCE = (Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js").read_text()
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -53,34 +58,6 @@ def describe(violations: list[dict]) -> str:
 def assert_accessible(page, where: str) -> None:
     violations = axe_violations(page)
     assert not violations, f"axe found on {where} ({page.url}):\n{describe(violations)}"
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    ctx, server, thread, built = build_world(tmp_path_factory.mktemp("a11y"))
-    yield built
-    server.shutdown()
-    thread.join(timeout=5)
-    db.session.remove()
-    db.engine.dispose()
-    ctx.pop()
-
-
-@pytest.fixture
-def open_as(browser, world):
-    """open_as(role or None, **context options) -> a new page in its own browser context."""
-    made = []
-
-    def new(role: str | None, **options):
-        if role:
-            options["storage_state"] = sign_in_state(browser, world, role)
-        context = browser.new_context(**options)
-        made.append(context)
-        return context.new_page()
-
-    yield new
-    for context in made:
-        context.close()
 
 
 def _workshop(world: World, revealed: bool) -> None:
