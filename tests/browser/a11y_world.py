@@ -22,7 +22,7 @@ from selfassess.config import TestConfig
 from selfassess.demo import DEMO_ANALYST, DEMO_CODE, DEMO_PASSWORD, load_demo, load_demo_analyst
 from selfassess.domain.survey_flow import ARRANGEMENTS_ITEM
 from selfassess.extensions import db
-from selfassess.models import Action, Assessment, Partnership, User
+from selfassess.models import Action, Assessment, Membership, Partnership, User
 from selfassess.partnerships.invitations import create_invitation
 from selfassess.services.returns import create_collection, save_draft_answer, submit_return
 from selfassess.workshop.service import start_session
@@ -54,6 +54,7 @@ class World:
     join_code: str
     collection_slug: str
     return_id: int
+    observer_membership_id: int
     storage: dict = field(default_factory=dict)
 
 
@@ -117,6 +118,11 @@ def build_world(tmp: Path):
         join_code=workshop.join_code,
         collection_slug=collection.slug,
         return_id=returned.id,
+        observer_membership_id=db.session.execute(
+            select(Membership.id)
+            .join(User, User.id == Membership.user_id)
+            .filter(User.email == EMAILS["observer"])
+        ).scalar_one(),
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

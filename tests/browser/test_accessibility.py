@@ -78,6 +78,37 @@ def _rating_error(page, world):
     expect(page.locator(".govuk-error-summary")).to_be_visible()
 
 
+def _submit(button: str, fill: dict | None = None):
+    """Submit the page's form (filled as given, else as it is) and expect its error summary."""
+
+    def prepare(page, world):
+        for label, value in (fill or {}).items():
+            page.get_by_label(label, exact=True).fill(value)
+        page.get_by_role("button", name=button, exact=True).click()
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+    return prepare
+
+
+def _created_token(page, world):
+    page.get_by_label("What the token is for").fill("Analysis team R scripts")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.locator(".govuk-panel, .govuk-notification-banner").first).to_be_visible()
+
+
+def _import_errors(page, world):
+    page.get_by_label("Returns file").set_input_files(
+        {
+            "name": "returns.csv",
+            "mimeType": "text/csv",
+            "buffer": b"partnership_code,framework,question,arrangement,answer\n"
+            b"E99999,iom-key-principles,9.9,0,purple\n",
+        }
+    )
+    page.get_by_role("button", name="Import returns").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
 def _facilitator(revealed: bool):
     def prepare(page, world):
         expect(page.locator("#progress-label")).to_be_visible()
@@ -190,6 +221,61 @@ CASES = [
         lambda w: _survey(w, "/questions/national-survey-2013/_arrangements/0"),
     ),
     Case("survey check answers (lead)", "lead", lambda w: _survey(w, "/check")),
+    Case("sign out (member)", "member", lambda w: "/sign-out"),
+    Case("new partnership (analyst)", "analyst", lambda w: "/partnerships/new"),
+    Case(
+        "new partnership with errors (analyst)",
+        "analyst",
+        lambda w: "/partnerships/new",
+        _submit("Create partnership"),
+    ),
+    Case("invite a lead (analyst)", "analyst", lambda w: _p(w, "/invite-lead")),
+    Case(
+        "change a role (lead)",
+        "lead",
+        lambda w: _p(w, f"/members/{w.observer_membership_id}/role"),
+    ),
+    Case(
+        "remove a member (lead)",
+        "lead",
+        lambda w: _p(w, f"/members/{w.observer_membership_id}/remove"),
+    ),
+    Case(
+        "new assessment with errors (lead)",
+        "lead",
+        lambda w: _p(w, "/assessments/new"),
+        _submit("Create assessment"),
+    ),
+    Case(
+        "next cycle form with errors (lead)",
+        "lead",
+        lambda w: _a(w, "/next-cycle"),
+        _submit("Start the next assessment"),
+    ),
+    Case(
+        "new collection with errors (analyst)",
+        "analyst",
+        lambda w: "/national/collections/new",
+        _submit("Create collection"),
+    ),
+    Case(
+        "import returns with errors (analyst)",
+        "analyst",
+        lambda w: _n(w, "/import"),
+        _import_errors,
+    ),
+    Case(
+        "API token just created (analyst)", "analyst", lambda w: "/national/tokens", _created_token
+    ),
+    Case(
+        "survey number of arrangements with errors (lead)",
+        "lead",
+        lambda w: _survey(w, "/questions/national-survey-2013/_arrangements/0"),
+        _submit(
+            "Save and continue",
+            {"How many IOM arrangements are there in your partnership's area?": ""},
+        ),
+    ),
     Case("page not found", None, lambda w: "/no-such-page", status=404),
     Case("page not found signed in", "member", lambda w: "/assessments/999999", status=404),
     Case("forbidden (member)", "member", lambda w: _p(w, "/invite"), status=403),
