@@ -126,3 +126,29 @@ def test_a_locked_account_and_an_unknown_email_get_the_same_page(app, client):
     wrong = summary("alex@test.example", "still wrong")
     assert locked == unknown == wrong
     assert "locked" not in locked[1].lower()
+
+
+def test_every_failure_checks_a_password_so_the_time_taken_reveals_nothing(
+    app, client, monkeypatch
+):
+    """An unknown email and a locked account are checked against a password hash just as a
+    wrong password is, so they take as long to answer (counted, not timed)."""
+    import selfassess.auth.routes as auth_routes
+
+    make_user(email="alex@test.example")
+    checked = []
+    real = auth_routes.check_password_hash
+
+    def counting(stored, password):
+        checked.append(stored)
+        return real(stored, password)
+
+    monkeypatch.setattr(auth_routes, "check_password_hash", counting)
+    client.post("/sign-in", data={"email": "nobody@test.example", "password": "nope"})
+    client.post("/sign-in", data={"email": "alex@test.example", "password": "nope"})
+    for _ in range(5):
+        client.post("/sign-in", data={"email": "alex@test.example", "password": "nope"})
+    client.post("/sign-in", data={"email": "alex@test.example", "password": PASSWORD})
+    assert len(checked) == 8
+    with client.session_transaction() as session:
+        assert "_user_id" not in session

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from selfassess.auth import bp
 from selfassess.auth.forms import SignInForm
@@ -17,6 +17,11 @@ SIGN_IN_FAILED = (
     "Enter a correct email address and password. After several failed attempts "
     "you will need to wait 15 minutes before trying again."
 )
+
+
+# Checked against when there is no password to check, so an unknown email, a locked account and
+# a wrong password all take as long to answer: the time taken does not reveal an account either.
+_NO_PASSWORD_HASH = generate_password_hash("no account has this password")
 
 
 def _safe_next(target: str | None) -> str:
@@ -36,13 +41,9 @@ def sign_in():
         user = db.session.execute(db.select(User).filter_by(email=email)).scalar()
         now = datetime.now(UTC)
         locked = user is not None and user.locked_until and as_utc(user.locked_until) > now
-        if (
-            user is not None
-            and not locked
-            and user.active
-            and user.password_hash
-            and check_password_hash(user.password_hash, form.password.data)
-        ):
+        can_sign_in = user is not None and not locked and user.active and user.password_hash
+        stored = user.password_hash if can_sign_in else _NO_PASSWORD_HASH
+        if check_password_hash(stored, form.password.data) and can_sign_in:
             user.failed_sign_ins = 0
             user.locked_until = None
             db.session.commit()
