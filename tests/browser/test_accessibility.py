@@ -283,6 +283,11 @@ CASES = [
 ]
 
 
+UNNAMED_TABLES = """() => [...document.querySelectorAll('main table')]
+  .filter(t => !(t.caption && t.caption.textContent.trim()) && !t.getAttribute('aria-label'))
+  .map(t => t.id || t.className)"""
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_page_has_no_axe_violations(case: Case, world, open_as):
     if "facilitator" in case.name:
@@ -293,6 +298,8 @@ def test_page_has_no_axe_violations(case: Case, world, open_as):
     if case.prepare:
         case.prepare(page, world)
     assert_accessible(page, case.name)
+    # Beyond axe: every data table says what it holds.
+    assert page.evaluate(UNNAMED_TABLES) == [], f"tables without a caption on {case.name}"
 
 
 def test_participant_phone_screens_have_no_axe_violations(world, open_as):
