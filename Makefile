@@ -73,5 +73,9 @@ serve: setup migrate
 	SELFASSESS_CONFIG=$${SELFASSESS_CONFIG:-production} $(BIN)/gunicorn --workers $(WORKERS) \
 	  --bind $${BIND:-127.0.0.1:8000} --access-logfile - selfassess.wsgi:app
 
+# Figures against floors measured in the same run: bench/results.json and BENCHMARKS.md.
+bench: setup
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) node_modules static .pytest_cache .ruff_cache
