@@ -55,6 +55,13 @@ def _collection(slug: str):
     return collection
 
 
+def utc_iso(value: datetime) -> str:
+    """RFC 3339 with its offset: SQLite hands back stored UTC times without one."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC).isoformat()
+    return value.astimezone(UTC).isoformat()
+
+
 def collection_json(c) -> dict:
     return {
         "slug": c.slug,
@@ -93,7 +100,7 @@ def returns(slug: str):
                     "version": r.version,
                     "source": r.source,
                     "arrangements": r.arrangements,
-                    "submitted_at": r.submitted_at.isoformat(),
+                    "submitted_at": utc_iso(r.submitted_at),
                     "snapshot": r.snapshot or {},
                 }
                 for r in q.returns_of(collection)
