@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, send_from_directory
 
-from selfassess import security, templating
+from selfassess import request_text, security, templating
 from selfassess.config import CONFIGS, DEFAULT_SECRET_KEY, PROJECT_ROOT, Config
 from selfassess.db_setup import configure_sqlite, engine_options
 from selfassess.domain.frameworks import load_library
@@ -53,6 +53,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     limiter.init_app(app)
     templating.init_app(app, str(PROJECT_ROOT / "templates"))
     security.init_app(app)
+    request_text.init_app(app)
 
     from selfassess import models  # noqa: F401 - registers the tables with the metadata
 

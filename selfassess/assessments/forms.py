@@ -32,12 +32,19 @@ class DueDateField(DateField):
 
     def process_formdata(self, valuelist):
         if valuelist and any(part.strip() for part in valuelist):
+            if len(valuelist) != 3:
+                # Not the widget's day, month and year: it could not show them back.
+                self.raw_data = None
+                self.data = None
+                raise ValueError("Due date must be a real date, for example 30 9 2026")
             try:
                 super().process_formdata(valuelist)
             except ValueError as exc:
                 raise ValueError("Due date must be a real date, for example 30 9 2026") from exc
         else:
             self.data = None
+            if not valuelist or len(valuelist) != 3:
+                self.raw_data = None
 
 
 class NewAssessmentForm(FlaskForm):

@@ -185,6 +185,11 @@ def autosave(assessment_id: int, framework_id: str, section_id: str):
             saved=False, errors={"form": "The assessment is not open: ratings cannot change"}
         ), 409
     data = request.get_json(silent=True) or request.form
+    fields = ("item_id", "value", "evidence", "improvement")
+    if not hasattr(data, "get") or any(
+        not isinstance(data.get(name), str | None) for name in fields
+    ):
+        return jsonify(saved=False, errors={"form": "Send the answer as a form or an object"}), 400
     item = next((i for i in ref.section.items if i.id == data.get("item_id")), None)
     if item is None:
         return jsonify(saved=False, errors={"form": "That question is not in this section"}), 400

@@ -23,6 +23,11 @@ class GovDateField(DateField):
 
     def process_formdata(self, valuelist):
         if valuelist and any(part.strip() for part in valuelist):
+            if len(valuelist) != 3:
+                # Not the widget's day, month and year: it could not show them back.
+                self.raw_data = None
+                self.data = None
+                raise ValueError(f"{self.label.text} must be a real date, for example 31 5 2026")
             try:
                 super().process_formdata(valuelist)
             except ValueError as exc:
