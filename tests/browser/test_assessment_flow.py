@@ -101,7 +101,9 @@ def test_two_members_rate_and_the_lead_sees_their_ratings(app, live_server, brow
     assert count > 0
     for index in range(count):
         items.nth(index).locator("input[value='red']").check()
-    probation.locator("#item-2-1 textarea[name='item-2-1-evidence']").fill("No joint tasking")
+    probation.locator("#item-2-1 textarea[name='item-2-1-evidence']").fill(
+        "No joint tasking\nMeetings lapsed in March"
+    )
     probation.get_by_role("button", name="Save and continue").click()
     expect(probation.locator("h1")).to_contain_text("3:")
     probation.goto(assessment_url)
@@ -127,6 +129,9 @@ def test_two_members_rate_and_the_lead_sees_their_ratings(app, live_server, brow
     by_agency = lead.locator("#distribution-by-agency")
     expect(by_agency).to_contain_text("Probation Service")
     expect(lead.locator("#evidence")).to_contain_text("No joint tasking")
+    # Evidence keeps the line breaks its author typed.
+    typed = lead.locator("#evidence .app-pre-line", has_text="No joint tasking").inner_text()
+    assert typed.splitlines() == ["No joint tasking", "Meetings lapsed in March"]
     lead.goto(assessment_url + "/items/iom-key-principles/1.1")
     expect(lead.locator("#distribution-by-agency")).to_contain_text("Police")
     expect(lead.locator("#evidence")).to_contain_text("Protocol signed by all partners")
