@@ -15,6 +15,7 @@ from selfassess.assessments.common import (
     OVERSIGHT_ROLES,
     item_or_404,
     my_role,
+    pinned_frameworks,
     sections,
 )
 from selfassess.assessments.forms import ActionForm, AgreedRatingForm
@@ -27,6 +28,7 @@ from selfassess.queries.assessments import (
     item_actions,
     item_ratings,
     participants_with_rated_items,
+    section_actions,
 )
 from selfassess.queries.ratings import assessment_results
 from selfassess.services import agreement, audit
@@ -217,6 +219,77 @@ def edit_action(assessment_id: int, action_id: int):
     ), (409 if stale else 200)
 
 
+def _section_or_404(assessment, framework_id: str, section_id: str):
+    for fw in pinned_frameworks(assessment):
+        if fw.id == framework_id and fw.is_rated:
+            section = fw.section(section_id)
+            if section is not None:
+                return fw, section
+    abort(404)
+
+
+def _section_page(assessment, framework, section, action_form=None, status=200):
+    result = assessment_results(frameworks(), assessment).framework(framework.id)
+    return render_template(
+        "assessments/section.html",
+        assessment=assessment,
+        framework=framework,
+        section=section,
+        result=result,
+        section_result=result.section(section.id) if result else None,
+        actions=section_actions(assessment.id, framework.id, section.id),
+        action_form=action_form or ActionForm(formdata=None),
+        action_status_names=ACTION_STATUS_NAMES,
+        is_lead=my_role(assessment) == "lead" and not assessment.is_locked,
+    ), status
+
+
+def _section_url(assessment, framework_id: str, section_id: str, anchor=None) -> str:
+    return url_for(
+        "assessments.section",
+        assessment_id=assessment.id,
+        framework_id=framework_id,
+        section_id=section_id,
+        _anchor=anchor,
+    )
+
+
+@bp.route("/assessments/<int:assessment_id>/sections/<framework_id>/<section_id>")
+@login_required
+def section(assessment_id: int, framework_id: str, section_id: str):
+    """A whole section: its RAG and why, its questions' ratings, and actions about all of it."""
+    assessment = assessment_or_404(assessment_id, OVERSIGHT_ROLES)
+    framework, found = _section_or_404(assessment, framework_id, section_id)
+    return _section_page(assessment, framework, found)
+
+
+@bp.route(
+    "/assessments/<int:assessment_id>/sections/<framework_id>/<section_id>/actions",
+    methods=["POST"],
+)
+@login_required
+def add_section_action(assessment_id: int, framework_id: str, section_id: str):
+    assessment = assessment_or_404(assessment_id, LEAD_ROLES)
+    framework, found = _section_or_404(assessment, framework_id, section_id)
+    if assessment.is_locked:
+        abort(403)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return _section_page(assessment, framework, found, action_form=form)
+    agreement.add_action(
+        assessment,
+        framework.id,
+        form.description.data,
+        form.owner.data,
+        current_user,
+        due_on=form.due_on.data,
+        status=form.status.data,
+        section_id=found.id,
+    )
+    flash("Action added.", "success")
+    return redirect(_section_url(assessment, framework.id, found.id, "actions"))
+
+
 def form_posted() -> bool:
     from flask import request
 
@@ -232,4 +305,6 @@ def _back_from_action(assessment, action) -> str:
             item_id=action.item_id,
             _anchor="actions",
         )
+    if action.section_id:
+        return _section_url(assessment, action.framework_id, action.section_id, "actions")
     return url_for("assessments.show", assessment_id=assessment.id)

@@ -73,6 +73,18 @@ def item_ratings(assessment_id: int, framework_id: str, item_id: str) -> list[Ra
     )
 
 
+def section_actions(assessment_id: int, framework_id: str, section_id: str) -> list[Action]:
+    """Actions about a whole section, not about one of its questions."""
+    return list(
+        db.session.execute(
+            select(Action)
+            .filter_by(assessment_id=assessment_id, framework_id=framework_id)
+            .where(Action.section_id == section_id, Action.item_id.is_(None))
+            .order_by(Action.created_at, Action.id)
+        ).scalars()
+    )
+
+
 def item_actions(assessment_id: int, framework_id: str, item_id: str) -> list[Action]:
     return list(
         db.session.execute(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from selfassess import charts
 from selfassess.domain.frameworks import Framework, FrameworkLibrary
@@ -184,7 +184,19 @@ def action_plan(
     return results, groups
 
 
-def item_rating(results: AssessmentResults, action: Action) -> ItemResult | None:
-    """The current rating of the item an action is about (None for section-wide actions)."""
+class CurrentRating(NamedTuple):
+    rating: str | None
+    rating_label: str | None
+    provisional: bool
+
+
+def current_rating(results: AssessmentResults, action: Action) -> CurrentRating | None:
+    """What an action is about, rated now: its question's rating, or its whole section's RAG."""
     fr = results.framework(action.framework_id)
-    return fr.item(action.item_id) if fr and action.item_id else None
+    if fr is None:
+        return None
+    if action.item_id:
+        item = fr.item(action.item_id)
+        return CurrentRating(item.rating, item.rating_label, item.provisional) if item else None
+    section = fr.section(action.section_id or "")
+    return CurrentRating(section.rag, section.rag_label, section.provisional) if section else None

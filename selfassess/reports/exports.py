@@ -15,7 +15,7 @@ from selfassess.domain.reference import agency_name
 from selfassess.domain.spreadsheet_safety import safe_row
 from selfassess.models import Assessment
 from selfassess.queries import reports as q
-from selfassess.reports.build import action_plan, item_rating
+from selfassess.reports.build import action_plan, current_rating
 
 RATING_HEADER = [
     "Partnership code",
@@ -87,7 +87,7 @@ def action_table(library: FrameworkLibrary, assessment: Assessment) -> list[list
         for a in group.actions:
             fw = group.framework
             item = fw.item(a.item_id) if a.item_id else None
-            rated = item_rating(results, a)
+            rated = current_rating(results, a)
             rows.append(
                 [
                     assessment.partnership.code,

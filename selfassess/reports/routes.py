@@ -12,7 +12,7 @@ from selfassess import frameworks
 from selfassess.access import LEAD_ROLES, assessment_or_404, role_in
 from selfassess.queries.reports import ACTION_STATUS_LABELS, fingerprint, is_overdue
 from selfassess.reports import bp, documents, exports
-from selfassess.reports.build import action_plan, build_report, item_rating
+from selfassess.reports.build import action_plan, build_report, current_rating
 from selfassess.reports.forms import NextCycleForm
 from selfassess.services.next_cycle import start_next_cycle
 
@@ -90,7 +90,7 @@ def action_plan_pdf(assessment_id: int):
         "action_plan.html",
         assessment=assessment,
         groups=groups,
-        rating_of=lambda action: item_rating(results, action),
+        rating_of=lambda action: current_rating(results, action),
         overdue=is_overdue,
         marking=current_app.config["PROTECTIVE_MARKING"],
     )

@@ -8,6 +8,7 @@ A = "/assessments/{assessment}"
 QA = "/assessments/{q_assessment}"
 SECTION = "/rate/{framework}/{section}"
 ITEM = "/items/{framework}/{item}"
+WHOLE_SECTION = "/sections/{framework}/{section}"
 RATING = {
     "item-1-1-value": "green",
     "item-1-1-evidence": "Signed protocol",
@@ -84,6 +85,10 @@ ROUTES = [
     ),
     Route("POST", A + ITEM + "/actions", expect(lead=302), data=ACTION),
     Route("POST", QA + ITEM + "/actions", {**Q_ONLY, "outsider": 302}, data=ACTION),
+    Route("GET", A + WHOLE_SECTION, OVERSIGHT),
+    Route("GET", QA + WHOLE_SECTION, Q_ONLY),
+    Route("POST", A + WHOLE_SECTION + "/actions", expect(lead=302), data=ACTION),
+    Route("POST", QA + WHOLE_SECTION + "/actions", {**Q_ONLY, "outsider": 302}, data=ACTION),
     Route("GET", A + "/actions/{action}", expect(lead=200)),
     Route("POST", A + "/actions/{action}", expect(lead=302), data={**ACTION, "version": "1"}),
     # Another partnership's action through our own assessment's address is not found.

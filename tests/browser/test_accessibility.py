@@ -182,6 +182,13 @@ CASES = [
     ),
     Case("item page (observer)", "observer", lambda w: _a(w, f"/items/{KP}/{w.item_id}")),
     Case("edit action (lead)", "lead", lambda w: _a(w, f"/actions/{w.action_id}")),
+    Case(
+        "whole section with its actions, form errors (lead)",
+        "lead",
+        lambda w: _a(w, f"/sections/{KP}/{w.section_id}"),
+        _submit("Add action"),
+    ),
+    Case("whole section (observer)", "observer", lambda w: _a(w, f"/sections/{KP}/{w.section_id}")),
     Case("workshop overview (lead)", "lead", lambda w: _a(w, "/workshop")),
     Case(
         "workshop facilitator before reveal",
