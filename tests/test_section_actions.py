@@ -7,6 +7,7 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
+from pypdf import PdfReader
 
 from selfassess.extensions import db
 from selfassess.models import Action
@@ -114,3 +115,22 @@ def test_an_unknown_section_is_not_found(world, visit):
     url = f"/assessments/{world.assessment.id}/sections/{KP}/9"
     assert visit("lead", url).status_code == 404
     assert visit("lead", url + "/actions", "POST", data=NEW).status_code == 404
+
+
+def test_the_report_and_its_pdf_list_actions_for_the_whole_section(world, visit):
+    base = f"/assessments/{world.assessment.id}"
+    assert visit("lead", f"{base}/sections/{KP}/4/actions", "POST", data=NEW).status_code == 302
+    html = page(visit("member", f"{base}/report"))
+    listed = html.find(id=f"section-actions-{KP}-4")
+    assert NEW["description"] in text(listed)
+    assert "31 March 2027" in text(listed)
+    # Only under its own principle.
+    assert html.find(id=f"section-actions-{KP}-1") is None
+
+    response = visit("member", f"{base}/report.pdf")
+    assert response.status_code == 200
+    words = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.data)).pages
+    )
+    assert "Actions for the whole principle" in words
+    assert "information-sharing protocol" in words

@@ -59,6 +59,14 @@ class Report:
     def item_actions(self, framework_id: str, item_id: str) -> list[Action]:
         return self.actions_by_item.get((framework_id, item_id), [])
 
+    def section_actions(self, framework_id: str, section_id: str) -> list[Action]:
+        """Actions about a whole section rather than one of its questions."""
+        return [
+            a
+            for a in self.actions
+            if a.framework_id == framework_id and a.section_id == section_id and not a.item_id
+        ]
+
     def quotes(self, framework_id: str, item_id: str) -> list[Any]:
         return self.evidence.get((framework_id, item_id), [])
 
