@@ -162,6 +162,12 @@ def add_action(assessment_id: int, framework_id: str, item_id: str):
     form = ActionForm()
     if not form.validate_on_submit():
         return _item_page(assessment, framework, found, action_form=form)
+    _add_action(form, assessment, framework, item_id=found.id)
+    return redirect(_item_url(assessment, framework, found, "actions"))
+
+
+def _add_action(form: ActionForm, assessment, framework, **about) -> None:
+    """Save a valid action form as an action about a question or a whole section."""
     agreement.add_action(
         assessment,
         framework.id,
@@ -170,10 +176,9 @@ def add_action(assessment_id: int, framework_id: str, item_id: str):
         current_user,
         due_on=form.due_on.data,
         status=form.status.data,
-        item_id=found.id,
+        **about,
     )
     flash("Action added.", "success")
-    return redirect(_item_url(assessment, framework, found, "actions"))
 
 
 @bp.route("/assessments/<int:assessment_id>/actions/<int:action_id>", methods=["GET", "POST"])
@@ -276,17 +281,7 @@ def add_section_action(assessment_id: int, framework_id: str, section_id: str):
     form = ActionForm()
     if not form.validate_on_submit():
         return _section_page(assessment, framework, found, action_form=form)
-    agreement.add_action(
-        assessment,
-        framework.id,
-        form.description.data,
-        form.owner.data,
-        current_user,
-        due_on=form.due_on.data,
-        status=form.status.data,
-        section_id=found.id,
-    )
-    flash("Action added.", "success")
+    _add_action(form, assessment, framework, section_id=found.id)
     return redirect(_section_url(assessment, framework.id, found.id, "actions"))
 
 
