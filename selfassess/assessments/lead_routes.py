@@ -5,7 +5,7 @@ Leads agree ratings and record actions here; observers read the same pages witho
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from selfassess import frameworks
@@ -22,7 +22,7 @@ from selfassess.assessments.forms import ActionForm, AgreedRatingForm
 from selfassess.domain.progress import progress
 from selfassess.domain.reference import agency_name
 from selfassess.extensions import db
-from selfassess.models import Action
+from selfassess.models import Action, WorkshopSession
 from selfassess.models.assessments import ACTION_STATUSES
 from selfassess.queries.assessments import (
     item_actions,
@@ -286,12 +286,16 @@ def add_section_action(assessment_id: int, framework_id: str, section_id: str):
 
 
 def form_posted() -> bool:
-    from flask import request
-
     return request.method == "POST"
 
 
 def _back_from_action(assessment, action) -> str:
+    # From the workshop's facilitator screen: back to the meeting while it is still running.
+    workshop_id = request.args.get("workshop", type=int)
+    if workshop_id is not None:
+        workshop = db.session.get(WorkshopSession, workshop_id)
+        if workshop and workshop.assessment_id == assessment.id and workshop.ended_at is None:
+            return url_for("workshop.facilitate", session_id=workshop.id)
     if action.item_id:
         return url_for(
             "assessments.item",
