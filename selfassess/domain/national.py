@@ -60,7 +60,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from selfassess.domain.frameworks import Framework
@@ -76,6 +76,14 @@ from selfassess.domain.national_figures import (
     collection_items,
     item_unit,
     percent,
+)
+from selfassess.domain.national_plan import (
+    AskedCondition,
+    ItemPlan,
+    Plan,
+    asked_of,
+    plan_of,
+    unsettled,
 )
 
 __all__ = [
@@ -111,16 +119,23 @@ Key = tuple[str, str]  # (framework_id, item_id)
 
 def _count_table(counts: Iterable[Sequence]) -> dict[Key, dict[str, tuple[int, int | None]]]:
     """{(framework, item): {value: (units, arrangements in those returns or None)}}."""
-    table: dict[Key, dict[str, tuple[int, int | None]]] = defaultdict(dict)
+    table: dict[Key, dict[str, tuple[int, int | None]]] = {}
     for row in counts:
-        fid, iid, value, count = row[0], row[1], row[2], int(row[3] or 0)
+        value = row[2]
         if value is None or value == "":
             continue
+        count = int(row[3] or 0)
         arr = row[4] if len(row) > 4 else None
         arr = None if arr is None else int(arr)
-        old_count, old_arr = table[(fid, iid)].get(value, (0, 0))
-        merged_arr = None if arr is None or old_arr is None else old_arr + arr
-        table[(fid, iid)][value] = (old_count + count, merged_arr)
+        values = table.get((row[0], row[1]))
+        if values is None:
+            values = table[(row[0], row[1])] = {}
+        old = values.get(value)
+        if old is None:
+            values[value] = (count, arr)
+        else:
+            merged_arr = None if arr is None or old[1] is None else old[1] + arr
+            values[value] = (old[0] + count, merged_arr)
     return table
 
 
@@ -134,40 +149,9 @@ def _per_item(rows: Iterable[Sequence]) -> dict[Key, int]:
 # --- denominators ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AskedCondition:
-    """An asked_if whose "asked" count the counts query cannot give (see the module notes)."""
-
-    framework_id: str
-    item_id: str
-    unit: str
-    target_item_id: str
-    target_unit: str
-    values: tuple[str, ...]
-    reason: str
-
-
-def _unsettled(ci: CollectionItem) -> AskedCondition | None:
-    cond = ci.item.asked_if
-    if cond is None:
-        return None
-    target = ci.framework.item(cond.item)
-    tunit = item_unit(ci.framework, target) if target else PARTNERSHIP
-    reason = None
-    if target is not None and target.type == "multi" and len(cond.values) > 1:
-        reason = "the target is multi-choice and several of its options are listed"
-    elif ci.unit == PARTNERSHIP and tunit == ARRANGEMENT:
-        reason = "a partnership counts once however many of its arrangements hold"
-    if reason is None:
-        return None
-    return AskedCondition(
-        ci.framework_id, ci.item_id, ci.unit, cond.item, tunit, cond.values, reason
-    )
-
-
 def asked_conditions_to_query(frameworks: Iterable[Framework]) -> list[AskedCondition]:
     """asked_if conditions whose denominators the SQL side must count itself (often none)."""
-    return [c for ci in collection_items(frameworks) if (c := _unsettled(ci)) is not None]
+    return [c for ci in collection_items(frameworks) if (c := unsettled(ci)) is not None]
 
 
 def derive_asked(
@@ -185,76 +169,55 @@ def derive_asked(
     (arrangements in the returns giving those values).
     """
     table = _count_table(counts)
-    out: dict[Key, int | None] = {}
-    for ci in collection_items(frameworks):
-        key = (ci.framework_id, ci.item_id)
-        cond = ci.item.asked_if
-        if cond is None:
-            out[key] = returns if ci.unit == PARTNERSHIP else arrangements
-            continue
-        if _unsettled(ci) is not None:
-            out[key] = None
-            continue
-        target = ci.framework.item(cond.item)
-        tunit = item_unit(ci.framework, target) if target else PARTNERSHIP
-        given = table.get((ci.framework_id, cond.item), {})
-        chosen = [given[v] for v in cond.values if v in given]
-        if ci.unit == tunit:
-            out[key] = sum(c for c, _ in chosen)
-        elif any(a is None for _, a in chosen):
-            out[key] = None  # four-column rows: arrangements in those returns not known
-        else:
-            out[key] = sum(a or 0 for _, a in chosen)
-    return out
+    return {p.key: asked_of(p, table, returns, arrangements) for p in plan_of(frameworks).items}
 
 
 # --- building ----------------------------------------------------------------------------
 
 
 def _item_figures(
-    ci: CollectionItem, values: dict[str, tuple[int, int | None]], n: int, asked: int | None
+    plan: ItemPlan, values: dict[str, tuple[int, int | None]], n: int, asked: int | None
 ) -> ItemFigures:
-    options = [
-        OptionFigure(oid, label, values.get(oid, (0, None))[0], None) for oid, label in ci.options
-    ]
-    known = {oid for oid, _ in ci.options}
+    options = []
+    for oid, label in plan.options:
+        count = values[oid][0] if oid in values else 0
+        options.append(OptionFigure(oid, label, count, percent(count, n)))
     # Values the framework does not list (a retired option, say) are shown, not hidden.
-    options += [OptionFigure(v, v, c, None) for v, (c, _) in values.items() if v not in known]
-    options = [replace(o, percent=percent(o.count, n)) for o in options]
-    missing = None if asked is None else max(asked - n, 0)
+    for v, (count, _) in values.items():
+        if v not in plan.known:
+            options.append(OptionFigure(v, v, count, percent(count, n)))
+    ci = plan.ci
     return ItemFigures(
-        framework_id=ci.framework_id,
-        item_id=ci.item_id,
-        key=ci.key,
-        text=ci.item.text,
-        unit=ci.unit,
-        kind=ci.kind,
-        n=n,
-        asked=asked,
-        missing=missing,
-        options=tuple(options),
+        plan.key[0],
+        plan.key[1],
+        ci.key,
+        ci.item.text,
+        ci.unit,
+        plan.kind,
+        n,
+        asked,
+        None if asked is None else max(asked - n, 0),
+        tuple(options),
     )
 
 
 def _section_figures(
-    frameworks: Iterable[Framework], rows: Iterable[Sequence], returns: int
+    plan: Plan, rows: Iterable[Sequence], returns: int
 ) -> dict[str, dict[str, SectionFigures]]:
-    got: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    got: dict[tuple[str, str], dict[str, int]] = {}
     for fid, sid, rag, count in rows:
-        got[(fid, sid)][rag] += int(count or 0)
+        counts = got.setdefault((fid, sid), {})
+        counts[rag] = counts.get(rag, 0) + int(count or 0)
     out: dict[str, dict[str, SectionFigures]] = {}
-    for fw in frameworks:
-        if not fw.is_rated:
-            continue
-        labels = {v.id: v.label for v in fw.scale}
-        out[fw.id] = {}
-        for section in fw.sections:
-            counts = got.get((fw.id, section.id), {})
+    for fid, sections, labels in plan.sections:
+        out[fid] = {}
+        for sid, title in sections:
+            counts = got.get((fid, sid), {})
             n = sum(counts.get(r, 0) for r in SECTION_RAGS)
-            out[fw.id][section.id] = SectionFigures(
-                framework_id=fw.id,
-                section_id=section.id,
-                title=section.title,
+            out[fid][sid] = SectionFigures(
+                framework_id=fid,
+                section_id=sid,
+                title=title,
                 n=n,
                 missing=max(returns - n, 0),
                 options=tuple(
@@ -288,32 +251,30 @@ def build_picture(
     ``section_rags``: rows (framework_id, section_id, rag, count); ``previous``: the picture of
     the previous collection of the same frameworks, for the change in percentage points.
     """
-    counts = list(counts)
+    plan = plan_of(frameworks)
     table = _count_table(counts)
     answered_by = _per_item(answered)
-    asked_by: dict[Key, int | None] = dict(
-        derive_asked(frameworks, counts, returns=returns, arrangements=arrangements)
-    )
-    asked_by.update(_per_item(asked))
+    asked_by = _per_item(asked)
     items: dict[str, ItemFigures] = {}
-    for ci in collection_items(frameworks):
-        key = (ci.framework_id, ci.item_id)
+    for p in plan.items:
+        key = p.key
         values = table.get(key, {})
         if key in answered_by:
             n = answered_by[key]
-        elif ci.multi and values:
+        elif p.kind == "multi" and values:
             raise ValueError(
-                f"{ci.framework_id} {ci.item_id} is multi-choice: its answered count is needed "
-                "(a unit choosing several options answers once)"
+                f"{p.ci.framework_id} {p.ci.item_id} is multi-choice: its answered count is "
+                "needed (a unit choosing several options answers once)"
             )
         else:
             n = sum(c for c, _ in values.values())
-        items[ci.key] = _item_figures(ci, values, n, asked_by.get(key))
+        item_asked = asked_by[key] if key in asked_by else asked_of(p, table, returns, arrangements)
+        items[p.ci.key] = _item_figures(p, values, n, item_asked)
     picture = NationalPicture(
         collection=collection,
         returns=returns,
         items=items,
-        sections=_section_figures(frameworks, section_rags, returns),
+        sections=_section_figures(plan, section_rags, returns),
         arrangements=arrangements,
         region=region,
     )
@@ -329,7 +290,7 @@ def _options_with_change(now: Sequence[OptionFigure], then_n, now_n, then: Seque
     for o in now:
         old = before.get(o.id)
         diff = None if old is None else change_pp((o.count, now_n), (old.count, then_n))
-        out.append(replace(o, change=diff))
+        out.append(OptionFigure(o.id, o.label, o.count, o.percent, o.suppressed, diff))
     return tuple(out)
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 from typing import Any
 
 from selfassess.domain.frameworks import Framework, Item
@@ -81,16 +79,21 @@ def collection_items(frameworks: Iterable[Framework]) -> list[CollectionItem]:
 # --- arithmetic --------------------------------------------------------------------------
 
 
-def _round1(value: Fraction) -> float:
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+def _round1(num: int, den: int) -> float:
+    """num / den to one decimal place, halves away from zero (ROUND_HALF_UP), exactly: in
+    integers, as the national picture computes hundreds of these per request."""
+    if den < 0:
+        num, den = -num, den * -1
+    tenths = (20 * abs(num) + den) // (2 * den)
+    # -(x / 10), not -x / 10: a small fall rounds to -0.0, as Decimal gives it.
+    return tenths / 10 if num >= 0 else -(tenths / 10)
 
 
 def percent(count: int | None, n: int | None) -> float | None:
     """100 * count / n to one decimal place, halves rounded up; None when n is 0 or unknown."""
     if count is None or not n:
         return None
-    return _round1(Fraction(100 * count, n))
+    return _round1(100 * count, n)
 
 
 def change_pp(
@@ -100,7 +103,7 @@ def change_pp(
     (c1, n1), (c0, n0) = now, then
     if c1 is None or c0 is None or not n1 or not n0:
         return None
-    return _round1(Fraction(100 * c1, n1) - Fraction(100 * c0, n0))
+    return _round1(100 * (c1 * n0 - c0 * n1), n1 * n0)
 
 
 # --- the figures -------------------------------------------------------------------------

@@ -86,6 +86,15 @@ class ReturnAnswer(db.Model):
     __tablename__ = "return_answer"
     __table_args__ = (
         Index("ix_return_answer_item", "collection_id", "framework_id", "item_id", "value"),
+        # Answering units of an item (DISTINCT return_id, arrangement) from the index alone.
+        Index(
+            "ix_return_answer_unit",
+            "collection_id",
+            "framework_id",
+            "item_id",
+            "return_id",
+            "arrangement",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,7 +15,7 @@ from selfassess.charts import Chart
 from selfassess.domain.national_figures import ARRANGEMENT, ItemFigures, SectionFigures
 from selfassess.domain.reference import REGIONS, region_name
 from selfassess.models import Collection
-from selfassess.national.charts import percentage_bars
+from selfassess.national.charts import picture_charts
 from selfassess.queries import national as q
 from selfassess.reports import documents
 
@@ -46,12 +46,6 @@ class Part:
     entries: list[Entry]
 
 
-def _chart(figures, unit_word: str) -> Chart | None:
-    if figures.suppressed or not figures.n:
-        return None
-    return percentage_bars(figures, unit_word)
-
-
 def _regional(pictures, region_order, get) -> list[tuple[str, object]]:
     out = []
     for region in region_order:
@@ -64,6 +58,7 @@ def _regional(pictures, region_order, get) -> list[tuple[str, object]]:
 def picture_context(collection: Collection, region: str | None = None) -> dict:
     """Everything exports/national_picture.html needs."""
     picture = q.national_picture(collection, region=region)
+    charts = picture_charts((collection.id, region), picture)
     fws = q.collection_frameworks(collection)
     by_id = {fw.id: fw for fw in fws}
     regional = {}
@@ -84,7 +79,7 @@ def picture_context(collection: Collection, region: str | None = None) -> dict:
                 s,
                 fw.section_heading(sid),
                 "partnerships",
-                _chart(s, "partnerships"),
+                charts[("section", fid, sid)],
                 _regional(regional, order, lambda p, f=fid, s_=sid: p.section(f, s_)),
             )
             for sid, s in sections.items()
@@ -102,7 +97,7 @@ def picture_context(collection: Collection, region: str | None = None) -> dict:
                     f,
                     f"{f.item_id}. {f.text}",
                     unit_word,
-                    _chart(f, unit_word),
+                    charts[("item", f.key)],
                     _regional(regional, order, lambda p, k=f.key: p.items.get(k)),
                 )
             )

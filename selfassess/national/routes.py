@@ -30,7 +30,7 @@ from selfassess.domain.returns_import import parse_returns, rows_to_csv, rows_to
 from selfassess.extensions import db
 from selfassess.models import ApiToken, Collection, Return
 from selfassess.national import bp
-from selfassess.national.charts import percentage_bars
+from selfassess.national.charts import picture_charts
 from selfassess.national.forms import CollectionForm, ConfirmForm, ImportForm, TokenForm
 from selfassess.national.picture_pdf import picture_pdf as make_picture_pdf
 from selfassess.queries import national as q
@@ -140,22 +140,12 @@ def picture(slug: str):
     figures = q.national_picture(coll, region=region)
     fws = q.collection_frameworks(coll)
 
-    def chart(f, unit):
-        if f.suppressed or not f.n:
-            return None
-        return percentage_bars(f, unit)
-
-    items = [
-        (
-            f,
-            chart(f, "arrangements" if f.unit == "arrangement" else "partnerships"),
-        )
-        for f in figures.items.values()
-    ]
+    charts = picture_charts((coll.id, region), figures)
+    items = [(f, charts[("item", key)]) for key, f in figures.items.items()]
     sections = [
-        (fid, s, chart(s, "partnerships"))
+        (fid, s, charts[("section", fid, sid)])
         for fid, by_id in figures.sections.items()
-        for s in by_id.values()
+        for sid, s in by_id.items()
     ]
     return render_template(
         "national/picture.html",

@@ -1,10 +1,10 @@
-"""National collections in the database: the grouped queries behind the national picture.
+"""National collections in the database, and the national picture.
 
 ``selfassess.domain.national`` documents the queries (counts, answered units, scalars, section
-RAGs); this module runs them and hands the rows over. Section RAGs are stored with the answers:
-a ``return_answer`` row whose ``item_id`` is ``section:<section id>`` (arrangement 0) holds the
-section's RAG in that return, so they are grouped counts too. Those rows are left out of the
-item queries and the national dataset.
+RAGs); ``selfassess.queries.national_rows`` runs them and this module hands the rows over.
+Section RAGs are stored with the answers: a ``return_answer`` row whose ``item_id`` is
+``section:<section id>`` (arrangement 0) holds the section's RAG in that return, so they are
+grouped counts too. Those rows are left out of the item queries and the national dataset.
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from collections.abc import Sequence
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import (
+    func,
+    select,
+)
 
 from selfassess import frameworks as library
 from selfassess.domain.frameworks import Framework
@@ -23,7 +26,6 @@ from selfassess.domain.national import (
     build_regional_pictures,
     collection_items,
 )
-from selfassess.domain.national_figures import ARRANGEMENT, item_unit
 from selfassess.domain.reference import REGIONS, region_name
 from selfassess.extensions import db
 from selfassess.models import (
@@ -34,8 +36,7 @@ from selfassess.models import (
     Return,
     ReturnAnswer,
 )
-
-SECTION_PREFIX = "section:"
+from selfassess.queries.national_rows import SECTION_PREFIX, national_rows, regional_rows
 
 
 def collection_or_none(slug: str) -> Collection | None:
@@ -54,8 +55,13 @@ def collection_frameworks(collection: Collection) -> list[Framework]:
     """The rated and survey frameworks the collection collects, at the versions it pinned."""
     lib = library()
     out = []
-    for cf in collection.frameworks:
-        fw = lib.get(cf.framework_id, cf.framework_version) or lib.get(cf.framework_id)
+    pinned = db.session.execute(
+        select(CollectionFramework.framework_id, CollectionFramework.framework_version)
+        .where(CollectionFramework.collection_id == collection.id)
+        .order_by(CollectionFramework.position)
+    ).all()
+    for framework_id, version in pinned:
+        fw = lib.get(framework_id, version) or lib.get(framework_id)
         if fw is not None and fw.kind in ("rag", "survey"):
             out.append(fw)
     return out
@@ -72,173 +78,9 @@ def _is_item():
 
 def picture_rows(collection_id: int, by_region: bool = False) -> dict:
     """The rows build_picture wants; with by_region every row starts with the region."""
-    if not by_region:
-        return _national_rows(collection_id)
-    region = [Partnership.region] if by_region else []
-    joined = (
-        select(
-            *region,
-            ReturnAnswer.framework_id,
-            ReturnAnswer.item_id,
-            ReturnAnswer.value,
-            func.count(),
-            func.sum(Return.arrangements),
-        )
-        .join(Return, Return.id == ReturnAnswer.return_id)
-        .join(Partnership, Partnership.id == Return.partnership_id)
-        .where(ReturnAnswer.collection_id == collection_id, _is_item())
-        .group_by(*region, ReturnAnswer.framework_id, ReturnAnswer.item_id, ReturnAnswer.value)
-    )
-    counts = [tuple(r) for r in db.session.execute(joined)]
-
-    units = (
-        select(
-            *region,
-            ReturnAnswer.framework_id,
-            ReturnAnswer.item_id,
-            ReturnAnswer.return_id,
-            ReturnAnswer.arrangement,
-        )
-        .distinct()
-        .join(Return, Return.id == ReturnAnswer.return_id)
-        .join(Partnership, Partnership.id == Return.partnership_id)
-        .where(ReturnAnswer.collection_id == collection_id, _is_item())
-        .subquery()
-    )
-    region_col = [units.c.region] if by_region else []
-    answered = [
-        tuple(r)
-        for r in db.session.execute(
-            select(*region_col, units.c.framework_id, units.c.item_id, func.count()).group_by(
-                *region_col, units.c.framework_id, units.c.item_id
-            )
-        )
-    ]
-
-    sections_stmt = (
-        select(
-            *region,
-            ReturnAnswer.framework_id,
-            ReturnAnswer.item_id,
-            ReturnAnswer.value,
-            func.count(),
-        )
-        .join(Return, Return.id == ReturnAnswer.return_id)
-        .join(Partnership, Partnership.id == Return.partnership_id)
-        .where(
-            ReturnAnswer.collection_id == collection_id,
-            ReturnAnswer.item_id.startswith(SECTION_PREFIX),
-        )
-        .group_by(*region, ReturnAnswer.framework_id, ReturnAnswer.item_id, ReturnAnswer.value)
-    )
-    n = 1 if by_region else 0
-    sections = []
-    for row in db.session.execute(sections_stmt):
-        row = tuple(row)
-        sections.append((*row[:n], row[n], row[n + 1][len(SECTION_PREFIX) :], *row[n + 2 :]))
-
-    scalars = (
-        select(*region, func.count(Return.id), func.coalesce(func.sum(Return.arrangements), 0))
-        .join(Partnership, Partnership.id == Return.partnership_id)
-        .where(Return.collection_id == collection_id)
-        .group_by(*region)
-    )
-    totals = [tuple(r) for r in db.session.execute(scalars)]
-    return {"counts": counts, "answered": answered, "sections": sections, "totals": totals}
-
-
-def _national_rows(collection_id: int) -> dict:
-    """The national rows with as little work beyond one grouped count as the figures allow.
-
-    One grouped count over ``return_answer`` (answered from its covering index, no join) gives
-    the item counts and the section RAGs together. Then, each restricted to the few items that
-    need it: the arrangements in the returns giving each value of an item that
-    arrangement-level items are asked on (the fifth column), and the answering units of
-    multi-choice items (for single-answer items the counts already say it). Measured in
-    BENCHMARKS.md: the joined queries over every row took 50 times the grouped count.
-    """
     collection = db.session.get(Collection, collection_id)
     fws = collection_frameworks(collection) if collection is not None else []
-    grouped = db.session.execute(
-        select(ReturnAnswer.framework_id, ReturnAnswer.item_id, ReturnAnswer.value, func.count())
-        .where(ReturnAnswer.collection_id == collection_id)
-        .group_by(ReturnAnswer.framework_id, ReturnAnswer.item_id, ReturnAnswer.value)
-    )
-    counts, sections = [], []
-    for fid, iid, value, count in grouped:
-        if iid.startswith(SECTION_PREFIX):
-            sections.append((fid, iid[len(SECTION_PREFIX) :], value, count))
-        else:
-            counts.append((fid, iid, value, count))
-
-    targets = {
-        (fw.id, item.asked_if.item)
-        for fw in fws
-        for item in fw.items
-        if item.asked_if is not None and item_unit(fw, item) == ARRANGEMENT
-    }
-    if targets:
-        arrangements = {
-            (fid, iid, value): total
-            for fid, iid, value, total in db.session.execute(
-                select(
-                    ReturnAnswer.framework_id,
-                    ReturnAnswer.item_id,
-                    ReturnAnswer.value,
-                    func.sum(Return.arrangements),
-                )
-                .join(Return, Return.id == ReturnAnswer.return_id)
-                .where(ReturnAnswer.collection_id == collection_id, _one_of(targets))
-                .group_by(ReturnAnswer.framework_id, ReturnAnswer.item_id, ReturnAnswer.value)
-            )
-        }
-        counts = [(*row, arrangements.get(row[:3], 0)) for row in counts]
-
-    multi = {(ci.framework_id, ci.item_id) for ci in collection_items(fws) if ci.multi}
-    answered = []
-    if multi:
-        units = (
-            select(
-                ReturnAnswer.framework_id,
-                ReturnAnswer.item_id,
-                ReturnAnswer.return_id,
-                ReturnAnswer.arrangement,
-            )
-            .distinct()
-            .where(ReturnAnswer.collection_id == collection_id, _one_of(multi))
-            .subquery()
-        )
-        answered = [
-            tuple(r)
-            for r in db.session.execute(
-                select(units.c.framework_id, units.c.item_id, func.count()).group_by(
-                    units.c.framework_id, units.c.item_id
-                )
-            )
-        ]
-    totals = [
-        tuple(
-            db.session.execute(
-                select(
-                    func.count(Return.id), func.coalesce(func.sum(Return.arrangements), 0)
-                ).where(Return.collection_id == collection_id)
-            ).one()
-        )
-    ]
-    return {"counts": counts, "answered": answered, "sections": sections, "totals": totals}
-
-
-def _one_of(keys: set[tuple[str, str]]):
-    """return_answer rows of any of these (framework_id, item_id)."""
-    by_framework: dict[str, list[str]] = {}
-    for fid, iid in sorted(keys):
-        by_framework.setdefault(fid, []).append(iid)
-    return or_(
-        *(
-            and_(ReturnAnswer.framework_id == fid, ReturnAnswer.item_id.in_(iids))
-            for fid, iids in by_framework.items()
-        )
-    )
+    return regional_rows(collection_id, fws) if by_region else national_rows(collection_id, fws)
 
 
 def previous_collection(collection: Collection) -> Collection | None:
@@ -264,7 +106,7 @@ def previous_collection(collection: Collection) -> Collection | None:
 
 
 def _national(collection: Collection, fws: Sequence[Framework], previous=None) -> NationalPicture:
-    rows = picture_rows(collection.id)
+    rows = national_rows(collection.id, fws)
     returns, arrangements = rows["totals"][0] if rows["totals"] else (0, 0)
     return build_picture(
         collection.slug,
@@ -307,7 +149,7 @@ def regional_pictures(
 ) -> dict[str, NationalPicture]:
     """One suppressed picture per region (every region, in the reference order)."""
     fws = collection_frameworks(collection)
-    rows = picture_rows(collection.id, by_region=True)
+    rows = regional_rows(collection.id, fws)
     order = list(regions) if regions is not None else [r for r, _ in REGIONS]
     totals = {r: (int(c), int(a)) for r, c, a in rows["totals"]}
     for r in totals:

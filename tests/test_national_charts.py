@@ -1,0 +1,53 @@
+"""The national picture's charts: what they show follows the returns, even though each worker
+keeps the charts it has drawn."""
+
+from __future__ import annotations
+
+import io
+
+from tests.factories import make_partnership
+from tests.test_national_pages import _analyst, _open_collection
+
+
+def _upload(client, codes, answers, replace=False):
+    lines = ["partnership_code,arrangement,q1"]
+    lines += [f"{code},,{answer}" for code, answer in zip(codes, answers, strict=True)]
+    data = {"returns_file": (io.BytesIO(("\n".join(lines) + "\n").encode()), "returns.csv")}
+    if replace:
+        data["replace"] = "y"
+    response = client.post(
+        "/national/collections/charts/import", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def _q1_chart(get_page):
+    figure = get_page("/national/collections/charts/picture").select_one("#item-q1 figure")
+    texts = [t.text for t in figure.select("svg text")]
+    table = figure.find_next("table")
+    rows = {row.select("td")[0].text: row.select("td")[1].text for row in table.select("tbody tr")}
+    return texts, rows
+
+
+def test_a_new_or_replaced_return_redraws_the_chart(client, get_page):
+    _analyst(client)
+    _open_collection([], slug="charts")
+    codes = [make_partnership(region="north_west").code for _ in range(4)]
+
+    _upload(client, codes[:3], ["yes", "yes", "yes"])
+    texts, rows = _q1_chart(get_page)
+    assert "100%" in texts and "Percentage of partnerships (n = 3)" in texts
+    assert rows["Yes"] == "3" and rows["No"] == "0"
+    assert _q1_chart(get_page)[0] == texts  # drawn once, shown again
+
+    # One partnership's return is replaced: the same number of returns, other answers.
+    _upload(client, codes[:1], ["no"], replace=True)
+    texts, rows = _q1_chart(get_page)
+    assert "67%" in texts and "33%" in texts and "100%" not in texts[:4]
+    assert rows["Yes"] == "2" and rows["No"] == "1"
+
+    # A new return.
+    _upload(client, codes[3:], ["no"])
+    texts, rows = _q1_chart(get_page)
+    assert "50%" in texts and "Percentage of partnerships (n = 4)" in texts
+    assert rows["Yes"] == "2" and rows["No"] == "2"
