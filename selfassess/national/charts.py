@@ -1,23 +1,24 @@
 """Charts of the national picture like the published ones: horizontal bars of percentages, with n.
 
-Returns the report charts' ``Chart`` (SVG, caption, data rows), so every chart has its data
-table, in their style (SVG text in DejaVu Sans 9 pt, no top or right spine, GOV.UK colours).
+Drawn with matplotlib in the report charts' style (``selfassess.charts``: Agg, SVG text, GOV.UK
+colours) and returned as the same ``Chart`` (SVG, caption, data rows), so every chart has its
+data table.
 
-The SVG is written here rather than by matplotlib: a national picture has a chart per question
-and section (53 at national scale) and matplotlib took about 100 ms each, so a worker's first
-page took 5 s alone and 25-30 s with four analysts at once (bench/notes.md). Only the text
-widths come from the font, through matplotlib's FreeType, so labels never overlap the bars.
-The charts of a whole picture are also kept per picture (``picture_charts``).
+A national picture has a chart per question and section (53 at national scale). Two things keep
+that affordable (bench/notes.md): the margins are set from the labels' measured widths, so each
+chart is drawn once (a tight bounding box draws it twice), and the charts of a whole picture are
+kept per picture (``picture_charts``), so a worker draws them once per state of the collection.
 """
 
 from __future__ import annotations
 
+import io
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from functools import lru_cache
-from xml.sax.saxutils import escape
 
+from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.ft2font import LoadFlags
 
@@ -27,11 +28,9 @@ from selfassess.domain.national_figures import ItemFigures, NationalPicture, Sec
 BAR_COLOUR = "#1d70b8"  # GOV.UK blue
 RAG_COLOURS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c"}
 FONT = "DejaVu Sans"
-SIZE = 9.0  # points; the SVG's user unit is the point, as matplotlib's is
-WIDTH = 468.0  # 6.5 in
-ROW = 25.2  # 0.35 in per answer
-BAR = 0.8 * ROW
-TICK = 3.5
+SIZE = 9.0  # points, as selfassess.charts sets for every chart
+WIDTH = 6.5  # inches
+ROW = 0.35  # inches per answer
 _font_lock = threading.Lock()
 
 
@@ -55,60 +54,33 @@ def _rows(figures: ItemFigures | SectionFigures) -> list[list[str]]:
     return rows
 
 
-def _text(x: float, y: float, text: str, anchor: str = "start", size: float = SIZE) -> str:
-    return (
-        f'<text x="{x:.2f}" y="{y:.2f}" text-anchor="{anchor}" '
-        f"style=\"font: {size:g}px '{FONT}'\">{escape(text)}</text>"
-    )
-
-
-def _line(x1: float, y1: float, x2: float, y2: float) -> str:
-    return (
-        f'<line x1="{x1:.2f}" y1="{y1:.2f}" x2="{x2:.2f}" y2="{y2:.2f}" '
-        'stroke="#000000" stroke-width="0.8"/>'
-    )
-
-
 def percentage_bars(figures: ItemFigures | SectionFigures, unit_word: str) -> Chart:
     """One horizontal bar per answer: its percentage of the n that answered."""
     options = [o for o in figures.options if not o.suppressed]
     labels = [o.label if len(o.label) <= 45 else o.label[:42] + "..." for o in options]
     values = [o.percent or 0 for o in options]
-    xlabel = f"Percentage of {unit_word} (n = {figures.n})"
-    rows = max(len(options), 2)
-    left = 6 + max((text_width(label) for label in labels), default=0) + TICK + 4
-    right = WIDTH - 6 - text_width("100%") - 4  # room for a full bar's figure
-    top, plot_height = 6.0, rows * ROW
-    bottom = top + plot_height
-    height = bottom + TICK + 4 + SIZE + 6 + SIZE + 6
-
-    def x(value: float) -> float:
-        return left + (right - left) * min(max(value, 0), 100) / 100
-
-    parts = []
-    for i, (option, label, value) in enumerate(zip(options, labels, values, strict=True)):
-        centre = top + (i + 0.5) * ROW
-        colour = RAG_COLOURS.get(option.id, BAR_COLOUR)
-        parts.append(
-            f'<rect x="{left:.2f}" y="{centre - BAR / 2:.2f}" width="{x(value) - left:.2f}" '
-            f'height="{BAR:.2f}" fill="{colour}"/>'
-        )
-        baseline = centre + 0.35 * SIZE
-        parts.append(_line(left - TICK, centre, left, centre))
-        parts.append(_text(left - TICK - 3.5, baseline, label, "end"))
-        parts.append(_text(x(value) + 3, baseline, f"{value:.0f}%"))
-    parts.append(_line(left, top, left, bottom))
-    parts.append(_line(left, bottom, right, bottom))
-    for tick in range(0, 101, 20):
-        parts.append(_line(x(tick), bottom, x(tick), bottom + TICK))
-        parts.append(_text(x(tick), bottom + TICK + 3.5 + SIZE, str(tick), "middle"))
-    parts.append(_text((left + right) / 2, height - 6, xlabel, "middle"))
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:g}pt" height="{height:.2f}pt" '
-        f'viewBox="0 0 {WIDTH:g} {height:.2f}" version="1.1">' + "".join(parts) + "</svg>"
-    )
+    colours = [RAG_COLOURS.get(o.id, BAR_COLOUR) for o in options]
+    height = ROW * max(len(options), 2) + 0.8
+    fig = Figure(figsize=(WIDTH, height))
+    # Margins from the measured labels (points -> fraction of the figure), so no second
+    # layout pass is needed: room for the longest answer on the left, "100%" on the right.
+    left = (8 + max((text_width(label) for label in labels), default=0)) / (WIDTH * 72)
+    right = 1 - (6 + text_width("100%")) / (WIDTH * 72)
+    fig.subplots_adjust(left=left, right=right, top=1 - 0.08 / height, bottom=0.6 / height)
+    ax = fig.add_subplot()
+    positions = list(range(len(options)))[::-1]
+    ax.barh(positions, values, color=colours)
+    ax.set_yticks(positions, labels)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, max(len(options), 2) - 0.4)
+    ax.set_xlabel(f"Percentage of {unit_word} (n = {figures.n})")
+    for y, value in zip(positions, values, strict=True):
+        ax.text(value + 1, y, f"{value:.0f}%", va="center")
+    out = io.StringIO()
+    fig.savefig(out, format="svg", metadata={"Date": None})
+    svg = out.getvalue()
     caption = f"Percentage of {unit_word} giving each answer (n = {figures.n})."
-    return Chart(svg, caption, _rows(figures))
+    return Chart(svg[svg.index("<svg") :], caption, _rows(figures))
 
 
 def _chart(figures: ItemFigures | SectionFigures, unit_word: str) -> Chart | None:
