@@ -124,6 +124,8 @@ def build_world(tmp: Path):
             .filter(User.email == EMAILS["observer"])
         ).scalar_one(),
     )
+    # Real forms from a real browser: held to the CSRF check as in service.
+    app.config["WTF_CSRF_ENABLED"] = True
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from selfassess.extensions import db
 from selfassess.models import WorkshopSession
-from selfassess.workshop.service import move
+from selfassess.workshop.service import end_session, move
 from tests.browser import a11y_world
 from tests.browser.a11y_world import World
 
@@ -367,3 +367,31 @@ def test_every_chart_has_a_text_alternative_and_its_data_table(name, role, path,
     assert charts.count() > 0
     assert page.evaluate(UNNAMED_CHARTS) == 0
     assert page.locator("main table caption").count() >= charts.count()
+
+
+def test_refusals_and_the_ended_workshop_have_no_axe_violations(world, open_as):
+    """Last in this module: it ends the workshop the other checks use."""
+    # A form sent without its CSRF token (an expired page, say) gets a GOV.UK page.
+    lead = open_as("lead")
+    lead.goto(world.url + _p(world, "/assessments/new"))
+    lead.evaluate("document.querySelectorAll('input[name=csrf_token]').forEach(i => i.remove())")
+    with lead.expect_response(lambda r: r.request.method == "POST") as answer:
+        lead.get_by_role("button", name="Create assessment").click()
+    assert answer.value.status == 400
+    assert_accessible(lead, "form refused without its CSRF token")
+
+    # The meeting ends: the phone and the facilitator's screen both say so.
+    _workshop(world, revealed=False)
+    phone = open_as(None, **PHONE)
+    phone.goto(f"{world.url}/join?code={world.join_code}")
+    phone.get_by_label("Your name").fill("Pat Phone")
+    phone.get_by_label("Police", exact=True).check()
+    phone.get_by_role("button", name="Join the workshop").click()
+    expect(phone.locator("#item-text")).to_be_visible()
+    end_session(db.session.get(WorkshopSession, world.workshop_id))
+    phone.reload()
+    expect(phone.locator("main")).to_contain_text("Thank you for taking part")
+    assert_accessible(phone, "participant screen after the meeting ended")
+    lead.goto(f"{world.url}/workshop/{world.workshop_id}")
+    expect(lead.locator("main")).to_contain_text("no longer works")
+    assert_accessible(lead, "facilitator screen after the meeting ended")
