@@ -1,6 +1,7 @@
 """Rate limits: sign-in, invitation links and workshop join answer 429, on a GOV.UK page, after
-too many attempts from one address; other addresses carry on. Lock-out never says whether an
-email has an account."""
+too many attempts from one address (for workshop join, too many wrong codes: a room of phones
+shares one address); other addresses carry on. Lock-out never says whether an email has an
+account."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from selfassess import create_app
 from selfassess.config import TestConfig
 from selfassess.extensions import db
 from selfassess.partnerships.invitations import create_invitation
-from tests.factories import PASSWORD, make_partnership, make_user
+from selfassess.workshop import service as ws_service
+from tests.factories import PASSWORD, make_assessment, make_partnership, make_user
 
 
 @pytest.fixture
@@ -87,6 +89,43 @@ def test_workshop_join_is_limited_per_address(limited_app):
     )
     assert [r.status_code for r in responses[:20]] == [200] * 20
     assert_too_many_page(responses[20])
+
+
+def test_a_full_room_behind_one_address_can_join_and_guessing_is_still_refused(limited_app):
+    """Sixty phones on one venue Wi-Fi (one public address) all join; wrong codes from that
+    address are refused after 20, without locking the room's own joins; another address
+    guessing has its own count."""
+    partnership = make_partnership()
+    lead = make_user(partnership, "lead")
+    workshop = ws_service.start_session(make_assessment(partnership), lead)
+    code = workshop.join_code
+    joined = []
+    for n in range(60):
+        with limited_app.app_context():
+            response = limited_app.test_client().post(
+                "/join", data={"code": code, "name": f"Phone {n + 1}", "agency": "police"}
+            )
+        joined.append(response.status_code)
+    assert joined == [302] * 60
+
+    guesser = limited_app.test_client()
+    guess = {"code": "ABCDEFGH", "name": "X", "agency": "police"}
+    wrong = post_until_refused(guesser, "/join", guess, 20)
+    assert [r.status_code for r in wrong[:20]] == [200] * 20
+    assert "not the code of a live workshop" in wrong[0].get_data(as_text=True)
+    assert_too_many_page(wrong[20])
+    with limited_app.app_context():
+        late = limited_app.test_client().post(
+            "/join", data={"code": code, "name": "Late phone", "agency": "health"}
+        )
+    assert late.status_code == 302
+    with limited_app.app_context():
+        elsewhere = limited_app.test_client().post(
+            "/join",
+            data={"code": "ABCDEFGH", "name": "X", "agency": "police"},
+            environ_base={"REMOTE_ADDR": "10.0.0.2"},
+        )
+    assert elsewhere.status_code == 200
 
 
 def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(database, tmp_path):

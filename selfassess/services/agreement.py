@@ -334,8 +334,14 @@ def save_rating(
     evidence: str | None,
     improvement: str | None,
     actor: Any,
+    *,
+    keep_text: bool = False,
 ) -> Rating:
-    """Create or change a participant's rating of an item; no audit event when nothing changed."""
+    """Create or change a participant's rating of an item; no audit event when nothing changed.
+
+    keep_text keeps the evidence and improvement already stored (a workshop vote changes only
+    the value), without the caller reading the rating first.
+    """
     assessment = db.session.get(Assessment, participant.assessment_id)
     _refuse_if_submitted(assessment)
     if assessment.status != "open":
@@ -355,6 +361,9 @@ def save_rating(
             participant_id=participant.id, framework_id=fw.id, item_id=item_id
         )
     ).scalar()
+    if keep_text:
+        evidence = rating.evidence if rating is not None else None
+        improvement = rating.improvement if rating is not None else None
     before = rating_snapshot(rating)
     if rating is None:
         if value is None and evidence is None and improvement is None:

@@ -6,6 +6,8 @@ Votes are ordinary ratings and agreed ratings are ordinary agreed ratings, saved
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -225,16 +227,25 @@ def my_vote(participant: Participant, stop: Stop) -> str | None:
 
 def cast_vote(participant: Participant, stop: Stop, value: str, actor) -> Rating:
     """The participant's vote, as their rating of the item; evidence they gave is kept."""
-    existing = db.session.execute(
-        select(Rating).filter_by(
-            participant_id=participant.id, framework_id=stop.framework_id, item_id=stop.item_id
-        )
-    ).scalar()
-    evidence = existing.evidence if existing else None
-    improvement = existing.improvement if existing else None
     return agreement.save_rating(
-        participant, stop.framework_id, stop.item_id, value, evidence, improvement, actor
+        participant, stop.framework_id, stop.item_id, value, None, None, actor, keep_text=True
     )
+
+
+@contextmanager
+def kept_after_commit() -> Iterator[None]:
+    """Objects already read in this request stay readable after a commit inside the block.
+
+    Without it every object a page shows after a save is reloaded, one query each; on a
+    workshop vote that was half the statements it ran (see bench/notes.md, figure 2).
+    """
+    session = db.session()
+    before = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = before
 
 
 # --- participants -----------------------------------------------------------------------------
