@@ -382,7 +382,17 @@ def save_rating(
     rating.value = value
     rating.evidence = evidence
     rating.improvement = improvement
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        if before is not None:
+            raise
+        # The same person's first rating of this item was saved at the same moment (a double
+        # tap, or autosave beside the Save button): that row now exists, so change it instead.
+        db.session.rollback()
+        return save_rating(
+            participant, fw, item_id, value, evidence, improvement, actor, keep_text=keep_text
+        )
     audit.record(
         "rating",
         "created" if before is None else "changed",
