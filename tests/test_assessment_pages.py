@@ -337,3 +337,25 @@ def test_actions_are_added_with_a_due_date_and_edited_with_a_version_check(world
     assert status == 409
     assert "completed" in text(page.find(id="stale-action"))
     assert db.session.get(Action, action.id).status == "completed"
+
+
+def test_the_question_page_always_shows_each_persons_latest_answers(world, visit):
+    # The page reuses the HTML of fields it has drawn before; what anyone sees must still be
+    # their own answer as it is now.
+    url = f"/assessments/{world.assessment.id}/rate/{KP}/1"
+
+    def chosen(persona, item_key):
+        _, page = visit(persona, url)
+        radios = page.find_all("input", attrs={"name": f"{item_key}-value"})
+        evidence = page.find("textarea", id=f"{item_key}-evidence").get_text().strip()
+        return [r["value"] for r in radios if r.has_attr("checked")], evidence
+
+    assert chosen("member", "item-1-1") == (["red"], "No protocol")
+    assert chosen("lead", "item-1-1") == (["amber"], "Board minutes")
+    for value, evidence in (("red", "First look"), ("green", "Second <look> & more")):
+        data = {"item-1-2-value": value, "item-1-2-evidence": evidence}
+        status, _ = visit("member", url, "POST", data=data)
+        assert status == 302
+        assert chosen("member", "item-1-2") == ([value], evidence)
+    assert chosen("lead", "item-1-2") == ([], "")
+    assert chosen("lead", "item-1-1") == (["amber"], "Board minutes")
