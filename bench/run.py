@@ -425,13 +425,27 @@ def _copy(session: requests.Session) -> requests.Session:
 
 
 def pg_reachable(url: str) -> bool:
+    """True when PostgreSQL answers at url; its database is created first if the server answers
+    but has no such database yet (a new machine)."""
     if not url:
         return False
-    try:
-        import psycopg
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
 
+    try:
         with psycopg.connect(url, connect_timeout=3):
             return True
+    except psycopg.OperationalError as error:
+        if "does not exist" not in str(error):
+            return False
+    address = make_url(url)
+    server = address.set(database="postgres").render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(server, connect_timeout=3, autocommit=True) as connection:
+            create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(address.database))
+            connection.execute(create)
+        return True
     except Exception:  # noqa: BLE001 - any failure means: skip PostgreSQL
         return False
 
