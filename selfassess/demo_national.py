@@ -6,7 +6,7 @@ several yearly rounds, agree ratings, set actions, and return to a national coll
 2013 national survey. Ratings are correlated but disagree: a partnership-level latent score per
 item, plus each agency's bias, plus noise, with some "don't know".
 
-Rows go in by bulk inserts (SQLAlchemy Core ``insert()`` with lists of dicts, one executemany per
+Rows go in by bulk inserts (``selfassess.demo_writer``: one executemany per
 table and chunk), with ids assigned here so children can point at parents without a round trip;
 on PostgreSQL the id sequences are moved past them at the end. Returns have the row shapes a real
 submission makes: item ratings as scoring gives them (agreed, else derived), ``section:<id>``
@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import click
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from selfassess import frameworks
 from selfassess.demo import DEMO_PASSWORD, demo_group, load_demo_analyst
 from selfassess.demo_places import FIRST, LAST, partnership_places
+from selfassess.demo_writer import BulkWriter
 from selfassess.domain.scoring import AgreedInput, assess, low_median
 from selfassess.domain.survey_flow import ARRANGEMENTS_ITEM, return_rows, survey_steps
 from selfassess.extensions import db
@@ -56,7 +57,6 @@ RATED = ("iom-key-principles", "ppo-traffic-light", "dip")
 COLLECTED = ("iom-key-principles", "national-survey-2013")
 SLUG_PREFIX = "iom-national-"
 EMAIL_DOMAIN = "national.example"
-CHUNK = 20_000
 
 # Who rates, in order: the lead (a community safety manager) first, then the partners.
 AGENCY_ORDER = (
@@ -111,64 +111,6 @@ class _Place:
     assessment_ids: list[int] = field(default_factory=list)
     votes: dict = field(default_factory=dict)  # this round's, by (framework_id, item_id)
     agreed: dict = field(default_factory=dict)
-
-
-class _Writer:
-    """Buffers rows per table and writes them with one executemany per table and chunk."""
-
-    ORDER = (
-        Partnership,
-        User,
-        Membership,
-        Collection,
-        CollectionFramework,
-        CollectionPartnership,
-        Assessment,
-        AssessmentFramework,
-        Participant,
-        Rating,
-        AgreedRating,
-        Action,
-        Return,
-        ReturnAnswer,
-        SurveyAnswer,
-        AuditEvent,
-    )
-
-    def __init__(self):
-        self.rows = {m: [] for m in self.ORDER}
-        self.next = {
-            m: (db.session.execute(select(func.max(m.id))).scalar() or 0) + 1 for m in self.ORDER
-        }
-        self.counts: Counter = Counter()
-        self.buffered = 0
-
-    def add(self, model, **row) -> int:
-        row_id = row["id"] = self.next[model]
-        self.next[model] += 1
-        self.rows[model].append(row)
-        self.buffered += 1
-        if self.buffered >= CHUNK:
-            self.flush()
-        return row_id
-
-    def flush(self) -> None:
-        for model in self.ORDER:  # parents before children
-            rows = self.rows[model]
-            if rows:
-                db.session.execute(insert(model.__table__), rows)
-                self.counts[model.__tablename__] += len(rows)
-                self.rows[model] = []
-        self.buffered = 0
-
-    def finish(self) -> None:
-        self.flush()
-        if db.engine.dialect.name == "postgresql":  # ids were given: move sequences past them
-            for model in self.ORDER:
-                table = model.__tablename__
-                sequence = f"pg_get_serial_sequence('\"{table}\"', 'id')"
-                highest = f'SELECT COALESCE(MAX(id), 1) FROM "{table}"'  # noqa: S608 - our tables
-                db.session.execute(text(f"SELECT setval({sequence}, ({highest}))"))
 
 
 def _value(rng: random.Random, latent: float, agency: str, distant_fw: bool) -> str:
@@ -231,7 +173,7 @@ def generate(partnerships: int, raters: int, rounds: int, seed: int, progress=No
     difficulty = {(fw.id, i.id): rng.gauss(0, 0.35) for fw in rated for i in items[fw.id]}
     now = datetime.now(UTC)
     password_hash = generate_password_hash(DEMO_PASSWORD)
-    w = _Writer()
+    w = BulkWriter()
 
     places: list[_Place] = []
     for name, code, region, force in partnership_places(rng, partnerships):

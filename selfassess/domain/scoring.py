@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from selfassess.domain.frameworks import Framework, FrameworkLibrary, Item, Section, SectionRule
 from selfassess.domain.reference import AGENCIES, agency_name
+from selfassess.domain.strengths import StrengthsAndGaps, strengths_and_gaps
 
 if TYPE_CHECKING:
     from selfassess.domain.lens import LensResult
@@ -122,28 +123,6 @@ class FrameworkResult:
 
     def section(self, section_id: str) -> SectionResult | None:
         return next((s for s in self.sections if s.id == section_id), None)
-
-
-@dataclass(frozen=True)
-class Strength:
-    framework_id: str
-    kind: str  # "section" or "item"
-    result: SectionResult | ItemResult
-    why: str
-
-
-@dataclass(frozen=True)
-class Gap:
-    framework_id: str
-    item: ItemResult
-    reason: str  # why it is listed where it is: "red", "amber", "contested" or "uncertain"
-    why: str
-
-
-@dataclass(frozen=True)
-class StrengthsAndGaps:
-    strengths: tuple[Strength, ...]
-    gaps: tuple[Gap, ...]
 
 
 @dataclass(frozen=True)
@@ -403,66 +382,6 @@ def framework_result(
         title=framework.title,
     )
     return FrameworkResult(framework, tuple(by_id.values()), sections, overall)
-
-
-# --- strengths and gaps -----------------------------------------------------------------
-
-
-def _how(item: ItemResult) -> str:
-    if item.carried_forward:
-        return "carried forward"
-    return "provisional" if item.provisional else "agreed"
-
-
-def strengths_and_gaps(results: Iterable[FrameworkResult]) -> StrengthsAndGaps:
-    """Strengths: green sections, then green items. Gaps: red items, amber items, then
-    contested, then uncertain items; each item once, under its first reason, in framework order.
-
-    A green item that is contested or uncertain is both a strength and a gap: the votes
-    disagree, or too many partners do not know, whatever the rating.
-    """
-    results = tuple(results)
-    strengths: list[Strength] = []
-    for r in results:
-        fid = r.framework.id
-        strengths += [
-            Strength(fid, "section", s, s.explanation) for s in r.sections if s.rag == "green"
-        ]
-        strengths += [
-            Strength(fid, "item", i, f"Rated {i.rating_label.lower()} ({_how(i)}).")
-            for i in r.items
-            if i.rating == "green"
-        ]
-
-    gaps: list[Gap] = []
-    listed: set[tuple[str, str]] = set()
-    checks = (
-        ("red", lambda i: i.rating == "red"),
-        ("amber", lambda i: i.rating == "amber"),
-        ("contested", lambda i: i.contested),
-        ("uncertain", lambda i: i.uncertain),
-    )
-    for reason, applies in checks:
-        for r in results:
-            for i in r.items:
-                key = (r.framework.id, i.item_id)
-                if key in listed or not applies(i):
-                    continue
-                listed.add(key)
-                gaps.append(Gap(r.framework.id, i, reason, _gap_why(i)))
-    return StrengthsAndGaps(tuple(strengths), tuple(gaps))
-
-
-def _gap_why(item: ItemResult) -> str:
-    parts = []
-    if item.rating_score is not None:
-        parts.append(f"Rated {item.rating_label.lower()} ({_how(item)})")
-    if item.contested:
-        parts.append(f"contested: {item.contested_reason}")
-    if item.uncertain:
-        parts.append(f"uncertain: {item.dont_know} of {item.n} said don't know")
-    sentence = "; ".join(parts)
-    return sentence[:1].upper() + sentence[1:] + "."
 
 
 # --- one call for the views -------------------------------------------------------------
