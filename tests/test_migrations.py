@@ -8,6 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 
 from selfassess import create_app
@@ -89,8 +90,43 @@ def test_upgrade_keeps_the_previous_release_data(empty_database):
                     ),
                 },
             )
+            # A national return: answers to a multi-choice question for two arrangements.
+            conn.execute(
+                text(
+                    "INSERT INTO collection (id, slug, title, opens_on, closes_on, created_at)"
+                    " VALUES (3, 'iom-2013', 'IOM 2013', :day, :day, :now)"
+                ),
+                {"day": now.date(), "now": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO return (id, collection_id, partnership_id, version, arrangements,"
+                    " source, submitted_at, snapshot) VALUES (5, 3, 1, 1, 2, 'app', :now, '{}')"
+                ),
+                {"now": now},
+            )
+            for n, (arrangement, value) in enumerate(
+                [(1, "police"), (1, "probation"), (2, "police")], start=1
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO return_answer (id, return_id, collection_id, framework_id,"
+                        " item_id, arrangement, value) VALUES (:id, 5, 3, 'national-survey-2013',"
+                        " 'q5', :arrangement, :value)"
+                    ),
+                    {"id": n, "arrangement": arrangement, "value": value},
+                )
         upgrade()
+        indexes = {i["name"] for i in sa_inspect(db.engine).get_indexes("return_answer")}
+        assert "ix_return_answer_unit" in indexes
         with db.engine.connect() as conn:
+            units = conn.execute(
+                text(
+                    "SELECT count(*) FROM (SELECT DISTINCT return_id, arrangement"
+                    " FROM return_answer WHERE collection_id = 3 AND item_id = 'q5') AS u"
+                )
+            ).scalar()
+            assert units == 2
             row = conn.execute(
                 text(
                     "SELECT i.note, i.for_name, i.for_email, p.name FROM invitation i"
