@@ -15,7 +15,7 @@ from selfassess.assessments.common import (
     OVERSIGHT_ROLES,
     item_or_404,
     my_role,
-    pinned_frameworks,
+    section_or_404,
     sections,
 )
 from selfassess.assessments.forms import ActionForm, AgreedRatingForm
@@ -224,15 +224,6 @@ def edit_action(assessment_id: int, action_id: int):
     ), (409 if stale else 200)
 
 
-def _section_or_404(assessment, framework_id: str, section_id: str):
-    for fw in pinned_frameworks(assessment):
-        if fw.id == framework_id and fw.is_rated:
-            section = fw.section(section_id)
-            if section is not None:
-                return fw, section
-    abort(404)
-
-
 def _section_page(assessment, framework, section, action_form=None, status=200):
     result = assessment_results(frameworks(), assessment).framework(framework.id)
     return render_template(
@@ -264,7 +255,8 @@ def _section_url(assessment, framework_id: str, section_id: str, anchor=None) ->
 def section(assessment_id: int, framework_id: str, section_id: str):
     """A whole section: its RAG and why, its questions' ratings, and actions about all of it."""
     assessment = assessment_or_404(assessment_id, OVERSIGHT_ROLES)
-    framework, found = _section_or_404(assessment, framework_id, section_id)
+    ref = section_or_404(assessment, framework_id, section_id)
+    framework, found = ref.framework, ref.section
     return _section_page(assessment, framework, found)
 
 
@@ -275,7 +267,8 @@ def section(assessment_id: int, framework_id: str, section_id: str):
 @login_required
 def add_section_action(assessment_id: int, framework_id: str, section_id: str):
     assessment = assessment_or_404(assessment_id, LEAD_ROLES)
-    framework, found = _section_or_404(assessment, framework_id, section_id)
+    ref = section_or_404(assessment, framework_id, section_id)
+    framework, found = ref.framework, ref.section
     if assessment.is_locked:
         abort(403)
     form = ActionForm()
