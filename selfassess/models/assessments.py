@@ -14,6 +14,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,6 +34,8 @@ ACTION_STATUSES = (
 
 class Assessment(db.Model):
     __tablename__ = "assessment"
+    # One next cycle per assessment: a second "start the next cycle" finds the first.
+    __table_args__ = (Index("uq_assessment_previous_id", "previous_id", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(
@@ -41,6 +45,8 @@ class Assessment(db.Model):
     period: Mapped[str] = mapped_column(String(60))
     status: Mapped[str] = mapped_column(String(20), default="draft")
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
+    # The lead may show members everyone's ratings before the assessment is agreed.
+    results_shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(
@@ -82,6 +88,16 @@ class WorkshopSession(db.Model):
     """A live workshop: the board walks the items while participants vote on their phones."""
 
     __tablename__ = "workshop_session"
+    # At most one live workshop per assessment, so a double "start" cannot open two.
+    __table_args__ = (
+        Index(
+            "uq_workshop_session_live",
+            "assessment_id",
+            unique=True,
+            sqlite_where=text("status = 'live'"),
+            postgresql_where=text("status = 'live'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(

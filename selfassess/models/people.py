@@ -46,6 +46,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Bumped on sign-out, password change and role removal: a session cookie carries the
+    # generation it was issued under, and an older one no longer signs anyone in.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = created_at_column()
 
     memberships: Mapped[list[Membership]] = relationship(
