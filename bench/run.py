@@ -37,11 +37,14 @@ import requests  # noqa: E402
 from report import write_markdown  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from selfassess import charts, create_app, frameworks  # noqa: E402
+from selfassess import create_app  # noqa: E402
 from selfassess.config import ProductionConfig, database_url  # noqa: E402
-from selfassess.demo import DEMO_ANALYST, DEMO_PASSWORD  # noqa: E402
-from selfassess.demo_national import generate  # noqa: E402
-from selfassess.extensions import db  # noqa: E402
+from selfassess.demo.national import generate  # noqa: E402
+from selfassess.demo.partnership import DEMO_ANALYST, DEMO_PASSWORD  # noqa: E402
+from selfassess.documents import charts  # noqa: E402
+from selfassess.documents import pdf as documents  # noqa: E402
+from selfassess.documents.report import build_report  # noqa: E402
+from selfassess.extensions import db, frameworks  # noqa: E402
 from selfassess.models import (  # noqa: E402
     Action,
     Assessment,
@@ -52,9 +55,7 @@ from selfassess.models import (  # noqa: E402
     User,
 )
 from selfassess.queries.national import national_picture  # noqa: E402
-from selfassess.reports import documents  # noqa: E402
-from selfassess.reports.build import build_report  # noqa: E402
-from selfassess.workshop import service as ws_service  # noqa: E402
+from selfassess.services import workshop as ws_service  # noqa: E402
 
 PARTNERSHIPS = int(os.environ.get("BENCH_PARTNERSHIPS", "329"))
 RATERS = int(os.environ.get("BENCH_RATERS", "15"))

@@ -7,13 +7,19 @@ from pathlib import Path
 
 from flask import Flask, send_from_directory
 
-from selfassess import request_text, security, templating
 from selfassess.config import CONFIGS, DEFAULT_SECRET_KEY, PROJECT_ROOT, Config
-from selfassess.db_setup import configure_sqlite, engine_options
 from selfassess.domain.frameworks import load_library
-from selfassess.extensions import csrf, db, limiter, login_manager, migrate
-
-FRAMEWORKS_KEY = "selfassess.frameworks"
+from selfassess.extensions import (
+    FRAMEWORKS_KEY,
+    csrf,
+    db,
+    frameworks,
+    limiter,
+    login_manager,
+    migrate,
+)
+from selfassess.models.engine import configure_sqlite, engine_options
+from selfassess.web import request_text, security, templating
 
 
 def create_app(config_class: type[Config] | str | None = None, **overrides) -> Flask:
@@ -78,7 +84,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
 
     @app.context_processor
     def service_context():
-        from selfassess.navigation import navigation_items
+        from selfassess.web.navigation import navigation_items
 
         return {
             "service_name": app.config["SERVICE_NAME"],
@@ -91,15 +97,15 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
 
 def _blueprints():
     """Every area of the service, one blueprint each."""
-    from selfassess.api import bp as api_bp
-    from selfassess.assessments import bp as assessments_bp
-    from selfassess.auth import bp as auth_bp
-    from selfassess.frameworks_browser import bp as frameworks_bp
-    from selfassess.main import bp as main_bp
-    from selfassess.national import bp as national_bp
-    from selfassess.partnerships import bp as partnerships_bp
-    from selfassess.reports import bp as reports_bp
-    from selfassess.workshop import bp as workshop_bp
+    from selfassess.views.api import bp as api_bp
+    from selfassess.views.assessments import bp as assessments_bp
+    from selfassess.views.auth import bp as auth_bp
+    from selfassess.views.frameworks_browser import bp as frameworks_bp
+    from selfassess.views.main import bp as main_bp
+    from selfassess.views.national import bp as national_bp
+    from selfassess.views.partnerships import bp as partnerships_bp
+    from selfassess.views.reports import bp as reports_bp
+    from selfassess.views.workshop import bp as workshop_bp
 
     return [
         main_bp,
@@ -146,8 +152,4 @@ def _check_secret_key(app: Flask) -> None:
         )
 
 
-def frameworks():
-    """The framework library of the running app."""
-    from flask import current_app
-
-    return current_app.extensions[FRAMEWORKS_KEY]
+__all__ = ["create_app", "frameworks"]

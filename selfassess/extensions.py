@@ -1,5 +1,6 @@
 """Extension objects, created unbound and wired to the app by create_app through init_app."""
 
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -28,3 +29,11 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+# The framework library the app loaded at start (checked, immutable), kept on the app.
+FRAMEWORKS_KEY = "selfassess.frameworks"
+
+
+def frameworks():
+    """The framework library of the running app."""
+    return current_app.extensions[FRAMEWORKS_KEY]

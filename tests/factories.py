@@ -6,8 +6,7 @@ import itertools
 
 from werkzeug.security import generate_password_hash
 
-from selfassess import frameworks
-from selfassess.extensions import db
+from selfassess.extensions import db, frameworks
 from selfassess.models import (
     Assessment,
     AssessmentFramework,

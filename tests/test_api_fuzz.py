@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from selfassess.extensions import db
 from selfassess.models import ApiToken
-from selfassess.national.routes import token_hash
+from selfassess.services.api_tokens import token_hash
 from selfassess.services.returns import create_collection, store_return
 from tests.factories import make_partnership, make_user
 

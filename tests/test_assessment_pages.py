@@ -191,8 +191,8 @@ def test_check_your_answers_then_mark_complete(world, visit):
     ).scalar()
     assert member_part.completed_at is None
     # Rate everything, then completing works.
-    from selfassess import frameworks
     from selfassess.domain.progress import sections_of
+    from selfassess.extensions import frameworks
     from selfassess.services.agreement import save_rating
 
     fws = [frameworks().get(af.framework_id) for af in a.frameworks]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from selfassess.backup import dump_data
-from selfassess.demo import load_demo
+from selfassess.cli.backup import dump_data
+from selfassess.demo.partnership import load_demo
 from selfassess.extensions import db
 from selfassess.models import Action, AgreedRating, Assessment, User
 from selfassess.services.agreement import save_agreed_rating, update_action

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select, text
 
 from selfassess import create_app
-from selfassess.backup import FORMAT_VERSION, dump_data
 from selfassess.cli import cli, register_commands
+from selfassess.cli.backup import FORMAT_VERSION, dump_data
 from selfassess.config import TestConfig, database_url
-from selfassess.demo import load_demo, load_demo_analyst
+from selfassess.demo.partnership import load_demo, load_demo_analyst
 from selfassess.extensions import db
 from selfassess.models import (
     Action,
@@ -24,10 +24,10 @@ from selfassess.models import (
     Return,
     User,
 )
-from selfassess.partnerships.invitations import create_invitation
+from selfassess.services import workshop
 from selfassess.services.agreement import save_agreed_rating
+from selfassess.services.invitations import create_invitation
 from selfassess.services.returns import create_collection
-from selfassess.workshop import service as workshop
 from tests.factories import make_assessment, make_partnership, make_user
 
 KP = "iom-key-principles"

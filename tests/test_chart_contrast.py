@@ -6,7 +6,7 @@ import matplotlib as mpl
 import pytest
 from matplotlib.colors import to_rgba
 
-from selfassess.charts import LEVELS, text_colour_on
+from selfassess.documents.charts import LEVELS, text_colour_on
 
 
 def luminance(colour) -> float:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from selfassess import charts
 from selfassess.config import PROJECT_ROOT
+from selfassess.documents import charts
 from selfassess.domain.frameworks import load_library
 from selfassess.domain.scoring import assess
 

@@ -27,7 +27,7 @@ import requests
 
 from selfassess.extensions import db
 from selfassess.models import Rating
-from selfassess.workshop.service import start_session
+from selfassess.services.workshop import start_session
 from tests.factories import make_assessment, make_partnership, make_user
 
 GUESTS = 24

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from selfassess.demo import load_demo
+from selfassess.demo.partnership import load_demo
 from selfassess.extensions import db
 from selfassess.models import Participant, Partnership, Rating
 

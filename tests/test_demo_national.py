@@ -7,9 +7,9 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import func, select
 
-import selfassess.demo_national  # noqa: F401 - adds the command to the demo group
+import selfassess.demo.national  # noqa: F401 - adds the command to the demo group
 from selfassess.cli import cli
-from selfassess.demo import DEMO_PASSWORD
+from selfassess.demo.partnership import DEMO_PASSWORD
 from selfassess.domain.returns_files import returns_to_rows, rows_to_csv
 from selfassess.domain.returns_import import ImportedReturn, parse_returns
 from selfassess.extensions import db

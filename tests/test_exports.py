@@ -9,7 +9,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from selfassess import frameworks
+from selfassess.extensions import frameworks
 from selfassess.queries.ratings import assessment_results
 from tests.report_world import FORMULA, KP, SCRIPT, build, sign_in
 

@@ -29,12 +29,12 @@ from tests.test_csrf import _wipe, state_changing_rules, table_entry
 REQUESTS_EACH = 12
 PERSONAS = ("lead", "analyst")
 FORM_MODULES = [
-    "selfassess.auth.forms",
-    "selfassess.partnerships.forms",
-    "selfassess.assessments.forms",
-    "selfassess.workshop.forms",
-    "selfassess.reports.forms",
-    "selfassess.national.forms",
+    "selfassess.views.auth.forms",
+    "selfassess.views.partnerships.forms",
+    "selfassess.views.assessments.forms",
+    "selfassess.views.workshop.forms",
+    "selfassess.views.reports.forms",
+    "selfassess.views.national.forms",
 ]
 
 HOSTILE = [

@@ -1,6 +1,6 @@
 """The framework browser, read through the test client as a user would see it."""
 
-from selfassess import frameworks
+from selfassess.extensions import frameworks
 
 
 def test_start_page_introduces_the_service(get_page):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from selfassess.extensions import db
 from selfassess.models import AuditEvent, Invitation, Membership, User
-from selfassess.partnerships.invitations import create_invitation
+from selfassess.services.invitations import create_invitation
 from tests.factories import PASSWORD, make_partnership, make_user
 
 NEW_PERSON = {
@@ -144,7 +144,7 @@ def test_a_tampered_or_unknown_link_says_nothing_about_the_partnership(app, clie
         assert page.h1.get_text() == "This invitation link is not valid"
         assert "Northshire" not in page.get_text()
     # A correctly signed nonce with no row behind it (say, one from a deleted partnership).
-    from selfassess.partnerships.invitations import _serializer
+    from selfassess.services.invitations import _serializer
 
     page = get_page(f"/invitations/{_serializer().dumps('no-such-nonce')}", status=404)
     assert page.h1.get_text() == "This invitation link is not valid"

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from selfassess.extensions import db
 from selfassess.models import ApiToken
-from selfassess.national.routes import token_hash
+from selfassess.services.api_tokens import token_hash
 from selfassess.services.returns import create_collection, store_return
 from tests.factories import make_partnership, make_user
 

@@ -9,10 +9,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from selfassess import frameworks
 from selfassess.cli import cli, register_commands
 from selfassess.domain.returns_import import returns_to_rows, rows_to_csv
-from selfassess.extensions import db
+from selfassess.extensions import db, frameworks
 from selfassess.models import AuditEvent, Return, ReturnAnswer
 from selfassess.services.returns import create_collection
 from tests.factories import make_partnership

@@ -14,8 +14,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from selfassess import frameworks
-from selfassess.extensions import db
+from selfassess.extensions import db, frameworks
 from selfassess.queries.national import national_picture, regional_pictures
 from selfassess.services.returns import create_collection
 from tests.factories import make_partnership, make_user

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from selfassess import frameworks
-from selfassess.extensions import db
+from selfassess.extensions import db, frameworks
 from selfassess.models import Action, AgreedRating, Assessment
 from selfassess.services.agreement import (
     add_action,

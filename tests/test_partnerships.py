@@ -274,7 +274,7 @@ def test_create_analyst_command(app, runner):
 
 def test_demo_shows_the_lead_their_partnership_and_adds_an_analyst(app, client, runner, get_page):
     from selfassess.cli import cli, register_commands
-    from selfassess.demo import DEMO_PASSWORD
+    from selfassess.demo.partnership import DEMO_PASSWORD
 
     register_commands()
     result = runner.invoke(cli, args=["demo", "load"])

@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from selfassess import create_app
 from selfassess.config import TestConfig
 from selfassess.extensions import db
-from selfassess.partnerships.invitations import create_invitation
-from selfassess.workshop import service as ws_service
+from selfassess.services import workshop as ws_service
+from selfassess.services.invitations import create_invitation
 from tests.factories import PASSWORD, make_assessment, make_partnership, make_user
 
 
@@ -172,7 +172,7 @@ def test_every_failure_checks_a_password_so_the_time_taken_reveals_nothing(
 ):
     """An unknown email and a locked account are checked against a password hash just as a
     wrong password is, so they take as long to answer (counted, not timed)."""
-    import selfassess.auth.routes as auth_routes
+    import selfassess.views.auth.routes as auth_routes
 
     make_user(email="alex@test.example")
     checked = []

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from selfassess import frameworks
 from selfassess.domain.scoring import AgreedInput
-from selfassess.extensions import db
+from selfassess.extensions import db, frameworks
 from selfassess.models import AgreedRating
 from selfassess.queries.ratings import agreed_ratings, assessment_results, rating_counts
 from tests.factories import make_assessment, make_participant, make_partnership, make_user, rate

@@ -8,7 +8,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from selfassess import frameworks
+from selfassess.extensions import frameworks
 from selfassess.queries.ratings import assessment_results
 from tests.report_world import KP, SCRIPT, build, sign_in
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from selfassess import frameworks
+from selfassess.extensions import frameworks
 from selfassess.queries.ratings import assessment_results
 from tests.factories import make_partnership, make_user
 from tests.report_world import KP, SCRIPT, build, sign_in

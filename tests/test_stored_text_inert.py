@@ -13,10 +13,10 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from selfassess.extensions import db
-from selfassess.partnerships.invitations import create_invitation
+from selfassess.services import workshop
 from selfassess.services.agreement import add_action, participant_for, save_agreed_rating
+from selfassess.services.invitations import create_invitation
 from selfassess.services.returns import create_collection
-from selfassess.workshop import service as workshop
 from tests.factories import make_assessment, make_partnership, make_user, rate
 
 KP = "iom-key-principles"

@@ -18,7 +18,6 @@ from sqlalchemy import (
     select,
 )
 
-from selfassess import frameworks as library
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.national import (
     NationalPicture,
@@ -28,6 +27,7 @@ from selfassess.domain.national import (
 )
 from selfassess.domain.reference import REGIONS, region_name
 from selfassess.extensions import db
+from selfassess.extensions import frameworks as library
 from selfassess.models import (
     Collection,
     CollectionFramework,

@@ -13,9 +13,8 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from selfassess import frameworks
 from selfassess.domain.frameworks import Framework
-from selfassess.extensions import db
+from selfassess.extensions import db, frameworks
 from selfassess.models import Action, AgreedRating, Assessment, Participant, Rating, User
 from selfassess.models.assessments import ACTION_STATUSES
 from selfassess.services import audit

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from selfassess import frameworks
 from selfassess.domain import assessment_status
-from selfassess.extensions import db
+from selfassess.extensions import db, frameworks
 from selfassess.models import Assessment, AssessmentFramework, Partnership, User
 from selfassess.services import audit
 

@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from selfassess import frameworks as library
 from selfassess.domain import assessment_status
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.returns_import import ImportedReturn, ImportResult
 from selfassess.domain.scoring import AgreedInput, assess
 from selfassess.extensions import db
+from selfassess.extensions import frameworks as library
 from selfassess.models import (
     Assessment,
     Collection,

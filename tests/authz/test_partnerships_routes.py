@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from selfassess.extensions import db
 from selfassess.models import Membership
-from selfassess.partnerships.invitations import create_invitation
+from selfassess.services.invitations import create_invitation
 from tests.authz.harness import DENIED, Route, expect, route_test
 
 READERS = {"observer": 200, "member": 200, "lead": 200}

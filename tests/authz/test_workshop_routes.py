@@ -11,7 +11,7 @@ from __future__ import annotations
 from selfassess.extensions import db
 from selfassess.models import Rating
 from selfassess.models.assessments import WorkshopSession
-from selfassess.workshop.service import start_session
+from selfassess.services.workshop import start_session
 from tests.authz.harness import Route, everyone, expect, route_test
 
 

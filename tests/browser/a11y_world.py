@@ -17,15 +17,21 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from selfassess import create_app, frameworks
+from selfassess import create_app
 from selfassess.config import TestConfig
-from selfassess.demo import DEMO_ANALYST, DEMO_CODE, DEMO_PASSWORD, load_demo, load_demo_analyst
+from selfassess.demo.partnership import (
+    DEMO_ANALYST,
+    DEMO_CODE,
+    DEMO_PASSWORD,
+    load_demo,
+    load_demo_analyst,
+)
 from selfassess.domain.survey_flow import ARRANGEMENTS_ITEM
-from selfassess.extensions import db
+from selfassess.extensions import db, frameworks
 from selfassess.models import Action, Assessment, Membership, Partnership, User
-from selfassess.partnerships.invitations import create_invitation
+from selfassess.services.invitations import create_invitation
 from selfassess.services.returns import create_collection, save_draft_answer, submit_return
-from selfassess.workshop.service import start_session
+from selfassess.services.workshop import start_session
 from tests.factories import make_assessment, make_participant, make_partnership, make_user, rate
 
 KP = "iom-key-principles"

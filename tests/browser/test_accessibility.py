@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from selfassess.extensions import db
 from selfassess.models import WorkshopSession
-from selfassess.workshop.service import end_session, move
+from selfassess.services.workshop import end_session, move
 from tests.browser import a11y_world
 from tests.browser.a11y_world import World
 

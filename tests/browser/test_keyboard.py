@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from selfassess.demo import DEMO_CODE
+from selfassess.demo.partnership import DEMO_CODE
 from selfassess.extensions import db
 from selfassess.models import AgreedRating, Participant, Partnership, Rating
 from tests.browser import a11y_world

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from selfassess.workshop.service import move, start_session
+from selfassess.services.workshop import move, start_session
 from tests.factories import PASSWORD, make_assessment, make_partnership, make_user
 
 pytestmark = pytest.mark.browser

@@ -1,7 +1,0 @@
-"""Signing in and out."""
-
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__)
-
-from selfassess.auth import routes  # noqa: E402,F401

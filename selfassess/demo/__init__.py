@@ -1,0 +1,1 @@
+"""Demo data for `make run` and the benchmarks. Not imported by the running service."""

@@ -1,0 +1,1 @@
+"""What the service hands people to take away: charts, PDFs, spreadsheets and data files."""

@@ -1,0 +1,209 @@
+"""The files an assessment can be taken away as: CSV and XLSX of the ratings and the action plan,
+and JSON of the whole assessment. Every text cell goes through ``safe_cell``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook
+
+from selfassess.documents.report import action_plan, current_rating
+from selfassess.domain.frameworks import FrameworkLibrary
+from selfassess.domain.reference import agency_name
+from selfassess.domain.spreadsheet_safety import safe_row
+from selfassess.models import Assessment
+from selfassess.queries import reports as q
+
+RATING_HEADER = [
+    "Partnership code",
+    "Assessment id",
+    "Framework id",
+    "Framework version",
+    "Section",
+    "Item id",
+    "Item text",
+    "Participant name",
+    "Agency",
+    "Value",
+    "Evidence",
+    "Improvement",
+    "Updated at",
+]
+ACTION_HEADER = [
+    "Partnership code",
+    "Assessment id",
+    "Framework id",
+    "Section",
+    "Item id",
+    "Item text",
+    "Current rating",
+    "Action",
+    "Owner",
+    "Due date",
+    "Status",
+    "Overdue",
+    "Carried over from last cycle",
+]
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def rating_table(library: FrameworkLibrary, assessment: Assessment) -> list[list[Any]]:
+    code = assessment.partnership.code
+    rows = []
+    for r in q.rating_rows(assessment.id):
+        fw = library.get(r.framework_id, r.framework_version) or library.get(r.framework_id)
+        item = fw.item(r.item_id) if fw else None
+        rows.append(
+            [
+                code,
+                assessment.id,
+                r.framework_id,
+                r.framework_version,
+                item.section_id if item else "",
+                r.item_id,
+                item.text if item else "",
+                r.participant,
+                agency_name(r.agency),
+                r.value or "",
+                r.evidence or "",
+                r.improvement or "",
+                r.updated_at.replace(microsecond=0).isoformat() if r.updated_at else "",
+            ]
+        )
+    return rows
+
+
+def action_table(library: FrameworkLibrary, assessment: Assessment) -> list[list[Any]]:
+    results, groups = action_plan(library, assessment)
+    today = date.today()
+    rows = []
+    for group in groups:
+        for a in group.actions:
+            fw = group.framework
+            item = fw.item(a.item_id) if a.item_id else None
+            rated = current_rating(results, a)
+            rows.append(
+                [
+                    assessment.partnership.code,
+                    assessment.id,
+                    a.framework_id,
+                    a.section_id or "",
+                    a.item_id or "",
+                    item.text if item else "",
+                    (rated.rating_label or "Not rated") if rated else "",
+                    a.description,
+                    a.owner,
+                    a.due_on,
+                    q.ACTION_STATUS_LABELS.get(a.status, a.status),
+                    "Overdue" if q.is_overdue(a, today) else "",
+                    "Yes" if a.carried_from_id else "",
+                ]
+            )
+    return rows
+
+
+def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(safe_row(_iso(v) if v is not None else "" for v in row))
+    # A byte order mark so spreadsheet programs read the file as UTF-8.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(safe_row(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def assessment_json(library: FrameworkLibrary, assessment: Assessment) -> dict[str, Any]:
+    """The whole assessment: frameworks, results per section and item, ratings, actions."""
+    from selfassess.queries.ratings import assessment_results
+
+    results = assessment_results(library, assessment)
+    frameworks = []
+    for fr in results.frameworks:
+        fw = fr.framework
+        frameworks.append(
+            {
+                "id": fw.id,
+                "version": fw.version,
+                "title": fw.title,
+                "overall": _section_json(fr.overall),
+                "sections": [
+                    {**_section_json(s), "items": [_item_json(i) for i in s.items]}
+                    for s in fr.sections
+                ],
+            }
+        )
+    return {
+        "partnership": {
+            "code": assessment.partnership.code,
+            "name": assessment.partnership.name,
+        },
+        "assessment": {
+            "id": assessment.id,
+            "title": assessment.title,
+            "period": assessment.period,
+            "status": assessment.status,
+            "previous_id": assessment.previous_id,
+            "frameworks": [
+                {"id": af.framework_id, "version": af.framework_version}
+                for af in assessment.frameworks
+            ],
+        },
+        "results": frameworks,
+        "ratings": [
+            dict(zip(RATING_HEADER, r, strict=True)) for r in rating_table(library, assessment)
+        ],
+        "actions": [
+            {k: _iso(v) for k, v in zip(ACTION_HEADER, r, strict=True)}
+            for r in action_table(library, assessment)
+        ],
+    }
+
+
+def _section_json(s) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "name": s.name,
+        "title": s.title,
+        "rag": s.rag,
+        "score": s.score,
+        "items_scored": s.items_scored,
+        "items_total": s.items_total,
+        "provisional": s.provisional,
+        "explanation": s.explanation,
+    }
+
+
+def _item_json(i) -> dict[str, Any]:
+    return {
+        "id": i.item_id,
+        "text": i.item.text,
+        "rating": i.rating,
+        "provisional": i.provisional,
+        "carried_forward": i.carried_forward,
+        "rationale": i.rationale,
+        "derived": i.derived,
+        "distribution": i.distribution,
+        "by_agency": i.by_agency,
+        "n": i.n,
+        "agreement": i.agreement,
+        "contested": i.contested,
+        "uncertain": i.uncertain,
+        "explanation": i.explanation,
+    }

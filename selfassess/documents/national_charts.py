@@ -1,0 +1,148 @@
+"""Charts of the national picture like the published ones: horizontal bars of percentages, with n.
+
+Drawn with matplotlib in the report charts' style (``selfassess.documents.charts``: Agg, SVG
+text, GOV.UK colours) and returned as the same ``Chart`` (SVG, caption, data rows), so every
+chart has its data table.
+
+A national picture has a chart per question and section (53 at national scale). Two things keep
+that affordable (bench/notes.md): the margins are set from the labels' measured widths, so each
+chart is drawn once (a tight bounding box draws it twice), and the charts of a whole picture are
+kept per picture (``picture_charts``), so a worker draws them once per state of the collection.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from functools import lru_cache
+
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.ft2font import LoadFlags
+
+from selfassess.documents.charts import Chart
+from selfassess.domain.national_figures import ItemFigures, NationalPicture, SectionFigures
+
+BAR_COLOUR = "#1d70b8"  # GOV.UK blue
+RAG_COLOURS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c"}
+FONT = "DejaVu Sans"
+SIZE = 9.0  # points, as selfassess.documents.charts sets for every chart
+WIDTH = 6.5  # inches
+ROW = 0.35  # inches per answer
+_font_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4096)
+def text_width(text: str, size: float = SIZE) -> float:
+    """Width in points of text set in FONT at size (FreeType metrics, no hinting)."""
+    font = get_font(findfont(FontProperties(family=FONT)))
+    with _font_lock:  # the font object is shared: size and text are set, then read
+        font.set_size(size, 72)
+        font.set_text(text, 0.0, flags=LoadFlags.NO_HINTING)
+        return font.get_width_height()[0] / 64
+
+
+def _rows(figures: ItemFigures | SectionFigures) -> list[list[str]]:
+    rows = [["Answer", "Number", "Percentage"]]
+    for o in figures.options:
+        if o.suppressed:
+            rows.append([o.label, "fewer than 3 returns", ""])
+        else:
+            rows.append([o.label, str(o.count), "" if o.percent is None else f"{o.percent:.1f}%"])
+    return rows
+
+
+def percentage_bars(figures: ItemFigures | SectionFigures, unit_word: str) -> Chart:
+    """One horizontal bar per answer: its percentage of the n that answered."""
+    options = [o for o in figures.options if not o.suppressed]
+    labels = [o.label if len(o.label) <= 45 else o.label[:42] + "..." for o in options]
+    values = [o.percent or 0 for o in options]
+    colours = [RAG_COLOURS.get(o.id, BAR_COLOUR) for o in options]
+    height = ROW * max(len(options), 2) + 0.8
+    fig = Figure(figsize=(WIDTH, height))
+    # Margins from the measured labels (points -> fraction of the figure), so no second
+    # layout pass is needed: room for the longest answer on the left, "100%" on the right.
+    left = (8 + max((text_width(label) for label in labels), default=0)) / (WIDTH * 72)
+    right = 1 - (6 + text_width("100%")) / (WIDTH * 72)
+    fig.subplots_adjust(left=left, right=right, top=1 - 0.08 / height, bottom=0.6 / height)
+    ax = fig.add_subplot()
+    positions = list(range(len(options)))[::-1]
+    ax.barh(positions, values, color=colours)
+    ax.set_yticks(positions, labels)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, max(len(options), 2) - 0.4)
+    ax.set_xlabel(f"Percentage of {unit_word} (n = {figures.n})")
+    for y, value in zip(positions, values, strict=True):
+        ax.text(value + 1, y, f"{value:.0f}%", va="center")
+    out = io.StringIO()
+    fig.savefig(out, format="svg", metadata={"Date": None})
+    svg = out.getvalue()
+    caption = f"Percentage of {unit_word} giving each answer (n = {figures.n})."
+    return Chart(svg[svg.index("<svg") :], caption, _rows(figures))
+
+
+def _chart(figures: ItemFigures | SectionFigures, unit_word: str) -> Chart | None:
+    if figures.suppressed or not figures.n:
+        return None
+    return percentage_bars(figures, unit_word)
+
+
+def _unit_word(figures: ItemFigures) -> str:
+    return "arrangements" if figures.unit == "arrangement" else "partnerships"
+
+
+def _drawn(figures: ItemFigures | SectionFigures) -> tuple:
+    """Everything a chart shows: two pictures with the same of these have the same charts."""
+    return (
+        figures.n,
+        getattr(figures, "unit", None),
+        figures.suppressed,
+        tuple((o.id, o.label, o.count, o.percent, o.suppressed) for o in figures.options),
+    )
+
+
+# --- the charts of a whole picture, kept per picture ----------------------------------------
+
+PICTURES_KEPT = 24  # the national picture and its regions, for a few collections
+_pictures: OrderedDict[Hashable, dict] = OrderedDict()
+_lock = threading.Lock()
+
+
+def picture_charts(scope: Hashable, picture: NationalPicture) -> dict[tuple, Chart | None]:
+    """Every chart of a picture: ``("item", key)`` and ``("section", framework, section)``.
+
+    Kept per scope (say, the collection and region) and what the charts show, so the same
+    figures are drawn once per worker, and a new or replaced return that changes any figure
+    draws them again. None where nothing can be drawn (no answers, or suppressed).
+    """
+    key = (
+        scope,
+        tuple((k, _drawn(f)) for k, f in picture.items.items()),
+        tuple(
+            (fid, sid, _drawn(s))
+            for fid, by_id in picture.sections.items()
+            for sid, s in by_id.items()
+        ),
+    )
+    with _lock:
+        if key in _pictures:
+            _pictures.move_to_end(key)
+            return _pictures[key]
+    charts: dict[tuple, Chart | None] = {
+        ("item", k): _chart(f, _unit_word(f)) for k, f in picture.items.items()
+    }
+    for fid, by_id in picture.sections.items():
+        for sid, s in by_id.items():
+            charts[("section", fid, sid)] = _chart(s, "partnerships")
+    with _lock:
+        _pictures[key] = charts
+        while len(_pictures) > PICTURES_KEPT:
+            _pictures.popitem(last=False)
+    return charts
+
+
+def clear_cache() -> None:
+    with _lock:
+        _pictures.clear()

@@ -1,0 +1,139 @@
+"""The national picture as a PDF report for analysts (exports/national_picture.html).
+
+What it shows is what the national picture page shows, from the same queries: the response
+rate overall and by region, then per section and per item the share at each answer with n and
+missing, its chart with the data table, the change since the previous collection and (for the
+national report) the breakdown by region, where groups under the threshold are suppressed.
+Rendering goes through the reports' PDF machinery (``selfassess.documents.pdf``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from selfassess.documents import pdf as documents
+from selfassess.documents.charts import Chart
+from selfassess.documents.national_charts import picture_charts
+from selfassess.domain.national_figures import ARRANGEMENT, ItemFigures, SectionFigures
+from selfassess.domain.reference import REGIONS, region_name
+from selfassess.models import Collection
+from selfassess.queries import national as q
+
+MULTI_NOTE = (
+    "Percentages do not add up to 100 because partnerships could choose more than one answer."
+)
+
+
+@dataclass
+class Entry:
+    """One section or item: its figures, its chart (None when nothing can be drawn) and, in the
+    national report, the same figures per region (suppressed below the threshold)."""
+
+    figures: ItemFigures | SectionFigures
+    heading: str
+    unit_word: str
+    chart: Chart | None
+    regions: list[tuple[str, ItemFigures | SectionFigures]] = field(default_factory=list)
+
+
+@dataclass
+class Part:
+    """A heading of the contents: one framework's section ratings, or its questions."""
+
+    anchor: str
+    title: str
+    framework_title: str
+    entries: list[Entry]
+
+
+def _regional(pictures, region_order, get) -> list[tuple[str, object]]:
+    out = []
+    for region in region_order:
+        found = get(pictures[region])
+        if found is not None:
+            out.append((region_name(region), found))
+    return out
+
+
+def picture_context(collection: Collection, region: str | None = None) -> dict:
+    """Everything exports/national_picture.html needs."""
+    picture = q.national_picture(collection, region=region)
+    charts = picture_charts((collection.id, region), picture)
+    fws = q.collection_frameworks(collection)
+    by_id = {fw.id: fw for fw in fws}
+    regional = {}
+    order: list[str] = []
+    if region is None:
+        regional = q.regional_pictures(collection, with_previous=True)
+        with_returns = set(q.distinct_regions_with_returns(collection))
+        order = [r for r, _ in REGIONS if r in with_returns]
+        order += sorted(r for r in with_returns if r not in order and r in regional)
+
+    parts: list[Part] = []
+    for fid, sections in picture.sections.items():
+        fw = by_id.get(fid)
+        if fw is None or not sections:
+            continue
+        entries = [
+            Entry(
+                s,
+                fw.section_heading(sid),
+                "partnerships",
+                charts[("section", fid, sid)],
+                _regional(regional, order, lambda p, f=fid, s_=sid: p.section(f, s_)),
+            )
+            for sid, s in sections.items()
+        ]
+        parts.append(Part(f"sections-{fid}", f"Section ratings: {fw.name}", fw.title, entries))
+    for fw in fws:
+        items = [f for f in picture.items.values() if f.framework_id == fw.id]
+        if not items:
+            continue
+        entries = []
+        for f in items:
+            unit_word = "arrangements" if f.unit == ARRANGEMENT else "partnerships"
+            entries.append(
+                Entry(
+                    f,
+                    f"{f.item_id}. {f.text}",
+                    unit_word,
+                    charts[("item", f.key)],
+                    _regional(regional, order, lambda p, k=f.key: p.items.get(k)),
+                )
+            )
+        heading = "Ratings" if fw.is_rated else "Questions"
+        parts.append(Part(f"items-{fw.id}", f"{heading}: {fw.name}", fw.title, entries))
+
+    rates = q.response_rates(collection)
+    return {
+        "collection": collection,
+        "frameworks": fws,
+        "picture": picture,
+        "region": region,
+        "region_label": region_name(region) if region else None,
+        "rates": rates,
+        "parts": parts,
+        "threshold": q.threshold_or_default(None),
+        "multi_note": MULTI_NOTE,
+    }
+
+
+def picture_pdf(collection: Collection, region: str | None, marking: str) -> bytes:
+    """The PDF, made once per state of the collection (and of the one before it)."""
+    previous = q.previous_collection(collection)
+    key = (
+        "national-picture",
+        collection.id,
+        collection.title,
+        region,
+        marking,
+        q.threshold_or_default(None),
+        q.returns_fingerprint(collection),
+        q.returns_fingerprint(previous) if previous else None,
+    )
+    return documents.cached_pdf(
+        key,
+        lambda: documents.render_pdf(
+            "national_picture.html", marking=marking, **picture_context(collection, region)
+        ),
+    )

@@ -1,0 +1,210 @@
+"""Everything the report page and the PDF report show about one assessment, gathered once.
+
+The numbers come from the aggregation (``selfassess.domain.scoring`` via
+``selfassess.queries.ratings.assessment_results``); this module only fetches the words around
+them (evidence, actions, last cycle) in a few queries and draws the charts through the cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, NamedTuple
+
+from selfassess.documents import charts
+from selfassess.domain.frameworks import Framework, FrameworkLibrary
+from selfassess.domain.scoring import AssessmentResults, FrameworkResult, ItemResult
+from selfassess.extensions import db
+from selfassess.models import Action, Assessment
+from selfassess.queries import reports as q
+from selfassess.queries.ratings import assessment_results
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    before: str | None  # last cycle's rating (value id), None when not rated
+    before_label: str | None
+    now: str | None
+    now_label: str | None
+    words: str  # "better", "worse", "same", "newly rated", ...
+    actions_done: int  # last cycle's actions about the item that are completed now
+    actions_total: int
+
+
+@dataclass
+class FrameworkReport:
+    framework: Framework
+    result: FrameworkResult
+    previous: FrameworkResult | None
+    bars: charts.Chart
+    heatmap: charts.Chart
+    change: charts.Chart | None
+    item_changes: dict[str, ItemChange] = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    assessment: Assessment
+    results: AssessmentResults
+    frameworks: list[FrameworkReport]
+    strengths: tuple
+    gaps: tuple
+    flags: list[ItemResult]
+    evidence: dict
+    actions: list[Action]
+    actions_by_item: dict
+    previous: Assessment | None
+    today: date
+
+    def item_actions(self, framework_id: str, item_id: str) -> list[Action]:
+        return self.actions_by_item.get((framework_id, item_id), [])
+
+    def section_actions(self, framework_id: str, section_id: str) -> list[Action]:
+        """Actions about a whole section rather than one of its questions."""
+        return [
+            a
+            for a in self.actions
+            if a.framework_id == framework_id and a.section_id == section_id and not a.item_id
+        ]
+
+    def quotes(self, framework_id: str, item_id: str) -> list[Any]:
+        return self.evidence.get((framework_id, item_id), [])
+
+    def overdue(self, action: Action) -> bool:
+        return q.is_overdue(action, self.today)
+
+    def framework_report(self, framework_id: str) -> FrameworkReport | None:
+        return next((f for f in self.frameworks if f.framework.id == framework_id), None)
+
+
+CHANGE_WORDS = {1: "better", -1: "worse", 0: "same"}
+
+
+def _item_change(item: ItemResult, before: ItemResult | None, outcomes: list[str]) -> ItemChange:
+    b_score = before.rating_score if before else None
+    if b_score is None and item.rating_score is None:
+        words = "not rated"
+    elif b_score is None:
+        words = "newly rated"
+    elif item.rating_score is None:
+        words = "no longer rated"
+    else:
+        diff = item.rating_score - b_score
+        words = CHANGE_WORDS[(diff > 0) - (diff < 0)]
+    return ItemChange(
+        before.rating if before else None,
+        before.rating_label if before else None,
+        item.rating,
+        item.rating_label,
+        words,
+        sum(1 for s in outcomes if s == "completed"),
+        len(outcomes),
+    )
+
+
+def build_report(
+    library: FrameworkLibrary, assessment: Assessment, today: date | None = None
+) -> Report:
+    results = assessment_results(library, assessment)
+    previous = (
+        db.session.get(Assessment, assessment.previous_id) if assessment.previous_id else None
+    )
+    prev_results = assessment_results(library, previous) if previous else None
+    key = (assessment.id, q.fingerprint(assessment.id))
+    prev_key = (previous.id, q.fingerprint(previous.id)) if previous else None
+    outcomes = q.previous_action_outcomes(assessment) if previous else {}
+
+    framework_reports = []
+    for result in results.frameworks:
+        fw = result.framework
+        before = prev_results.framework(fw.id) if prev_results else None
+        change = None
+        if before is not None:
+            change = charts.cached(
+                ("change", key, prev_key, fw.id, fw.version),
+                lambda r=result, b=before: charts.change_chart(r, b),
+            )
+        report = FrameworkReport(
+            framework=fw,
+            result=result,
+            previous=before,
+            bars=charts.cached(
+                ("bars", key, fw.id, fw.version), lambda r=result: charts.section_bars(r)
+            ),
+            heatmap=charts.cached(
+                ("heatmap", key, fw.id, fw.version), lambda r=result: charts.agency_heatmap(r)
+            ),
+            change=change,
+        )
+        if before is not None:
+            report.item_changes = {
+                item.item_id: _item_change(
+                    item, before.item(item.item_id), outcomes.get((fw.id, item.item_id), [])
+                )
+                for item in result.items
+            }
+        framework_reports.append(report)
+
+    sg = results.strengths_and_gaps()
+    actions = q.actions_of(assessment.id)
+    return Report(
+        assessment=assessment,
+        results=results,
+        frameworks=framework_reports,
+        strengths=sg.strengths,
+        gaps=sg.gaps,
+        flags=[i for r in results.frameworks for i in r.items if i.contested or i.uncertain],
+        evidence=q.evidence_by_item(assessment.id),
+        actions=actions,
+        actions_by_item=q.actions_by_item(actions),
+        previous=previous,
+        today=today or date.today(),
+    )
+
+
+@dataclass
+class ActionPlanSection:
+    framework: Framework
+    section_id: str | None
+    title: str
+    actions: list[Action]
+
+
+def action_plan(
+    library: FrameworkLibrary, assessment: Assessment
+) -> tuple[AssessmentResults, list[ActionPlanSection]]:
+    """The assessment's actions grouped by framework and section, in the framework's order."""
+    results = assessment_results(library, assessment)
+    actions = q.actions_of(assessment.id)
+    groups: list[ActionPlanSection] = []
+    for af in assessment.frameworks:
+        fw = library.get(af.framework_id, af.framework_version)
+        if fw is None:
+            continue
+        mine = [a for a in actions if a.framework_id == fw.id]
+        for section in fw.sections:
+            in_section = [a for a in mine if a.section_id == section.id]
+            if in_section:
+                groups.append(ActionPlanSection(fw, section.id, section.title, in_section))
+        loose = [a for a in mine if fw.section(a.section_id or "") is None]
+        if loose:
+            groups.append(ActionPlanSection(fw, None, f"{fw.name}: whole framework", loose))
+    return results, groups
+
+
+class CurrentRating(NamedTuple):
+    rating: str | None
+    rating_label: str | None
+    provisional: bool
+
+
+def current_rating(results: AssessmentResults, action: Action) -> CurrentRating | None:
+    """What an action is about, rated now: its question's rating, or its whole section's RAG."""
+    fr = results.framework(action.framework_id)
+    if fr is None:
+        return None
+    if action.item_id:
+        item = fr.item(action.item_id)
+        return CurrentRating(item.rating, item.rating_label, item.provisional) if item else None
+    section = fr.section(action.section_id or "")
+    return CurrentRating(section.rag, section.rag_label, section.provisional) if section else None

@@ -1,0 +1,58 @@
+"""Helpers the assessment views share: the pinned frameworks, sections, the member's progress."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from selfassess.domain.frameworks import Framework
+from selfassess.domain.progress import SectionRef, progress, sections_of
+from selfassess.extensions import frameworks
+from selfassess.models import Assessment
+from selfassess.queries.assessments import rated_items, ratings_of
+from selfassess.services.agreement import participant_for
+from selfassess.web.access import role_in
+
+# Leads and observers read everyone's ratings; members see their own until the workshop.
+OVERSIGHT_ROLES = ("lead", "observer")
+
+
+def pinned_frameworks(assessment: Assessment) -> list[Framework]:
+    library = frameworks()
+    out = []
+    for af in assessment.frameworks:
+        fw = library.get(af.framework_id, af.framework_version) or library.get(af.framework_id)
+        if fw is not None:
+            out.append(fw)
+    return out
+
+
+def sections(assessment: Assessment) -> list[SectionRef]:
+    return sections_of(pinned_frameworks(assessment))
+
+
+def section_or_404(assessment: Assessment, framework_id: str, section_id: str) -> SectionRef:
+    for ref in sections(assessment):
+        if ref.key == (framework_id, section_id):
+            return ref
+    abort(404)
+
+
+def item_or_404(assessment: Assessment, framework_id: str, item_id: str):
+    for fw in pinned_frameworks(assessment):
+        if fw.id == framework_id and fw.is_rated:
+            item = fw.item(item_id)
+            if item is not None:
+                return fw, item
+    abort(404)
+
+
+def my_progress(assessment: Assessment):
+    """(participant or None, my ratings by (framework, item), progress rows per section)."""
+    participant = participant_for(assessment, current_user)
+    ratings = ratings_of(participant.id) if participant else {}
+    return participant, ratings, progress(sections(assessment), rated_items(ratings))
+
+
+def my_role(assessment: Assessment) -> str | None:
+    return role_in(assessment.partnership_id)

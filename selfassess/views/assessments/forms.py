@@ -1,0 +1,147 @@
+"""Forms for creating an assessment, moving its status, agreeing ratings and recording actions."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from selfassess.models.assessments import ACTION_STATUSES
+from selfassess.services.agreement import MAX_OWNER, MAX_TEXT
+from selfassess.web.form_filters import strip_text
+
+
+class DueDateField(DateField):
+    """A GOV.UK date input (day, month, year) with an error message in the users' words."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and any(part.strip() for part in valuelist):
+            if len(valuelist) != 3:
+                # Not the widget's day, month and year: it could not show them back.
+                self.raw_data = None
+                self.data = None
+                raise ValueError("Due date must be a real date, for example 30 9 2026")
+            try:
+                super().process_formdata(valuelist)
+            except ValueError as exc:
+                raise ValueError("Due date must be a real date, for example 30 9 2026") from exc
+        else:
+            self.data = None
+            if not valuelist or len(valuelist) != 3:
+                self.raw_data = None
+
+
+class NewAssessmentForm(FlaskForm):
+    title = StringField(
+        "Title",
+        description="For example, Key Principles self-assessment 2026",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Enter a title for the assessment"),
+            Length(max=200, message="The title must be 200 characters or fewer"),
+        ],
+    )
+    period = StringField(
+        "Period it covers",
+        description="For example, 2026 to 2027",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Enter the period the assessment covers"),
+            Length(max=60, message="The period must be 60 characters or fewer"),
+        ],
+    )
+    frameworks = SelectMultipleField(
+        "Which other frameworks does it cover?",
+        description=(
+            "The IOM Key Principles are always included, and the Hallmarks of Effective "
+            "Partnerships are shown as a second view over the same answers. Select all that apply."
+        ),
+        widget=GovCheckboxesInput(),
+        choices=[],
+        validate_choice=True,
+    )
+    submit = SubmitField("Create assessment", widget=GovSubmitInput())
+
+
+class StatusForm(FlaskForm):
+    to = HiddenField()
+
+
+class CompleteForm(FlaskForm):
+    submit = SubmitField("Mark my ratings as complete", widget=GovSubmitInput())
+
+
+class AgreedRatingForm(FlaskForm):
+    value = RadioField(
+        "Agreed rating",
+        widget=GovRadioInput(),
+        choices=[],
+        validators=[InputRequired(message="Select the rating the board agreed")],
+    )
+    rationale = TextAreaField(
+        "Why the board agreed this rating",
+        widget=GovTextArea(),
+        filters=[strip_text],
+        validators=[
+            Optional(),
+            Length(max=MAX_TEXT, message=f"The rationale must be {MAX_TEXT} characters or fewer"),
+        ],
+    )
+    version = HiddenField()
+    submit = SubmitField("Save agreed rating", widget=GovSubmitInput())
+
+
+class ActionForm(FlaskForm):
+    description = TextAreaField(
+        "What will be done",
+        widget=GovTextArea(),
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Enter what will be done"),
+            Length(max=MAX_TEXT, message=f"The action must be {MAX_TEXT} characters or fewer"),
+        ],
+    )
+    owner = StringField(
+        "Owner",
+        description="The person or agency responsible",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Enter who owns the action"),
+            Length(max=MAX_OWNER, message=f"The owner must be {MAX_OWNER} characters or fewer"),
+        ],
+    )
+    due_on = DueDateField(
+        "Due date",
+        description="For example, 30 9 2026",
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        validators=[Optional()],
+    )
+    status = RadioField(
+        "Status",
+        widget=GovRadioInput(),
+        choices=list(ACTION_STATUSES),
+        default="not_started",
+        validators=[InputRequired(message="Select the action's status")],
+    )
+    version = HiddenField()
+    submit = SubmitField("Add action", widget=GovSubmitInput())

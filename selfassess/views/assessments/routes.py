@@ -1,0 +1,256 @@
+"""Assessment pages for everyone in the partnership: list, create, overview, rating, completing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from selfassess.domain import assessment_status
+from selfassess.domain.progress import all_completed, first_unfinished
+from selfassess.extensions import db, frameworks
+from selfassess.queries.assessments import assessments_of
+from selfassess.services import agreement
+from selfassess.services.assessments import OPTIONAL, change_status, create_assessment
+from selfassess.views.assessments import bp, rating_form
+from selfassess.views.assessments.common import (
+    OVERSIGHT_ROLES,
+    my_progress,
+    my_role,
+    pinned_frameworks,
+    section_or_404,
+    sections,
+)
+from selfassess.views.assessments.forms import CompleteForm, NewAssessmentForm, StatusForm
+from selfassess.web.access import LEAD_ROLES, RATE_ROLES, assessment_or_404, partnership_or_404
+
+
+@bp.route("/partnerships/<int:partnership_id>/assessments")
+@login_required
+def index(partnership_id: int):
+    partnership = partnership_or_404(partnership_id)
+    return render_template(
+        "assessments/index.html",
+        partnership=partnership,
+        assessments=assessments_of(partnership.id),
+        is_lead=my_role_in(partnership.id) == "lead",
+        status_names=assessment_status.STATUS_NAMES,
+        status_colours=assessment_status.STATUS_COLOURS,
+    )
+
+
+def my_role_in(partnership_id: int) -> str | None:
+    return current_user.role_in(partnership_id)
+
+
+@bp.route("/partnerships/<int:partnership_id>/assessments/new", methods=["GET", "POST"])
+@login_required
+def new(partnership_id: int):
+    partnership = partnership_or_404(partnership_id, LEAD_ROLES)
+    form = NewAssessmentForm()
+    library = frameworks()
+    form.frameworks.choices = [
+        (fid, library.get(fid).title) for fid in OPTIONAL if library.get(fid) is not None
+    ]
+    if form.validate_on_submit():
+        assessment = create_assessment(
+            partnership, form.title.data, form.period.data, form.frameworks.data or [], current_user
+        )
+        flash(f"{assessment.title} created as a draft. Open it for rating when ready.", "success")
+        return redirect(url_for("assessments.show", assessment_id=assessment.id))
+    return render_template("assessments/new.html", partnership=partnership, form=form)
+
+
+@bp.route("/assessments/<int:assessment_id>")
+@login_required
+def show(assessment_id: int):
+    assessment = assessment_or_404(assessment_id)
+    role = my_role(assessment)
+    participant, _, rows = my_progress(assessment)
+    return render_template(
+        "assessments/show.html",
+        assessment=assessment,
+        role=role,
+        can_rate=role in RATE_ROLES,
+        can_oversee=role in OVERSIGHT_ROLES,
+        rateable=assessment_status.is_rateable(assessment.status),
+        frameworks=pinned_frameworks(assessment),
+        rows=rows,
+        resume=first_unfinished(rows),
+        participant=participant,
+        moves=assessment_status.moves_from(assessment.status) if role == "lead" else [],
+        status_form=StatusForm(),
+        status_names=assessment_status.STATUS_NAMES,
+        status_colours=assessment_status.STATUS_COLOURS,
+    )
+
+
+@bp.route("/assessments/<int:assessment_id>/status", methods=["POST"])
+@login_required
+def move(assessment_id: int):
+    assessment = assessment_or_404(assessment_id, LEAD_ROLES)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        change_status(assessment, form.to.data or "", current_user)
+    except assessment_status.StatusError as exc:
+        flash(str(exc))
+    else:
+        flash(
+            f"The assessment is now {assessment_status.STATUS_NAMES[assessment.status].lower()}.",
+            "success",
+        )
+    return redirect(url_for("assessments.show", assessment_id=assessment.id))
+
+
+@bp.route(
+    "/assessments/<int:assessment_id>/rate/<framework_id>/<section_id>", methods=["GET", "POST"]
+)
+@login_required
+def rate(assessment_id: int, framework_id: str, section_id: str):
+    assessment = assessment_or_404(assessment_id, RATE_ROLES)
+    ref = section_or_404(assessment, framework_id, section_id)
+    rateable = assessment_status.is_rateable(assessment.status)
+    participant, ratings, rows = my_progress(assessment)
+    entries = rating_form.from_ratings(ref.section.items, ratings, ref.framework.id)
+    errors: list[dict] = []
+    if request.method == "POST":
+        if not rateable:
+            abort(403)
+        entries = rating_form.from_form(ref.framework, ref.section.items, request.form)
+        errors = rating_form.error_list(entries)
+        if not errors:
+            _save_entries(assessment, ref, entries, ratings)
+            return redirect(_after_section(assessment, ref))
+    return render_template(
+        "assessments/rate.html",
+        assessment=assessment,
+        ref=ref,
+        entries=entries,
+        errors=errors,
+        rateable=rateable,
+        scale=ref.framework.scale,
+        rows=rows,
+    )
+
+
+def _save_entries(assessment, ref, entries, ratings) -> None:
+    participant = None
+    for entry in entries:
+        existing = ratings.get((ref.framework.id, entry.item.id))
+        if existing is None and not (entry.value or entry.evidence or entry.improvement):
+            continue
+        if participant is None:
+            participant = agreement.participant_for(assessment, current_user, create=True)
+        agreement.save_rating(
+            participant,
+            ref.framework.id,
+            entry.item.id,
+            entry.value or (existing.value if existing else None),
+            entry.evidence,
+            entry.improvement,
+            current_user,
+        )
+
+
+def _after_section(assessment, ref) -> str:
+    """The next section of the assessment, or the check-your-answers page after the last."""
+    refs = sections(assessment)
+    position = next(i for i, r in enumerate(refs) if r.key == ref.key)
+    if position + 1 < len(refs):
+        following = refs[position + 1]
+        return url_for(
+            "assessments.rate",
+            assessment_id=assessment.id,
+            framework_id=following.framework.id,
+            section_id=following.section.id,
+        )
+    return url_for("assessments.check", assessment_id=assessment.id)
+
+
+@bp.route(
+    "/assessments/<int:assessment_id>/rate/<framework_id>/<section_id>/autosave",
+    methods=["POST"],
+)
+@login_required
+def autosave(assessment_id: int, framework_id: str, section_id: str):
+    """Save one item as the member changes it; answers and errors are JSON."""
+    assessment = assessment_or_404(assessment_id, RATE_ROLES)
+    ref = section_or_404(assessment, framework_id, section_id)
+    if not assessment_status.is_rateable(assessment.status):
+        return jsonify(
+            saved=False, errors={"form": "The assessment is not open: ratings cannot change"}
+        ), 409
+    data = request.get_json(silent=True) or request.form
+    fields = ("item_id", "value", "evidence", "improvement")
+    if not hasattr(data, "get") or any(
+        not isinstance(data.get(name), str | None) for name in fields
+    ):
+        return jsonify(saved=False, errors={"form": "Send the answer as a form or an object"}), 400
+    item = next((i for i in ref.section.items if i.id == data.get("item_id")), None)
+    if item is None:
+        return jsonify(saved=False, errors={"form": "That question is not in this section"}), 400
+    value = data.get("value") or None
+    evidence = (data.get("evidence") or "").replace("\r\n", "\n").strip()
+    improvement = (data.get("improvement") or "").replace("\r\n", "\n").strip()
+    errors = rating_form.check(ref.framework, value, evidence, improvement)
+    if errors:
+        return jsonify(saved=False, errors=errors), 400
+    participant = agreement.participant_for(assessment, current_user, create=True)
+    existing = db.session.execute(
+        db.select(agreement.Rating).filter_by(
+            participant_id=participant.id, framework_id=ref.framework.id, item_id=item.id
+        )
+    ).scalar()
+    if existing is None and not (value or evidence or improvement):
+        return jsonify(saved=True, item_id=item.id)
+    agreement.save_rating(
+        participant,
+        ref.framework.id,
+        item.id,
+        value or (existing.value if existing else None),
+        evidence,
+        improvement,
+        current_user,
+    )
+    return jsonify(saved=True, item_id=item.id)
+
+
+@bp.route("/assessments/<int:assessment_id>/check-your-answers")
+@login_required
+def check(assessment_id: int):
+    assessment = assessment_or_404(assessment_id, RATE_ROLES)
+    participant, ratings, rows = my_progress(assessment)
+    return render_template(
+        "assessments/check.html",
+        assessment=assessment,
+        participant=participant,
+        ratings=ratings,
+        rows=rows,
+        complete=all_completed(rows),
+        rateable=assessment_status.is_rateable(assessment.status),
+        form=CompleteForm(),
+        item_key=rating_form.item_key,
+    )
+
+
+@bp.route("/assessments/<int:assessment_id>/complete", methods=["POST"])
+@login_required
+def complete(assessment_id: int):
+    assessment = assessment_or_404(assessment_id, RATE_ROLES)
+    if not assessment_status.is_rateable(assessment.status):
+        abort(403)
+    participant, _, rows = my_progress(assessment)
+    if participant is None or not all_completed(rows):
+        flash("Rate every question before marking your ratings as complete.")
+        return redirect(url_for("assessments.check", assessment_id=assessment.id))
+    participant.completed_at = datetime.now(UTC)
+    db.session.commit()
+    flash(
+        "Your ratings are marked as complete. You can still change them while the "
+        "assessment is open.",
+        "success",
+    )
+    return redirect(url_for("assessments.show", assessment_id=assessment.id))

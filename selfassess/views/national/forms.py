@@ -1,0 +1,121 @@
+"""Forms for collections, imports, API tokens and the national survey."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovFileInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, DateField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Regexp
+
+from selfassess.web.form_filters import strip_text
+
+
+class GovDateField(DateField):
+    """A GOV.UK date input (day, month, year) with an error message in the users' words."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and any(part.strip() for part in valuelist):
+            if len(valuelist) != 3:
+                # Not the widget's day, month and year: it could not show them back.
+                self.raw_data = None
+                self.data = None
+                raise ValueError(f"{self.label.text} must be a real date, for example 31 5 2026")
+            try:
+                super().process_formdata(valuelist)
+            except ValueError as exc:
+                raise ValueError(
+                    f"{self.label.text} must be a real date, for example 31 5 2026"
+                ) from exc
+        else:
+            self.data = None
+            if not valuelist or len(valuelist) != 3:
+                self.raw_data = None  # the GOV.UK widget wants day, month and year, or nothing
+
+
+class CollectionForm(FlaskForm):
+    title = StringField(
+        "Title",
+        description="For example, National IOM returns 2026",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[InputRequired(message="Enter a title"), Length(max=200)],
+    )
+    slug = StringField(
+        "Short name for links and files",
+        description="Lower-case letters, numbers and hyphens, for example returns-2026",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[
+            InputRequired(message="Enter a short name"),
+            Length(max=60, message="The short name must be 60 characters or fewer"),
+            Regexp(
+                r"^[a-z0-9][a-z0-9-]*$",
+                message="Use only lower-case letters, numbers and hyphens in the short name",
+            ),
+        ],
+    )
+    frameworks = SelectMultipleField(
+        "Frameworks it collects",
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired(message="Select at least one framework")],
+    )
+    opens_on = GovDateField(
+        "Opens on",
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        validators=[InputRequired(message="Enter the date the collection opens")],
+    )
+    closes_on = GovDateField(
+        "Closes on",
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        validators=[InputRequired(message="Enter the date the collection closes")],
+    )
+    expected = FileField(
+        "Expected partnerships (CSV)",
+        description="Columns name, code, region, police force area. Partnerships the tool does "
+        "not know yet are created.",
+        widget=GovFileInput(),
+    )
+    submit = SubmitField("Create collection", widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.opens_on.data and self.closes_on.data and self.closes_on.data < self.opens_on.data:
+            self.closes_on.errors = [*self.closes_on.errors, "Closes on must be after opens on"]
+            ok = False
+        return ok
+
+
+class ImportForm(FlaskForm):
+    returns_file = FileField(
+        "Returns file",
+        description="CSV, XLSX or JSON in the national returns import format",
+        widget=GovFileInput(),
+        validators=[InputRequired(message="Choose a returns file")],
+    )
+    replace = BooleanField("Replace returns the collection already has", widget=GovCheckboxInput())
+    submit = SubmitField("Import returns", widget=GovSubmitInput())
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "What the token is for",
+        description="For example, Analysis team R scripts",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        validators=[InputRequired(message="Enter what the token is for"), Length(max=120)],
+    )
+    submit = SubmitField("Create token", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField("Confirm", widget=GovSubmitInput())

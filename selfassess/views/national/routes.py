@@ -1,0 +1,265 @@
+"""National analysts' pages: collections, response rates, the national picture, import, exports,
+API tokens. Analysts see a partnership's data only once it is submitted as a return."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from selfassess.documents.national_charts import picture_charts
+from selfassess.documents.national_picture import picture_pdf as make_picture_pdf
+from selfassess.domain.expected_partnerships import parse_expected
+from selfassess.domain.reference import REGIONS, region_name
+from selfassess.domain.returns_import import parse_returns, rows_to_csv, rows_to_xlsx
+from selfassess.extensions import db, frameworks
+from selfassess.models import Collection, Return
+from selfassess.queries import api_tokens as token_queries
+from selfassess.queries import national as q
+from selfassess.services import api_tokens
+from selfassess.services.returns import (
+    create_collection,
+    import_returns,
+    partnerships_for_expected,
+)
+from selfassess.views.national import bp
+from selfassess.views.national.forms import CollectionForm, ConfirmForm, ImportForm, TokenForm
+from selfassess.web.access import analyst_required
+
+MULTI_NOTE = (
+    "Percentages do not add up to 100 because partnerships could choose more than one answer."
+)
+
+
+def collection_or_404(slug: str) -> Collection:
+    collection = q.collection_or_none(slug)
+    if collection is None:
+        abort(404)
+    return collection
+
+
+def _framework_choices() -> list[tuple[str, str]]:
+    return [(fw.id, fw.title) for fw in frameworks().latest_all() if fw.kind in ("rag", "survey")]
+
+
+@bp.route("/")
+@analyst_required
+def index():
+    return render_template("national/index.html", collections=q.all_collections())
+
+
+@bp.route("/collections/new", methods=["GET", "POST"])
+@analyst_required
+def new_collection():
+    form = CollectionForm()
+    form.frameworks.choices = _framework_choices()
+    problems = []
+    if form.validate_on_submit():
+        if q.collection_or_none(form.slug.data):
+            form.slug.errors = [*form.slug.errors, "A collection already uses this short name"]
+        upload = request.files.get("expected")
+        rows = []
+        if upload and upload.filename:
+            rows, problems = parse_expected(upload.read(), upload.filename)
+        if not form.slug.errors and not problems:
+            expected, created = partnerships_for_expected(rows)
+            collection = create_collection(
+                form.title.data,
+                form.slug.data,
+                form.frameworks.data,
+                form.opens_on.data,
+                form.closes_on.data,
+                current_user,
+                expected,
+            )
+            flash(
+                f"Collection created: {len(expected)} partnerships expected"
+                + (f", {created} of them new to the tool." if created else "."),
+                "success",
+            )
+            return redirect(url_for("national.collection", slug=collection.slug))
+    return render_template("national/new_collection.html", form=form, problems=problems)
+
+
+@bp.route("/collections/<slug>")
+@analyst_required
+def collection(slug: str):
+    coll = collection_or_404(slug)
+    return render_template(
+        "national/collection.html",
+        collection=coll,
+        rates=q.response_rates(coll),
+        returns=q.returns_of(coll),
+        frameworks=q.collection_frameworks(coll),
+        is_open=q.is_open(coll),
+    )
+
+
+@bp.route("/collections/<slug>/returns/<int:return_id>")
+@analyst_required
+def show_return(slug: str, return_id: int):
+    coll = collection_or_404(slug)
+    ret = db.session.get(Return, return_id)
+    if ret is None or ret.collection_id != coll.id:
+        abort(404)
+    return render_template(
+        "national/return.html",
+        collection=coll,
+        ret=ret,
+        frameworks=q.collection_frameworks(coll),
+    )
+
+
+def _region_or_404() -> str | None:
+    region = request.args.get("region") or None
+    if region is not None and region not in dict(REGIONS):
+        abort(404)
+    return region
+
+
+@bp.route("/collections/<slug>/picture")
+@analyst_required
+def picture(slug: str):
+    coll = collection_or_404(slug)
+    region = _region_or_404()
+    figures = q.national_picture(coll, region=region)
+    fws = q.collection_frameworks(coll)
+
+    charts = picture_charts((coll.id, region), figures)
+    items = [(f, charts[("item", key)]) for key, f in figures.items.items()]
+    sections = [
+        (fid, s, charts[("section", fid, sid)])
+        for fid, by_id in figures.sections.items()
+        for sid, s in by_id.items()
+    ]
+    return render_template(
+        "national/picture.html",
+        collection=coll,
+        picture=figures,
+        items=items,
+        sections=sections,
+        frameworks={fw.id: fw for fw in fws},
+        regions=REGIONS,
+        region=region,
+        region_label=region_name(region) if region else None,
+        multi_note=MULTI_NOTE,
+    )
+
+
+@bp.get("/collections/<slug>/picture.pdf")
+@analyst_required
+def picture_pdf(slug: str):
+    coll = collection_or_404(slug)
+    region = _region_or_404()
+    pdf = make_picture_pdf(coll, region, current_app.config["PROTECTIVE_MARKING"])
+    stem = re.sub(r"[^A-Za-z0-9-]", "", coll.slug) or "collection"
+    name = f"{stem}-national-picture" + (f"-{region}" if region else "") + ".pdf"
+    response = _download(pdf, "application/pdf", name)
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/collections/<slug>/import", methods=["GET", "POST"])
+@analyst_required
+def import_file(slug: str):
+    coll = collection_or_404(slug)
+    form = ImportForm()
+    problems = []
+    if request.method == "POST":
+        upload = request.files.get("returns_file")
+        if upload is None or not upload.filename:
+            form.returns_file.errors = ["Choose a returns file"]
+        elif form.validate_on_submit() or not form.errors.keys() - {"returns_file"}:
+            result = parse_returns(
+                upload.filename,
+                upload.read(),
+                q.collection_frameworks(coll),
+                q.all_codes(),
+                q.existing_codes(coll),
+                replace=bool(form.replace.data),
+            )
+            if result.ok:
+                count = import_returns(coll, result, current_user)
+                flash(f"{count} returns imported.", "success")
+                return redirect(url_for("national.collection", slug=coll.slug))
+            problems = result.errors
+    return render_template("national/import.html", collection=coll, form=form, problems=problems)
+
+
+@bp.route("/collections/<slug>/dataset.<fmt>")
+@analyst_required
+def dataset(slug: str, fmt: str):
+    coll = collection_or_404(slug)
+    rows = q.dataset_rows(coll)
+    name = f"{coll.slug}-returns"
+    if fmt == "json":
+        body = json.dumps(rows, indent=2, ensure_ascii=False)
+        return _download(body, "application/json", f"{name}.json")
+    table = [list(q.DATASET_COLUMNS)] + [
+        [_safe("" if r[c] is None else str(r[c])) for c in q.DATASET_COLUMNS] for r in rows
+    ]
+    if fmt == "csv":
+        return _download(rows_to_csv(table), "text/csv; charset=utf-8", f"{name}.csv")
+    if fmt == "xlsx":
+        return _download(
+            rows_to_xlsx(table, "National dataset"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"{name}.xlsx",
+        )
+    abort(404)
+
+
+def _safe(text: str) -> str:
+    """Cells a spreadsheet would run as formulas start with an apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@analyst_required
+def tokens():
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        new_token = api_tokens.issue_token(form.name.data, current_user)
+        form = TokenForm(formdata=None)
+    return render_template(
+        "national/tokens.html",
+        form=form,
+        tokens=token_queries.all_tokens(),
+        new_token=new_token,
+        revoke_form=ConfirmForm(),
+    )
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@analyst_required
+def revoke_token(token_id: int):
+    token = token_queries.token_or_none(token_id)
+    if token is None:
+        abort(404)
+    if api_tokens.revoke_token(token, current_user):
+        flash(f"Token “{token.name}” revoked: it no longer works.", "success")
+    return redirect(url_for("national.tokens"))

@@ -1,0 +1,368 @@
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user
+from werkzeug.routing import BuildError
+from werkzeug.security import generate_password_hash
+
+from selfassess.extensions import db, limiter
+from selfassess.models import Invitation, Partnership, User
+from selfassess.services import partnerships as people
+from selfassess.services.invitations import (
+    InvitationError,
+    accept,
+    create_invitation,
+    invitation_details,
+    load_invitation,
+    pending_invitations,
+    token_for,
+    withdraw,
+)
+from selfassess.views.partnerships import bp
+from selfassess.views.partnerships.forms import (
+    AcceptForm,
+    ConfirmForm,
+    InviteForm,
+    LeadInvitationForm,
+    PartnershipForm,
+    RoleForm,
+)
+from selfassess.web.access import LEAD_ROLES, analyst_required, my_partnerships, partnership_or_404
+
+ROLE_NAMES = {"lead": "Lead", "member": "Member", "observer": "Observer"}
+LAST_LEAD = "A partnership needs at least one lead. Make someone else a lead first."
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _link(invitation: Invitation) -> str:
+    return url_for("partnerships.accept_invitation", token=token_for(invitation), _external=True)
+
+
+def _assessments_url(partnership: Partnership) -> str | None:
+    """The partnership's assessments page, when that part of the service is there."""
+    if "assessments.index" not in current_app.view_functions:
+        return None
+    try:
+        return url_for("assessments.index", partnership_id=partnership.id)
+    except BuildError:
+        try:
+            return url_for("assessments.index")
+        except BuildError:
+            return None
+
+
+def _invitation_or_404(partnership: Partnership, invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.partnership_id != partnership.id:
+        abort(404)
+    return invitation
+
+
+@bp.route("/partnerships/")
+@login_required
+def index():
+    return render_template(
+        "partnerships/index.html",
+        mine=my_partnerships(),
+        everyone=people.all_partnerships() if current_user.is_analyst else [],
+        role_names=ROLE_NAMES,
+    )
+
+
+@bp.route("/partnerships/new", methods=["GET", "POST"])
+@analyst_required
+def new():
+    form = PartnershipForm()
+    if form.validate_on_submit():
+        if people.code_taken(form.code.data):
+            form.code.errors = [*form.code.errors, "A partnership already uses this code"]
+        else:
+            partnership = people.create_partnership(
+                form.name.data,
+                form.code.data,
+                form.region.data,
+                form.police_force_area.data,
+                by=_me(),
+            )
+            made = create_invitation(
+                partnership,
+                "lead",
+                _me(),
+                note=f"{form.lead_name.data} ({form.lead_email.data})",
+                for_name=form.lead_name.data,
+                for_email=form.lead_email.data,
+            )
+            db.session.commit()
+            return redirect(
+                url_for(
+                    "partnerships.lead_link",
+                    partnership_id=partnership.id,
+                    invitation_id=made.invitation.id,
+                    created=1,
+                )
+            )
+    return render_template("partnerships/new.html", form=form)
+
+
+@bp.route("/partnerships/<int:partnership_id>/invite-lead", methods=["GET", "POST"])
+@analyst_required
+def invite_lead(partnership_id: int):
+    partnership = db.get_or_404(Partnership, partnership_id)
+    form = LeadInvitationForm()
+    if form.validate_on_submit():
+        made = create_invitation(
+            partnership,
+            "lead",
+            _me(),
+            note=f"{form.lead_name.data} ({form.lead_email.data})",
+            for_name=form.lead_name.data,
+            for_email=form.lead_email.data,
+        )
+        db.session.commit()
+        return redirect(
+            url_for(
+                "partnerships.lead_link",
+                partnership_id=partnership.id,
+                invitation_id=made.invitation.id,
+            )
+        )
+    return render_template("partnerships/invite_lead.html", form=form, partnership=partnership)
+
+
+@bp.route("/partnerships/<int:partnership_id>/lead-invitations/<int:invitation_id>")
+@analyst_required
+def lead_link(partnership_id: int, invitation_id: int):
+    partnership = db.get_or_404(Partnership, partnership_id)
+    invitation = _invitation_or_404(partnership, invitation_id)
+    if invitation.role != "lead" or invitation not in pending_invitations(partnership.id):
+        abort(404)
+    return render_template(
+        "partnerships/link.html",
+        partnership=partnership,
+        invitation=invitation,
+        details=invitation_details([invitation.id]).get(invitation.id, {}),
+        link=_link(invitation),
+        created=bool(request.args.get("created")),
+        back_url=url_for("partnerships.index"),
+        back_text="Back to your partnerships",
+        role_names=ROLE_NAMES,
+    )
+
+
+@bp.route("/partnerships/<int:partnership_id>")
+@login_required
+def show(partnership_id: int):
+    partnership = partnership_or_404(partnership_id)
+    role = current_user.role_in(partnership.id)
+    pending = pending_invitations(partnership.id)
+    return render_template(
+        "partnerships/show.html",
+        partnership=partnership,
+        role=role,
+        is_lead=role == "lead",
+        members=people.members(partnership.id),
+        pending=pending,
+        details=invitation_details([i.id for i in pending]),
+        inviters={u.id: u for u in _users({i.invited_by_id for i in pending})},
+        assessments_url=_assessments_url(partnership),
+        role_names=ROLE_NAMES,
+        remove_form=ConfirmForm(),
+    )
+
+
+def _users(ids: set[int | None]) -> list[User]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return []
+    return list(db.session.execute(db.select(User).where(User.id.in_(ids))).scalars())
+
+
+@bp.route("/partnerships/<int:partnership_id>/invite", methods=["GET", "POST"])
+@login_required
+def invite(partnership_id: int):
+    partnership = partnership_or_404(partnership_id, LEAD_ROLES)
+    form = InviteForm()
+    if form.validate_on_submit():
+        made = create_invitation(partnership, form.role.data, _me(), note=form.note.data)
+        db.session.commit()
+        return redirect(
+            url_for(
+                "partnerships.invitation_link",
+                partnership_id=partnership.id,
+                invitation_id=made.invitation.id,
+            )
+        )
+    return render_template("partnerships/invite.html", form=form, partnership=partnership)
+
+
+@bp.route("/partnerships/<int:partnership_id>/invitations/<int:invitation_id>")
+@login_required
+def invitation_link(partnership_id: int, invitation_id: int):
+    partnership = partnership_or_404(partnership_id, LEAD_ROLES)
+    invitation = _invitation_or_404(partnership, invitation_id)
+    if invitation not in pending_invitations(partnership.id):
+        flash("That invitation has been used, withdrawn or has expired.")
+        return redirect(url_for("partnerships.show", partnership_id=partnership.id))
+    return render_template(
+        "partnerships/link.html",
+        partnership=partnership,
+        invitation=invitation,
+        details=invitation_details([invitation.id]).get(invitation.id, {}),
+        link=_link(invitation),
+        created=False,
+        back_url=url_for("partnerships.show", partnership_id=partnership.id),
+        back_text=f"Back to {partnership.name}",
+        role_names=ROLE_NAMES,
+    )
+
+
+@bp.route(
+    "/partnerships/<int:partnership_id>/invitations/<int:invitation_id>/withdraw",
+    methods=["POST"],
+)
+@login_required
+def withdraw_invitation(partnership_id: int, invitation_id: int):
+    partnership = partnership_or_404(partnership_id, LEAD_ROLES)
+    invitation = _invitation_or_404(partnership, invitation_id)
+    form = ConfirmForm()
+    if form.validate_on_submit() and invitation in pending_invitations(partnership.id):
+        withdraw(invitation, _me())
+        flash("Invitation withdrawn: the link no longer works.", "success")
+    return redirect(url_for("partnerships.show", partnership_id=partnership.id))
+
+
+def _membership_or_404(partnership: Partnership, membership_id: int):
+    membership = people.membership_or_none(partnership.id, membership_id)
+    if membership is None:
+        abort(404)
+    return membership
+
+
+@bp.route(
+    "/partnerships/<int:partnership_id>/members/<int:membership_id>/role",
+    methods=["GET", "POST"],
+)
+@login_required
+def change_role(partnership_id: int, membership_id: int):
+    partnership = partnership_or_404(partnership_id, LEAD_ROLES)
+    membership = _membership_or_404(partnership, membership_id)
+    form = RoleForm(data={"role": membership.role})
+    if form.validate_on_submit():
+        try:
+            if people.change_role(membership, form.role.data, _me()):
+                flash(
+                    f"{membership.user.name} is now {ROLE_NAMES[membership.role].lower()}.",
+                    "success",
+                )
+            return redirect(url_for("partnerships.show", partnership_id=partnership.id))
+        except people.LastLeadError:
+            form.role.errors = [*form.role.errors, LAST_LEAD]
+    return render_template(
+        "partnerships/change_role.html", form=form, partnership=partnership, membership=membership
+    )
+
+
+@bp.route(
+    "/partnerships/<int:partnership_id>/members/<int:membership_id>/remove",
+    methods=["GET", "POST"],
+)
+@login_required
+def remove_member(partnership_id: int, membership_id: int):
+    partnership = partnership_or_404(partnership_id, LEAD_ROLES)
+    membership = _membership_or_404(partnership, membership_id)
+    form = ConfirmForm()
+    last_lead = people.is_last_lead(membership)
+    if form.validate_on_submit() and not last_lead:
+        name = membership.user.name
+        leaving = membership.user_id == current_user.id
+        people.remove_member(membership, _me())
+        flash(f"{name} is no longer a member of {partnership.name}.", "success")
+        if leaving:
+            return redirect(url_for("partnerships.index"))
+        return redirect(url_for("partnerships.show", partnership_id=partnership.id))
+    return render_template(
+        "partnerships/remove.html",
+        form=form,
+        partnership=partnership,
+        membership=membership,
+        last_lead=last_lead,
+        last_lead_message=LAST_LEAD,
+        role_names=ROLE_NAMES,
+    )
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def accept_invitation(token: str):
+    try:
+        invitation = load_invitation(token)
+    except InvitationError as error:
+        return _unusable(error)
+    partnership = invitation.partnership
+    role_name = ROLE_NAMES.get(invitation.role, invitation.role).lower()
+
+    if current_user.is_authenticated:
+        if current_user.role_in(partnership.id):
+            flash(f"You are already a member of {partnership.name}.")
+            return redirect(url_for("partnerships.show", partnership_id=partnership.id))
+        form = ConfirmForm()
+        if form.validate_on_submit():
+            try:
+                accept(invitation, _me())
+            except InvitationError as error:
+                return _unusable(error)
+            flash(f"You have joined {partnership.name} as {role_name}.", "success")
+            return redirect(url_for("partnerships.show", partnership_id=partnership.id))
+        return render_template(
+            "partnerships/join.html", form=form, partnership=partnership, role_name=role_name
+        )
+
+    form = AcceptForm()
+    if not form.is_submitted():
+        details = invitation_details([invitation.id]).get(invitation.id, {})
+        form.name.data = details.get("for_name")
+        form.email.data = details.get("for_email")
+    sign_in_url = url_for("auth.sign_in", next=url_for(".accept_invitation", token=token))
+    existing_account = False
+    if form.validate_on_submit():
+        email = form.email.data
+        if db.session.execute(db.select(User.id).filter_by(email=email)).scalar():
+            existing_account = True
+            form.email.errors = [
+                *form.email.errors,
+                "An account already uses this email address. Sign in first, then open "
+                "your invitation link again to join",
+            ]
+        else:
+            user = User(
+                name=form.name.data,
+                email=email,
+                agency=form.agency.data,
+                password_hash=generate_password_hash(form.password.data),
+            )
+            db.session.add(user)
+            try:
+                accept(invitation, user)
+            except InvitationError as error:
+                return _unusable(error)
+            login_user(user)
+            flash(f"Your account is ready and you have joined {partnership.name}.", "success")
+            return redirect(url_for("partnerships.show", partnership_id=partnership.id))
+    return render_template(
+        "partnerships/accept.html",
+        form=form,
+        partnership=partnership,
+        role_name=role_name,
+        sign_in_url=sign_in_url,
+        existing_account=existing_account,
+    )
+
+
+def _unusable(error: InvitationError):
+    return (
+        render_template("partnerships/invitation_unusable.html", reason=error.reason),
+        error.status,
+    )

@@ -1,0 +1,7 @@
+"""The live workshop: the lead drives a projector screen, participants vote on their phones."""
+
+from flask import Blueprint
+
+bp = Blueprint("workshop", __name__)
+
+from selfassess.views.workshop import routes  # noqa: E402,F401

@@ -1,0 +1,438 @@
+"""Live workshop pages: the lead's projector screen and the participants' phone screen.
+
+The lead (only the lead) starts, drives and ends a session. Anyone with the join code may join
+as a named guest; a signed-in member or lead of the partnership joins as themselves. A guest's
+participant id is kept in the Flask session under the workshop session it belongs to.
+"""
+
+from __future__ import annotations
+
+import segno
+from flask import abort, flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload
+
+from selfassess.domain.workshop import Stop, normalise_join_code, progress_among
+from selfassess.extensions import db, limiter
+from selfassess.models import Assessment, Participant
+from selfassess.models.assessments import WorkshopSession
+from selfassess.services import workshop as ws_service
+from selfassess.services.agreement import AssessmentLocked, StaleEditError, add_action
+from selfassess.services.agreement import save_agreed_rating as save_agreed
+from selfassess.views.workshop import bp
+from selfassess.views.workshop.forms import ActionForm, AgreeForm, JoinForm
+from selfassess.web.access import LEAD_ROLES, RATE_ROLES, assessment_or_404, role_in
+
+SESSION_KEY = "workshop_participants"
+JOIN_LIMIT_LIVE_CODE = "200 per minute"  # per address
+JOIN_LIMIT_WRONG_CODE = "20 per minute"  # per address
+
+
+def _votes_text(count: int) -> str:
+    return "1 vote cast" if count == 1 else f"{count} votes cast"
+
+
+def _joined_text(count: int) -> str:
+    return "1 guest has joined" if count == 1 else f"{count} guests have joined"
+
+
+# --- the lead -----------------------------------------------------------------------------------
+
+
+def _lead_session(session_id: int) -> WorkshopSession:
+    workshop = db.session.get(WorkshopSession, session_id)
+    if workshop is None:
+        abort(404)
+    assessment_or_404(workshop.assessment_id, LEAD_ROLES)
+    return workshop
+
+
+def _live_lead_session(session_id: int) -> WorkshopSession:
+    workshop = _lead_session(session_id)
+    if workshop.status != "live":
+        flash("This workshop has ended.")
+        abort(redirect(url_for("workshop.facilitate", session_id=workshop.id)))
+    return workshop
+
+
+def _stop_from_form(workshop: WorkshopSession, walk) -> Stop:
+    framework_id, _, item_id = request.form.get("item", "").partition(":")
+    stop = walk.find(framework_id, item_id)
+    if stop is None:
+        abort(400)
+    return stop
+
+
+@bp.route("/assessments/<int:assessment_id>/workshop")
+@login_required
+def overview(assessment_id: int):
+    assessment = assessment_or_404(assessment_id, LEAD_ROLES)
+    return render_template(
+        "workshop/overview.html",
+        assessment=assessment,
+        live=ws_service.live_session_for(assessment.id),
+        sessions=ws_service.sessions_for(assessment.id),
+    )
+
+
+@bp.route("/assessments/<int:assessment_id>/workshop", methods=["POST"])
+@login_required
+def start(assessment_id: int):
+    assessment = assessment_or_404(assessment_id, LEAD_ROLES)
+    try:
+        workshop = ws_service.start_session(assessment, current_user._get_current_object())
+    except ws_service.WorkshopError as error:
+        flash(str(error))
+        return redirect(url_for("workshop.overview", assessment_id=assessment.id))
+    return redirect(url_for("workshop.facilitate", session_id=workshop.id))
+
+
+def _qr_svg(url: str) -> Markup:
+    # Our own SVG of our own address: safe to put in the page as it is.
+    svg = segno.make(url, error="m").svg_inline(
+        scale=6, border=2, title="QR code of the join address", dark="#0b0c0c", light="#ffffff"
+    )
+    return Markup(svg)  # noqa: S704
+
+
+def _facilitator_page(
+    workshop: WorkshopSession,
+    agree_form: AgreeForm | None = None,
+    action_form: ActionForm | None = None,
+    stale=None,
+    status: int = 200,
+):
+    assessment = workshop.assessment
+    walk = ws_service.walk_for(assessment)
+    stop = ws_service.current_stop(workshop, walk)
+    framework = ws_service.framework_of(assessment, stop.framework_id)
+    agreed = ws_service.agreed_for(assessment.id, stop)
+    contested = ws_service.contested_keys(assessment)
+    agreed_keys = ws_service.agreed_keys(assessment.id)
+    if agree_form is None:
+        agree_form = AgreeForm(formdata=None)
+        if agreed is not None:
+            agree_form.value.data = agreed.value
+            agree_form.rationale.data = agreed.rationale or ""
+    agree_form.value.choices = ws_service.agree_choices(framework)
+    if agree_form.expected_version.data in (None, "") and agreed is not None:
+        agree_form.expected_version.data = str(agreed.version)
+    if action_form is None:
+        action_form = ActionForm(formdata=None)
+    join_url = url_for("workshop.join", code=workshop.join_code, _external=True)
+    votes = ws_service.vote_count(assessment.id, stop)
+    return (
+        render_template(
+            "workshop/facilitate.html",
+            workshop=workshop,
+            assessment=assessment,
+            framework=framework,
+            walk=walk,
+            stop=stop,
+            progress=walk.progress(stop),
+            contested_progress=progress_among(walk.only(contested), stop),
+            contested=contested,
+            agreed_keys=agreed_keys,
+            votes_text=_votes_text(votes),
+            joined_text=_joined_text(ws_service.joined_count(workshop)),
+            result=ws_service.item_result(assessment, stop) if workshop.revealed else None,
+            agreed=agreed,
+            actions=ws_service.actions_for(assessment.id, stop),
+            agree_form=agree_form,
+            action_form=action_form,
+            stale=stale,
+            join_url=join_url,
+            qr_svg=_qr_svg(join_url) if workshop.status == "live" else None,
+        ),
+        status,
+    )
+
+
+@bp.route("/workshop/<int:session_id>")
+@login_required
+def facilitate(session_id: int):
+    return _facilitator_page(_lead_session(session_id))
+
+
+@bp.route("/workshop/<int:session_id>/status.json")
+@login_required
+def facilitator_status(session_id: int):
+    workshop = _lead_session(session_id)
+    walk = ws_service.walk_for(workshop.assessment)
+    stop = ws_service.current_stop(workshop, walk)
+    votes = ws_service.vote_count(workshop.assessment_id, stop)
+    joined = ws_service.joined_count(workshop)
+    response = jsonify(
+        step=workshop.step,
+        status=workshop.status,
+        votes=votes,
+        votes_text=_votes_text(votes),
+        joined=joined,
+        joined_text=_joined_text(joined),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/workshop/<int:session_id>/move", methods=["POST"])
+@login_required
+def move(session_id: int):
+    workshop = _live_lead_session(session_id)
+    try:
+        ws_service.move(workshop, request.form.get("action", ""), request.form.get("target"))
+    except ws_service.WorkshopError as error:
+        flash(str(error))
+    return redirect(url_for("workshop.facilitate", session_id=workshop.id))
+
+
+@bp.route("/workshop/<int:session_id>/agree", methods=["POST"])
+@login_required
+def agree(session_id: int):
+    workshop = _live_lead_session(session_id)
+    assessment = workshop.assessment
+    stop = _stop_from_form(workshop, ws_service.walk_for(assessment))
+    framework = ws_service.framework_of(assessment, stop.framework_id)
+    form = AgreeForm()
+    form.value.choices = ws_service.agree_choices(framework)
+    here = (workshop.current_framework_id, workshop.current_item_id)
+    if stop.key != here:
+        flash("The board had moved to another question, so nothing was saved. Try again here.")
+        return redirect(url_for("workshop.facilitate", session_id=workshop.id))
+    if not form.validate_on_submit():
+        return _facilitator_page(workshop, agree_form=form)
+    raw_version = form.expected_version.data
+    expected = int(raw_version) if raw_version and raw_version.isdigit() else None
+    try:
+        save_agreed(
+            assessment,
+            stop.framework_id,
+            stop.item_id,
+            form.value.data,
+            form.rationale.data,
+            expected,
+            current_user._get_current_object(),
+        )
+    except StaleEditError as stale:
+        form.expected_version.data = str(stale.current.version)
+        return _facilitator_page(workshop, agree_form=form, stale=stale.current, status=409)
+    except (ValueError, AssessmentLocked) as error:
+        form.value.errors = [*form.value.errors, str(error)]
+        return _facilitator_page(workshop, agree_form=form)
+    ws_service.bump(workshop)
+    flash("Agreed rating saved.", "success")
+    return redirect(url_for("workshop.facilitate", session_id=workshop.id))
+
+
+@bp.route("/workshop/<int:session_id>/actions", methods=["POST"])
+@login_required
+def new_action(session_id: int):
+    workshop = _live_lead_session(session_id)
+    assessment = workshop.assessment
+    stop = _stop_from_form(workshop, ws_service.walk_for(assessment))
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return _facilitator_page(workshop, action_form=form)
+    try:
+        add_action(
+            assessment,
+            stop.framework_id,
+            form.description.data,
+            form.owner.data,
+            current_user._get_current_object(),
+            due_on=form.due_on.data,
+            status=form.status.data,
+            item_id=stop.item_id,
+        )
+    except (ValueError, AssessmentLocked) as error:
+        form.description.errors = [*form.description.errors, str(error)]
+        return _facilitator_page(workshop, action_form=form)
+    flash("Action added.", "success")
+    return redirect(url_for("workshop.facilitate", session_id=workshop.id))
+
+
+@bp.route("/workshop/<int:session_id>/end", methods=["POST"])
+@login_required
+def end(session_id: int):
+    workshop = _live_lead_session(session_id)
+    ws_service.end_session(workshop)
+    flash("The workshop has ended. Its join code no longer works.", "success")
+    return redirect(url_for("workshop.overview", assessment_id=workshop.assessment_id))
+
+
+# --- participants -------------------------------------------------------------------------------
+
+
+def _remember(workshop: WorkshopSession, participant: Participant) -> None:
+    joined = dict(session.get(SESSION_KEY, {}))
+    joined[str(workshop.id)] = participant.id
+    session[SESSION_KEY] = joined
+
+
+def _my_participant(workshop: WorkshopSession) -> Participant | None:
+    """The participant this browser joined this workshop session as, if any."""
+    participant_id = session.get(SESSION_KEY, {}).get(str(workshop.id))
+    if participant_id is None:
+        return None
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.assessment_id != workshop.assessment_id:
+        return None
+    if participant.user_id is not None:
+        signed_in_as = current_user.id if current_user.is_authenticated else None
+        return participant if participant.user_id == signed_in_as else None
+    return participant if participant.workshop_session_id == workshop.id else None
+
+
+def _is_member_of(workshop: WorkshopSession) -> bool:
+    if not current_user.is_authenticated:
+        return False
+    return role_in(workshop.assessment.partnership_id) in RATE_ROLES
+
+
+def _code_is_live() -> bool:
+    """Whether the posted join code is a live workshop's; looked up once per request."""
+    if "join_code_is_live" not in g:
+        live = request.method == "POST" and ws_service.session_by_code(request.form.get("code"))
+        g.join_code_is_live = bool(live)
+    return g.join_code_is_live
+
+
+# A room of phones on one venue Wi-Fi shares one public address. So joins with a live code and
+# joins with a wrong or ended code are counted apart, per address: a full room (and its retries)
+# fits in the first; guessing codes stays at 20 a minute, and guesses on the same Wi-Fi never
+# use up the room's own joins.
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit(JOIN_LIMIT_LIVE_CODE, methods=["POST"], exempt_when=lambda: not _code_is_live())
+@limiter.limit(JOIN_LIMIT_WRONG_CODE, methods=["POST"], exempt_when=_code_is_live)
+def join():
+    form = JoinForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.code.data = normalise_join_code(request.args["code"])[:8]
+    workshop = None
+    if request.method == "POST":
+        workshop = ws_service.session_by_code(form.code.data)
+        form.as_member = workshop is not None and _is_member_of(workshop)
+    if form.validate_on_submit():
+        if workshop is None:
+            form.code.errors = [
+                "That is not the code of a live workshop. Check the code on the screen"
+            ]
+            form._errors = None
+        else:
+            if form.as_member:
+                participant = ws_service.join_as_member(
+                    workshop, current_user._get_current_object()
+                )
+            else:
+                participant = ws_service.join_as_guest(
+                    workshop, form.name.data.strip(), form.agency.data
+                )
+            _remember(workshop, participant)
+            return redirect(url_for("workshop.live", session_id=workshop.id))
+    return render_template("workshop/join.html", form=form)
+
+
+def _phone_workshop(session_id: int) -> WorkshopSession | None:
+    # Every phone request reads the assessment and its frameworks too: one query, not three.
+    return db.session.get(
+        WorkshopSession,
+        session_id,
+        options=[joinedload(WorkshopSession.assessment).joinedload(Assessment.frameworks)],
+    )
+
+
+def _participant_or_redirect(session_id: int) -> tuple[WorkshopSession, Participant]:
+    workshop = _phone_workshop(session_id)
+    participant = _my_participant(workshop) if workshop is not None else None
+    if participant is None:
+        abort(redirect(url_for("workshop.join")))
+    return workshop, participant
+
+
+def _panel_context(
+    workshop: WorkshopSession, participant: Participant, with_my_vote: bool = True
+) -> dict:
+    assessment = workshop.assessment
+    walk = ws_service.walk_for(assessment)
+    stop = ws_service.current_stop(workshop, walk)
+    framework = ws_service.framework_of(assessment, stop.framework_id)
+    live = workshop.status == "live"
+    return {
+        "workshop": workshop,
+        "participant": participant,
+        "framework": framework,
+        "stop": stop,
+        "progress": walk.progress(stop),
+        "my_vote": ws_service.my_vote(participant, stop) if with_my_vote else None,
+        "vote_choices": ws_service.vote_choices(framework),
+        "result": ws_service.item_result(assessment, stop) if live and workshop.revealed else None,
+        "agreed": ws_service.agreed_for(assessment.id, stop) if live else None,
+        "problem": None,
+    }
+
+
+@bp.route("/workshop/<int:session_id>/live")
+def live(session_id: int):
+    workshop, participant = _participant_or_redirect(session_id)
+    return render_template("workshop/live.html", **_panel_context(workshop, participant))
+
+
+@bp.route("/workshop/<int:session_id>/live/panel")
+def live_panel(session_id: int):
+    workshop, participant = _participant_or_redirect(session_id)
+    response = render_template("workshop/_panel.html", **_panel_context(workshop, participant))
+    return response, 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/workshop/<int:session_id>/live/state.json")
+def live_state(session_id: int):
+    workshop = _phone_workshop(session_id)
+    participant = _my_participant(workshop) if workshop is not None else None
+    if participant is None:
+        abort(404)
+    walk = ws_service.walk_for(workshop.assessment)
+    stop = ws_service.current_stop(workshop, walk)
+    response = jsonify(
+        step=workshop.step,
+        status=workshop.status,
+        revealed=workshop.revealed,
+        item={"framework_id": stop.framework_id, "id": stop.item_id, "text": stop.item.text},
+        my_vote=ws_service.my_vote(participant, stop),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/workshop/<int:session_id>/live/vote", methods=["POST"])
+def vote(session_id: int):
+    workshop, participant = _participant_or_redirect(session_id)
+    # The panel is read before the vote is saved and kept through its commit, so a vote runs
+    # only the statements it needs; reloading all it shows after the commit made saturated
+    # voting on PostgreSQL a third of SQLite's rate (bench/notes.md, figure 2).
+    context = _panel_context(workshop, participant, with_my_vote=False)
+    stop = context["stop"]
+    value = request.form.get("value", "")
+    problem = None
+    voted = False
+    if workshop.status != "live":
+        problem = "This workshop has ended, so votes are no longer taken."
+    elif request.form.get("item") != f"{stop.framework_id}:{stop.item_id}":
+        problem = "The board has moved on to another question. Vote on this one."
+    elif workshop.revealed:
+        problem = "The votes on this question have been revealed, so it can no longer change."
+    elif value not in dict(context["vote_choices"]):
+        problem = "Choose one of the ratings."
+    else:
+        try:
+            with ws_service.kept_after_commit():
+                ws_service.cast_vote(participant, stop, value, participant.display_name)
+            voted = True
+        except (ValueError, AssessmentLocked) as error:
+            problem = str(error)
+    if request.headers.get("X-Requested-With") == "fetch":
+        context["problem"] = problem
+        context["my_vote"] = value if voted else ws_service.my_vote(participant, stop)
+        return render_template("workshop/_panel.html", **context), (409 if problem else 200)
+    if problem:
+        flash(problem)
+    return redirect(url_for("workshop.live", session_id=workshop.id))

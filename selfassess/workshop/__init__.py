@@ -1,7 +1,0 @@
-"""The live workshop: the lead drives a projector screen, participants vote on their phones."""
-
-from flask import Blueprint
-
-bp = Blueprint("workshop", __name__)
-
-from selfassess.workshop import routes  # noqa: E402,F401
