@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 GOVUK := node_modules/govuk-frontend/dist/govuk
 ROOT := $(shell id -u 2>/dev/null)
 
-.PHONY: run test setup system-deps chromium assets migrate demo lint serve bench clean
+.PHONY: run test setup system-deps chromium assets migrate demo lint serve bench clean constraints
 
 run: setup migrate demo
 	@echo ""
@@ -26,10 +26,10 @@ system-deps:
 	  else echo "WeasyPrint needs Pango (Debian: libpango-1.0-0 libpangoft2-1.0-0)" >&2; exit 1; fi; \
 	fi
 
-$(VENV)/.installed: setup.cfg pyproject.toml
+$(VENV)/.installed: setup.cfg pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,dev]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -79,3 +79,9 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) node_modules static .pytest_cache .ruff_cache
+
+# After changing requirements in setup.cfg: install, test, then record the versions tested.
+constraints:
+	{ echo "# The versions the whole suite last passed with; make installs with these. Regenerate"; \
+	  echo "# with 'make constraints' after changing requirements in setup.cfg."; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^-e ' | sort -f; } > constraints.txt
