@@ -6,10 +6,13 @@ TEST_DATABASE_URL is set (CI sets it when the local server answers).
 
 from __future__ import annotations
 
+import contextvars
 import os
 
 import pytest
 from bs4 import BeautifulSoup
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from selfassess import create_app
@@ -36,23 +39,35 @@ def database(request, tmp_path_factory):
         db.engine.dispose()
 
 
+class RequestScopedClient(FlaskClient):
+    """A test client whose every request runs in its own application context, as in service.
+
+    The test's own code (factories, assertions) keeps one app context and session open; a request
+    sharing them would see the test's identity map and uncommitted changes. So each request starts
+    from an empty context (its own app context, session and `g`), the test's transaction is
+    committed first (another actor's writes are visible to a request only once committed) and
+    the test's objects are expired after (the test then reads what the request committed).
+    """
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():  # a redirect being followed, already in the request's context
+            return super().open(*args, **kwargs)
+        db.session.commit()
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            db.session.expire_all()
+
+
 @pytest.fixture
 def app(database, tmp_path):
     if database == "sqlite":
-        # A file, not memory, so a live server thread sees the same data as the test.
+        # A file, not memory, so a request (and a live server thread) sees the test's data.
         url = f"sqlite:///{tmp_path / 'test.sqlite'}"
     else:
         url = database
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
-
-    @app.before_request
-    def _forget_cached_user():
-        # The fixture keeps one app context open for factories, so `g` outlives a request;
-        # in service each request has its own. Drop Flask-Login's cached user so one test
-        # client's sign-in never leaks into another client's request.
-        from flask import g
-
-        g.pop("_login_user", None)
+    app.test_client_class = RequestScopedClient
 
     with app.app_context():
         if database == "sqlite":

@@ -24,17 +24,6 @@ def sign_in(client, user):
     assert response.status_code == 302
 
 
-@pytest.fixture(autouse=True)
-def forget_user_between_requests(app):
-    """The app fixture keeps one app context open, so flask.g (where Flask-Login caches the
-    signed-in user) would carry one client's user into another client's request."""
-    from flask import g
-
-    @app.before_request
-    def forget():
-        g.pop("_login_user", None)
-
-
 @pytest.fixture
 def world(app):
     partnership = make_partnership()
