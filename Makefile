@@ -60,12 +60,15 @@ chromium:
 	  else echo "Browser tests need Debian's chromium: apt-get install chromium" >&2; exit 1; fi; \
 	fi
 
+# Test processes in parallel: one per core by default (each with its own databases).
+TEST_WORKERS ?= auto
+
 lint: setup
 	$(BIN)/ruff check .
 
 test: setup chromium lint
 	$(BIN)/selfassess frameworks check
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Production shape: gunicorn with several workers against DATABASE_URL (SQLite by default).
 WORKERS ?= 4

@@ -1,7 +1,9 @@
 """Fixtures in the Flask tutorial's shape (app, client, runner), plus page and database helpers.
 
 Every test that uses the database runs on SQLite, and again on PostgreSQL when
-TEST_DATABASE_URL is set (CI sets it when the local server answers).
+TEST_DATABASE_URL is set (CI sets it when the local server answers). `make test` runs the suite
+in parallel (pytest-xdist): each SQLite test has its own file, and each worker its own
+PostgreSQL database, made beside the one TEST_DATABASE_URL names (``test_gw0``, ``test_gw1``...).
 """
 
 from __future__ import annotations
@@ -13,22 +15,51 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from hypothesis import settings
+from sqlalchemy import create_engine, make_url, text
 
 from selfassess import create_app
 from selfassess.config import TestConfig, database_url
 from selfassess.extensions import db
 
+# Property tests and the API fuzz: derandomized in CI, so a run can be repeated exactly; on a
+# developer's machine random, with failures kept in .hypothesis/. Either way a failure prints the
+# blob that reproduces it (@reproduce_failure).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
+@pytest.fixture(scope="session")
+def postgres_url(worker_id):
+    """This worker's own PostgreSQL database (made afresh), or None when none is configured."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        yield None
+        return
+    url = make_url(database_url(os.environ["TEST_DATABASE_URL"]))
+    if worker_id == "master":
+        yield url.render_as_string(hide_password=False)
+        return
+    own = f"{url.database}_{worker_id}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{own}"'))
+    yield url.set(database=own).render_as_string(hide_password=False)
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+    engine.dispose()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
-def database(request, tmp_path_factory):
+def database(request, postgres_url):
     """The database address for one backend; PostgreSQL gets its schema built once."""
     if request.param == "sqlite":
         yield "sqlite"
         return
-    url = database_url(os.environ["TEST_DATABASE_URL"])
+    url = postgres_url
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         db.drop_all()

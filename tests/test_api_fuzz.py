@@ -72,7 +72,6 @@ def test_the_api_never_answers_500_and_keeps_to_its_document(api_world, mode, pa
     @settings(
         max_examples=150,
         deadline=None,
-        database=None,
         suppress_health_check=list(HealthCheck),
     )
     @given(case=schema.as_strategy(generation_mode=mode, path_parameters=path_parameters))

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from selfassess import create_app
 from selfassess.cli import cli, register_commands
 from selfassess.cli.backup import FORMAT_VERSION, dump_data
-from selfassess.config import TestConfig, database_url
+from selfassess.config import TestConfig
 from selfassess.demo.partnership import load_demo, load_demo_analyst
 from selfassess.extensions import db
 from selfassess.models import (
@@ -96,7 +96,7 @@ def populate(app) -> None:
 
 
 @pytest.fixture(params=TARGETS)
-def target_app(request, tmp_path):
+def target_app(request, tmp_path, postgres_url):
     """A second, empty database with the schema in place: a SQLite file, or its own schema in
     the PostgreSQL test database."""
     if request.param == "sqlite":
@@ -107,7 +107,7 @@ def target_app(request, tmp_path):
             db.create_all()
         yield target
         return
-    url = database_url(os.environ["TEST_DATABASE_URL"])
+    url = postgres_url
     target = create_app(
         TestConfig,
         SQLALCHEMY_DATABASE_URI=url,
