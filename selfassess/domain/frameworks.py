@@ -474,6 +474,29 @@ def check_directory(directory: Path) -> tuple[list[Framework], list[Problem]]:
     return frameworks, problems
 
 
+def changed_in_place(
+    library: FrameworkLibrary, held: Iterable[tuple[str, str, str]]
+) -> list[Problem]:
+    """Versions in use (id, version, hash when first used) whose file now reads differently.
+
+    Answers keep the version they were given against, so a published version must never
+    change under them: a change is published as a new version beside the old one.
+    """
+    problems = []
+    for framework_id, version, digest in held:
+        fw = library.get(framework_id, version)
+        if fw is not None and fw.content_hash != digest:
+            problems.append(
+                Problem(
+                    fw.file,
+                    "version",
+                    f"{framework_id} {version} was changed in place after answers were given "
+                    "against it: publish the change as a new version",
+                )
+            )
+    return problems
+
+
 def load_library(directory: Path) -> FrameworkLibrary:
     """Load every framework in a directory, or raise FrameworkError listing all problems."""
     frameworks, problems = check_directory(directory)

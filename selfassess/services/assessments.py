@@ -10,6 +10,7 @@ from selfassess.domain import assessment_status
 from selfassess.extensions import db
 from selfassess.models import Assessment, AssessmentFramework, Partnership, User
 from selfassess.services import audit
+from selfassess.services.framework_releases import record_first_use
 
 
 def create_assessment(
@@ -42,6 +43,7 @@ def create_assessment(
         frameworks=rows,
     )
     db.session.add(assessment)
+    record_first_use(chosen)
     db.session.flush()
     audit.record(
         "assessment",
