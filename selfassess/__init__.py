@@ -64,6 +64,8 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
 
     from selfassess import models  # noqa: F401 - registers the tables with the metadata
 
+    _refuse_versions_changed_in_place(app)
+
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     login_manager.login_view = "auth.sign_in"
@@ -131,6 +133,19 @@ def _load_frameworks(directory: Path):
         _library_cache.clear()
         _library_cache[key] = load_library(directory)
     return _library_cache[key]
+
+
+def _refuse_versions_changed_in_place(app: Flask) -> None:
+    """Refuse to start (FrameworkError) when a framework version the database holds answers
+    against was edited in place: one small query, skipped before the table exists."""
+    from selfassess.domain.frameworks import FrameworkError, changed_in_place
+    from selfassess.queries.framework_releases import held_releases
+
+    with app.app_context():
+        held = held_releases(db.engine)
+    problems = changed_in_place(app.extensions[FRAMEWORKS_KEY], held or [])
+    if problems:
+        raise FrameworkError(problems)
 
 
 def _register_error_pages(app: Flask) -> None:

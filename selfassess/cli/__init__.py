@@ -9,7 +9,12 @@ import click
 from flask.cli import FlaskGroup
 
 from selfassess.config import PROJECT_ROOT
-from selfassess.domain.frameworks import FrameworkError, check_directory
+from selfassess.domain.frameworks import (
+    FrameworkError,
+    FrameworkLibrary,
+    changed_in_place,
+    check_directory,
+)
 
 
 def _create_app():
@@ -37,9 +42,17 @@ def frameworks_group() -> None:
     show_default=True,
     help="Folder of framework YAML files and schema.json.",
 )
-def frameworks_check(directory: Path) -> None:
+@click.option(
+    "--database",
+    envvar="DATABASE_URL",
+    help="Database whose answers pin framework versions (default: $DATABASE_URL); versions "
+    "it holds must not have been changed in place.",
+)
+def frameworks_check(directory: Path, database: str | None) -> None:
     """Validate every framework file; exit 1 and list every problem if any is invalid."""
     found, problems = check_directory(directory)
+    if not problems and database:
+        problems = _changed_in_place(found, database)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -50,6 +63,23 @@ def frameworks_check(directory: Path) -> None:
             f"ok  {fw.file}: {fw.id} {fw.version}, {len(fw.sections)} sections, "
             f"{len(fw.items)} items"
         )
+
+
+def _changed_in_place(found, database: str):
+    from sqlalchemy import create_engine
+
+    from selfassess.config import database_url
+    from selfassess.queries.framework_releases import held_releases
+
+    engine = create_engine(database_url(database))
+    try:
+        held = held_releases(engine)
+    finally:
+        engine.dispose()
+    if held is None:
+        click.echo("Not compared with the database: it holds no framework versions yet.")
+        return []
+    return changed_in_place(FrameworkLibrary(found), held)
 
 
 def register_commands() -> None:

@@ -6,6 +6,7 @@ line and column for YAML that does not parse), so whoever edits a file can fix i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,50 @@ import yaml
 YES_NO_PARTLY = (("yes", "Yes"), ("partly", "Partly"), ("no", "No"))
 CHOICE_TYPES = {"single", "multi", "band"}
 RAG_IDS = ("red", "amber", "green")
+# What a scale value without a score can count as; scoring counts and names each of these.
+DONT_KNOW = "dont_know"
+NOT_APPLICABLE = "not_applicable"
+NO_SCORE_MEANINGS = (DONT_KNOW, NOT_APPLICABLE)
+
+
+# --- versions ---------------------------------------------------------------------------
+
+
+def _version_parts(version: str) -> list[str]:
+    return re.split(r"[.\-]", version)
+
+
+def _is_number(part: str) -> bool:
+    return re.fullmatch(r"[0-9]+", part) is not None  # ASCII digits only: int() must accept it
+
+
+def version_key(version: str) -> tuple:
+    """Order versions naturally ("2010.10" after "2010.9"); any string has a place.
+
+    Each part is (0, number) or (1, text), so a number is never compared with text: numbers
+    come before text ("2010.1" before "2010.rc1"), texts compare alphabetically.
+    """
+    return tuple((0, int(p)) if _is_number(p) else (1, p) for p in _version_parts(version))
+
+
+def unclear_order(older: str, newer: str) -> str | None:
+    """Why two versions of one framework have no obvious order, or None when they do.
+
+    The newest version is what every new assessment takes, so its choice must not hang on a
+    guess: two versions must first differ in a number ("2010.2" after "2010.1"), and must not
+    sort as equals ("2010.1" and "2010-01").
+    """
+    if version_key(older) == version_key(newer):
+        return f"sorts the same as {older!r}; number versions differently"
+    for a, b in zip(_version_parts(older), _version_parts(newer), strict=False):
+        if version_key(a) != version_key(b):
+            if _is_number(a) and _is_number(b):
+                return None
+            return (
+                f"cannot be put in order with {older!r}: {b!r} and {a!r} are not both numbers; "
+                "use numbers only, such as '2010.2'"
+            )
+    return None  # one extends the other: "2010" before "2010.1"
 
 
 @dataclass(frozen=True)
@@ -108,13 +153,20 @@ def semantic_problems(data: dict, name: str) -> list[Problem]:
     kind = data["kind"]
     declared_tags = set((data.get("tags") or {}).keys())
 
+    offered = (data.get("assessment") or {}).get("offered", "never")
+    if offered != "never" and kind != "rag":
+        add("assessment.offered", f"only rag frameworks are rated in an assessment, not {kind}")
+
     if kind == "rag":
         values = data["scale"]["values"]
         ids = [v["id"] for v in values]
-        for i, vid in enumerate(ids):
-            if vid in ids[:i]:
-                add(f"scale.values[{i}].id", f"duplicate scale value {vid!r}")
-        scores = {v["id"]: v["score"] for v in values}
+        meanings: list[str] = []
+        for i, value in enumerate(values):
+            vpath = f"scale.values[{i}]"
+            if value["id"] in ids[:i]:
+                add(f"{vpath}.id", f"duplicate scale value {value['id']!r}")
+            _check_scale_value(value, vpath, meanings, add)
+        scores = {v["id"]: v.get("score") for v in values}
         missing = [r for r in RAG_IDS if r not in scores]
         if missing:
             add("scale.values", f"a RAG scale needs red, amber and green; missing {missing}")
@@ -149,6 +201,24 @@ def semantic_problems(data: dict, name: str) -> list[Problem]:
             item_index.setdefault(iid, (position, item))
             position += 1
     return problems
+
+
+def _check_scale_value(value: dict, vpath: str, meanings: list[str], add) -> None:
+    """A value carries a score or counts as one kind of no score that scoring knows."""
+    meaning = value.get("counts_as")
+    if "score" in value and meaning is not None:
+        add(vpath, "has a score and counts_as; a value is either scored or counts as no score")
+    elif "score" not in value and meaning is None:
+        add(vpath, f"needs a score or counts_as ({' or '.join(NO_SCORE_MEANINGS)})")
+    elif meaning is not None and meaning not in NO_SCORE_MEANINGS:
+        add(
+            f"{vpath}.counts_as",
+            f"{meaning!r} is not known to scoring (known: {', '.join(NO_SCORE_MEANINGS)})",
+        )
+    elif meaning is not None:
+        if meaning in meanings:
+            add(f"{vpath}.counts_as", f"another value already counts as {meaning!r}")
+        meanings.append(meaning)
 
 
 def _check_survey_item(item: dict, ipath: str, earlier: dict[str, tuple[int, dict]], add) -> None:

@@ -6,8 +6,8 @@ a broken file gives the same message everywhere: the file, the place inside it, 
 
 from __future__ import annotations
 
+import hashlib
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +23,30 @@ from selfassess.domain.framework_checks import (
     read_yaml,
     schema_message,
     semantic_problems,
+    unclear_order,
+    version_key,
 )
 
-__all__ = ["FrameworkError", "Problem"]  # re-exported: callers import them from here
+# re-exported: callers import them from here
+__all__ = ["FrameworkError", "FrameworkVersionNotFound", "Problem", "version_key"]
+
+
+class FrameworkVersionNotFound(LookupError):
+    """An assessment or collection names a framework version that no framework file holds.
+
+    Answers keep the version they were given against, so this is never papered over with
+    another version: pages turn it into a message naming the framework and the version.
+    """
+
+    def __init__(self, framework_id: str, version: str, held: Iterable[str] = ()):
+        self.framework_id = framework_id
+        self.version = version
+        self.held = tuple(held)
+        where = f"it holds {', '.join(self.held)}" if self.held else "there is no such framework"
+        super().__init__(
+            f"{framework_id} version {version} is not among the framework files ({where})"
+        )
+
 
 SCHEMA_FILE = "schema.json"
 
@@ -81,10 +102,15 @@ class Section:
 
 @dataclass(frozen=True)
 class ScaleValue:
+    """One answer on a rating scale: it carries a score, or counts as a named kind of no score
+    (``counts_as``: dont_know or not_applicable), which scoring counts and shows but never scores.
+    """
+
     id: str
     label: str
     score: int | None
     description: str | None = None
+    counts_as: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,8 +136,12 @@ class Framework:
     item_label: str = "Item"
     scale: tuple[ScaleValue, ...] = ()
     section_rule: SectionRule | None = None
-    tag_sources: dict[str, str] = field(default_factory=dict)
+    tag_sources: dict[str, str] = field(default_factory=dict)  # tag -> framework id
+    tag_versions: dict[str, str] = field(default_factory=dict)  # tag -> that framework's version
     unit_of_analysis: str | None = None
+    offered: str = "never"  # in a new assessment: always, optional or never
+    offered_position: int = 0  # where it comes among the frameworks an assessment offers
+    content_hash: str = ""  # of what answers are given against; see content_hash()
 
     @property
     def name(self) -> str:
@@ -153,6 +183,10 @@ class Framework:
     def scale_value(self, value_id: str) -> ScaleValue | None:
         return next((v for v in self.scale if v.id == value_id), None)
 
+    def no_score_value(self, meaning: str) -> ScaleValue | None:
+        """The scale value that counts as ``meaning`` (dont_know, not_applicable), if any."""
+        return next((v for v in self.scale if v.counts_as == meaning), None)
+
     @property
     def is_rated(self) -> bool:
         return self.kind == "rag"
@@ -160,11 +194,6 @@ class Framework:
     @property
     def has_derived_wording(self) -> bool:
         return any(s.derived for s in self.sections) or any(i.derived for i in self.items)
-
-
-def version_key(version: str) -> tuple:
-    """Order versions naturally: "2010.10" after "2010.9"."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\-]", version))
 
 
 class FrameworkLibrary:
@@ -185,10 +214,20 @@ class FrameworkLibrary:
         return any(fid == framework_id for fid, _ in self._by_key)
 
     def get(self, framework_id: str, version: str | None = None) -> Framework | None:
+        """The newest version (what a new assessment takes), or None. Prefer ``resolve`` for
+        anything already answered: it never swaps in another version."""
         if version is not None:
             return self._by_key.get((framework_id, version))
         versions = [fw for (fid, _), fw in self._by_key.items() if fid == framework_id]
         return max(versions, key=lambda fw: version_key(fw.version), default=None)
+
+    def resolve(self, framework_id: str, version: str) -> Framework:
+        """Exactly that version of the framework, or FrameworkVersionNotFound."""
+        found = self._by_key.get((framework_id, version))
+        if found is None:
+            held = [fw.version for fw in self.versions(framework_id)]
+            raise FrameworkVersionNotFound(framework_id, version, held)
+        return found
 
     def versions(self, framework_id: str) -> list[Framework]:
         found = [fw for (fid, _), fw in self._by_key.items() if fid == framework_id]
@@ -200,6 +239,12 @@ class FrameworkLibrary:
 
     def of_kind(self, kind: str) -> list[Framework]:
         return [fw for fw in self.latest_all() if fw.kind == kind]
+
+    def offered(self, how: str) -> list[Framework]:
+        """The newest version of each framework a new assessment offers ``how`` (always or
+        optional), in the order the files declare."""
+        found = [fw for fw in self.latest_all() if fw.offered == how]
+        return sorted(found, key=lambda fw: (fw.offered_position, fw.id))
 
 
 # --- building the read-only objects -----------------------------------------------------
@@ -247,6 +292,7 @@ def _build(data: dict, name: str) -> Framework:
             )
         )
     rule = data.get("section_rule")
+    offer = data.get("assessment") or {}
     return Framework(
         id=data["id"],
         version=data["version"],
@@ -260,13 +306,55 @@ def _build(data: dict, name: str) -> Framework:
         section_label=data.get("section_label", "Section"),
         item_label=data.get("item_label", "Item"),
         scale=tuple(
-            ScaleValue(v["id"], v["label"], v["score"], v.get("description"))
+            ScaleValue(
+                v["id"], v["label"], v.get("score"), v.get("description"), v.get("counts_as")
+            )
             for v in (data.get("scale") or {}).get("values", [])
         ),
         section_rule=SectionRule(**rule) if rule else None,
         tag_sources={k: v["framework"] for k, v in (data.get("tags") or {}).items()},
+        tag_versions={k: v["version"] for k, v in (data.get("tags") or {}).items()},
         unit_of_analysis=data.get("unit_of_analysis"),
+        offered=offer.get("offered", "never"),
+        offered_position=offer.get("position", 0),
+        content_hash=content_hash(data),
     )
+
+
+# What answers are given against: the questions' ids and wording, the sections they sit in,
+# the scale and how it scores, the section rule, survey options and routing, and the tags the
+# lens reads. Titles, descriptions, guidance and the source note can be corrected in place.
+_ANSWERED_KEYS = (
+    "id",
+    "version",
+    "kind",
+    "scale",
+    "section_rule",
+    "tags",
+    "unit_of_analysis",
+    "sections",
+)
+_ANSWERED_SECTION_KEYS = ("id", "title", "items")
+_ANSWERED_ITEM_KEYS = ("id", "text", "tags", "type", "options", "unit", "asked_if")
+
+
+def content_hash(data: dict) -> str:
+    """A fingerprint of a framework version's parsed content, as far as answers depend on it.
+
+    Comments, layout, key order and the wording of help text do not change it; a changed
+    question, scale value, score, option or tag does. Stored when a version is first used, it
+    shows whether a published version was later changed in place.
+    """
+    kept = {k: data[k] for k in _ANSWERED_KEYS if k in data}
+    kept["sections"] = [
+        {
+            **{k: s[k] for k in _ANSWERED_SECTION_KEYS if k != "items" and k in s},
+            "items": [{k: i[k] for k in _ANSWERED_ITEM_KEYS if k in i} for i in s["items"]],
+        }
+        for s in data.get("sections", [])
+    ]
+    text = json.dumps(kept, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def load_schema(directory: Path) -> Draft202012Validator:
@@ -306,16 +394,23 @@ def _cross_file_problems(frameworks: list[Framework], others_failed: bool) -> li
                 Problem(fw.file, "id", f"{fw.id} version {fw.version} is also in {seen[key]}")
             )
         seen.setdefault(key, fw.file)
+    problems.extend(_version_order_problems(frameworks))
     library = FrameworkLibrary(frameworks)
     for fw in frameworks:
         for tag, source_id in fw.tag_sources.items():
-            source = library.get(source_id)
-            if source is None:
+            pinned = fw.tag_versions[tag]
+            if source_id not in library:
                 if others_failed:
                     continue  # the source file is broken and already reported; don't pile on
                 problems.append(
                     Problem(fw.file, f"tags.{tag}.framework", f"no framework {source_id!r} exists")
                 )
+                continue
+            try:
+                source = library.resolve(source_id, pinned)
+            except FrameworkVersionNotFound as exc:
+                if not others_failed:
+                    problems.append(Problem(fw.file, f"tags.{tag}.version", str(exc)))
                 continue
             valid = {i.id for i in source.items}
             for s, section in enumerate(fw.sections):
@@ -326,9 +421,35 @@ def _cross_file_problems(frameworks: list[Framework], others_failed: bool) -> li
                                 Problem(
                                     fw.file,
                                     f"sections[{s}].items[{i}].tags.{tag}",
-                                    f"{value!r} is not an item of {source_id}",
+                                    f"{value!r} is not an item of {source_id} {pinned}",
                                 )
                             )
+    return problems
+
+
+def _version_order_problems(frameworks: list[Framework]) -> list[Problem]:
+    """Each framework's versions must have a clear order: the newest is what new assessments
+    take, so an order that rests on comparing text is refused rather than guessed."""
+    problems: list[Problem] = []
+    by_id: dict[str, list[Framework]] = {}
+    for fw in frameworks:
+        by_id.setdefault(fw.id, []).append(fw)
+    for versions in by_id.values():
+        ordered = sorted(versions, key=lambda fw: (version_key(fw.version), fw.file))
+        for i, fw in enumerate(ordered):
+            for other in ordered[:i]:
+                if other.version == fw.version:
+                    continue  # the same version twice is reported on its own
+                why = unclear_order(other.version, fw.version)
+                if why:
+                    problems.append(
+                        Problem(
+                            fw.file,
+                            "version",
+                            f"{fw.version!r} {why} ({other.version!r} is in {other.file})",
+                        )
+                    )
+                    break
     return problems
 
 
@@ -351,6 +472,29 @@ def check_directory(directory: Path) -> tuple[list[Framework], list[Problem]]:
             frameworks.append(fw)
     problems.extend(_cross_file_problems(frameworks, others_failed=bool(problems)))
     return frameworks, problems
+
+
+def changed_in_place(
+    library: FrameworkLibrary, held: Iterable[tuple[str, str, str]]
+) -> list[Problem]:
+    """Versions in use (id, version, hash when first used) whose file now reads differently.
+
+    Answers keep the version they were given against, so a published version must never
+    change under them: a change is published as a new version beside the old one.
+    """
+    problems = []
+    for framework_id, version, digest in held:
+        fw = library.get(framework_id, version)
+        if fw is not None and fw.content_hash != digest:
+            problems.append(
+                Problem(
+                    fw.file,
+                    "version",
+                    f"{framework_id} {version} was changed in place after answers were given "
+                    "against it: publish the change as a new version",
+                )
+            )
+    return problems
 
 
 def load_library(directory: Path) -> FrameworkLibrary:

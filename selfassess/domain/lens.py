@@ -1,9 +1,10 @@
 """Lenses: the same item ratings read a second way, grouped by a tag.
 
-A rated framework declares tags whose values are the items of another framework (for example
-``tags: {hallmarks: {framework: hallmarks}}``). When that other framework is of kind ``lens``,
-each of its items (each Hallmark) gets a RAG from the ratings of the items tagged with it, by
-the same section rule as the frameworks those items come from. Plain Python, no Flask.
+A rated framework declares tags whose values are the items of one version of another framework
+(for example ``tags: {hallmarks: {framework: hallmarks, version: "2010.1"}}``). When that
+other framework is of kind ``lens``, each of its items (each Hallmark) gets a RAG from the
+ratings of the items tagged with it, by the same section rule as the frameworks those items
+come from. Plain Python, no Flask.
 """
 
 from __future__ import annotations
@@ -39,16 +40,18 @@ def lens_results(library: FrameworkLibrary, results: Iterable[FrameworkResult]) 
     ``hallmarks``) are pooled; an item tagged with two Hallmarks counts towards both.
     """
     results = [r for r in results if r.framework.section_rule is not None]
-    users: dict[tuple[str, str], list[FrameworkResult]] = {}
+    # Keyed by the pinned lens version too: items tagged against different versions of a lens
+    # are different groupings and are never pooled.
+    users: dict[tuple[str, str, str], list[FrameworkResult]] = {}
     for r in results:
         for tag, source_id in r.framework.tag_sources.items():
-            lens = library.get(source_id)
-            if lens is not None and lens.kind == "lens":
-                users.setdefault((tag, source_id), []).append(r)
+            version = r.framework.tag_versions[tag]
+            if library.resolve(source_id, version).kind == "lens":
+                users.setdefault((tag, source_id, version), []).append(r)
 
     out = []
-    for (tag, source_id), tagged in users.items():
-        lens = library.get(source_id)
+    for (tag, source_id, version), tagged in users.items():
+        lens = library.resolve(source_id, version)
         ruler = tagged[0].framework
         groups = tuple(
             rate_group(

@@ -5,10 +5,10 @@ Plain Python (no Flask, no database). The input is what one grouped SQL query re
 and RAG computed here carries an ``explanation``: one plain-English sentence saying how it was
 reached, so every page and document can show its working.
 
-The rules (DESIGN.md, "Rating and aggregation"):
+The rules:
 
-- Scores come from the framework's scale (red 1, amber 2, green 3); "don't know" and "not
-  applicable" carry no score but are counted and shown.
+- Scores come from the framework's scale (red 1, amber 2, green 3); the values the scale declares
+  as counting as "don't know" or "not applicable" carry no score but are counted and shown.
 - An item's derived rating is the median of its scored votes. With an even number of votes the
   median can fall between two levels; it then rounds towards red (the lower of the two).
 - An item's rating is the board's agreed rating where there is one, else the derived rating,
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from selfassess.domain.framework_checks import DONT_KNOW, NOT_APPLICABLE
 from selfassess.domain.frameworks import Framework, FrameworkLibrary, Item, Section, SectionRule
 from selfassess.domain.reference import AGENCIES, agency_name
 from selfassess.domain.strengths import StrengthsAndGaps, strengths_and_gaps
@@ -33,8 +34,7 @@ from selfassess.domain.strengths import StrengthsAndGaps, strengths_and_gaps
 if TYPE_CHECKING:
     from selfassess.domain.lens import LensResult
 
-DONT_KNOW = "dont_know"
-NOT_APPLICABLE = "not_applicable"
+__all__ = ["DONT_KNOW", "NOT_APPLICABLE"]  # the no-score meanings, re-exported for callers
 DEFAULT_UNCERTAIN_SHARE = 0.3
 
 # One row of the grouped query: framework_id, item_id, agency, value, count.
@@ -171,10 +171,10 @@ def _agency_order(agency: str) -> tuple[int, str]:
 
 def _unscored_clause(framework: Framework, dont_know: int, not_applicable: int, n: int) -> str:
     parts = []
-    if dont_know:
-        parts.append(f"{dont_know} of {n} said {_word(framework, DONT_KNOW)}")
-    if not_applicable:
-        parts.append(f"{not_applicable} of {n} said {_word(framework, NOT_APPLICABLE)}")
+    for meaning, count in ((DONT_KNOW, dont_know), (NOT_APPLICABLE, not_applicable)):
+        value = framework.no_score_value(meaning)
+        if count and value is not None:
+            parts.append(f"{count} of {n} said {value.label.lower()}")
     return " and ".join(parts)
 
 
@@ -210,8 +210,10 @@ def item_result(
             by_agency[agency] = counts
 
     n = sum(distribution.values())
-    dont_know = distribution.get(DONT_KNOW, 0)
-    not_applicable = distribution.get(NOT_APPLICABLE, 0)
+    # The scale says which of its values count as which kind of no score.
+    meaning = {v.id: v.counts_as for v in framework.scale}
+    dont_know = sum(c for vid, c in distribution.items() if meaning[vid] == DONT_KNOW)
+    not_applicable = sum(c for vid, c in distribution.items() if meaning[vid] == NOT_APPLICABLE)
     median = low_median(scored)
     derived = by_score[median] if median is not None else None
     agreement = None
@@ -406,8 +408,9 @@ def assess(
     """Results for each rated framework of an assessment, in its order, and the lenses over them.
 
     ``framework_versions`` lists (framework_id, version) as the assessment pinned them; a
-    version missing from the library is an error. Frameworks that are not rated (surveys,
-    lenses) are skipped, as are rows for frameworks or items the assessment does not cover.
+    version missing from the library raises FrameworkVersionNotFound. Frameworks that are not
+    rated (surveys, lenses) are skipped, as are rows for frameworks or items the assessment
+    does not cover.
     """
     from selfassess.domain.lens import lens_results  # lens builds on this module
 
@@ -417,9 +420,7 @@ def assess(
         agreed_by_fw[framework_id][item_id] = value
     results = []
     for framework_id, version in framework_versions:
-        framework = library.get(framework_id, version)
-        if framework is None:
-            raise ValueError(f"framework {framework_id} version {version} is not in the library")
+        framework = library.resolve(framework_id, version)
         if framework.is_rated:
             results.append(
                 framework_result(

@@ -10,6 +10,7 @@ from selfassess.models.assessments import (
     WorkshopSession,
 )
 from selfassess.models.audit import AuditEvent
+from selfassess.models.frameworks import FrameworkRelease
 from selfassess.models.national import (
     Collection,
     CollectionFramework,
@@ -30,6 +31,7 @@ __all__ = [
     "Collection",
     "CollectionFramework",
     "CollectionPartnership",
+    "FrameworkRelease",
     "Invitation",
     "Membership",
     "Participant",

@@ -9,26 +9,25 @@ from selfassess.domain import assessment_status
 from selfassess.extensions import db, frameworks
 from selfassess.models import Assessment, AssessmentFramework, Partnership, User
 from selfassess.services import audit
-
-ALWAYS = "iom-key-principles"
-OPTIONAL = ("ppo-traffic-light", "dip")
+from selfassess.services.framework_releases import record_first_use
 
 
 def create_assessment(
     partnership: Partnership, title: str, period: str, optional: Iterable[str], actor: User
 ) -> Assessment:
-    """A draft assessment covering the Key Principles and the optional frameworks chosen.
+    """A draft assessment covering the frameworks always offered (the Key Principles) and the
+    optional ones chosen; the framework files declare which are which.
 
     Each framework is pinned to its current version. The Hallmarks lens needs no row: it is a
     view over the Key Principles answers, worked out whenever results are shown.
     """
     library = frameworks()
-    chosen = [ALWAYS] + [fid for fid in OPTIONAL if fid in set(optional)]
+    wanted = set(optional)
+    chosen = library.offered("always") + [
+        fw for fw in library.offered("optional") if fw.id in wanted
+    ]
     rows = []
-    for position, framework_id in enumerate(chosen):
-        framework = library.get(framework_id)
-        if framework is None:
-            continue
+    for position, framework in enumerate(chosen):
         rows.append(
             AssessmentFramework(
                 framework_id=framework.id, framework_version=framework.version, position=position
@@ -43,6 +42,7 @@ def create_assessment(
         frameworks=rows,
     )
     db.session.add(assessment)
+    record_first_use(chosen)
     db.session.flush()
     audit.record(
         "assessment",

@@ -17,6 +17,7 @@ from selfassess.extensions import db
 from selfassess.models import Action, AgreedRating, Assessment, AssessmentFramework, User
 from selfassess.queries.reports import OPEN_ACTION_STATUSES
 from selfassess.services import audit
+from selfassess.services.framework_releases import record_first_use
 
 MAX_TITLE = 200
 MAX_PERIOD = 60
@@ -58,6 +59,7 @@ def start_next_cycle(
         ],
     )
     db.session.add(assessment)
+    record_first_use(pinned.values())
     db.session.flush()
 
     carried_ratings = 0

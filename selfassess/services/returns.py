@@ -36,6 +36,7 @@ from selfassess.models import (
 from selfassess.queries.national import SECTION_PREFIX, collection_frameworks, is_open
 from selfassess.queries.ratings import assessment_results
 from selfassess.services import audit
+from selfassess.services.framework_releases import record_first_use
 
 RAGS = ("red", "amber", "green")
 AnswerRow = tuple[str, str, int, str]  # framework_id, item_id, arrangement, value
@@ -72,6 +73,7 @@ def create_collection(
         ],
     )
     db.session.add(collection)
+    record_first_use(lib.get(cf.framework_id) for cf in collection.frameworks)
     db.session.flush()
     expect_partnerships(collection, expected)
     audit.record(

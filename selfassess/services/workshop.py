@@ -76,7 +76,9 @@ def vote_choices(framework: Framework) -> list[tuple[str, str]]:
 def agree_choices(framework: Framework) -> list[tuple[str, str]]:
     """What the board can agree: the scored ratings, and not applicable where the scale has it."""
     return [
-        (v.id, v.label) for v in framework.scale if v.score is not None or v.id == NOT_APPLICABLE
+        (v.id, v.label)
+        for v in framework.scale
+        if v.score is not None or v.counts_as == NOT_APPLICABLE
     ]
 
 

@@ -10,7 +10,7 @@ from selfassess.config import PROJECT_ROOT
 from selfassess.domain.frameworks import check_directory, load_library
 
 QUESTIONS = PROJECT_ROOT / "questions"
-SEED_003 = PROJECT_ROOT.parent / "shared" / "seeds" / "003_f87833d05ba88ff7.txt"
+SOURCE = QUESTIONS / "sources" / "iom-key-principles-2010.md"
 
 
 @pytest.fixture(scope="module")
@@ -42,17 +42,28 @@ def test_key_principles_has_five_principles_and_32_questions_in_order(library):
     assert kp.sections[0].title == "All partners tackling offenders together"
 
 
-def _seed_text() -> str:
-    text = SEED_003.read_text(encoding="utf-8")
+def _source_text() -> str:
+    text = SOURCE.read_text(encoding="utf-8")
+    text = text.split("\n---\n", 1)[1]  # the passage, without its provenance header
     text = re.sub(r"[*#]", "", text)
     return re.sub(r"\s+", " ", text)
 
 
-@pytest.mark.skipif(not SEED_003.exists(), reason="source documents are not beside the clone")
+def test_the_source_excerpt_says_where_it_comes_from():
+    header = SOURCE.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    assert "Integrated Offender Management: Key Principles" in header
+    assert "Home Office and Ministry of Justice" in header
+    assert "2010" in header
+
+
 def test_questions_are_word_for_word_from_the_source(library):
-    seed = _seed_text()
-    for item in library.get("iom-key-principles").items:
-        assert f"{item.id} {item.text}" in seed, item.id
+    source = _source_text()
+    kp = library.get("iom-key-principles")
+    for item in kp.items:
+        assert f"{item.id} {item.text}" in source, item.id
+    for section in kp.sections:
+        assert f"Principle {section.id}. {section.title}" in source, section.id
+        assert section.description in source, section.id
 
 
 def test_every_question_evidences_at_least_one_hallmark(library):

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from selfassess.config import PROJECT_ROOT
 from selfassess.domain.frameworks import (
     Framework,
+    FrameworkVersionNotFound,
     Item,
     ScaleValue,
     Section,
@@ -31,8 +32,8 @@ SCALE = (
     ScaleValue("red", "Red", 1),
     ScaleValue("amber", "Amber", 2),
     ScaleValue("green", "Green", 3),
-    ScaleValue("dont_know", "Don't know", None),
-    ScaleValue("not_applicable", "Not applicable", None),
+    ScaleValue("dont_know", "Don't know", None, counts_as="dont_know"),
+    ScaleValue("not_applicable", "Not applicable", None, counts_as="not_applicable"),
 )
 SCORES = {"red": 1, "amber": 2, "green": 3}
 
@@ -451,7 +452,7 @@ def test_assess_with_nothing_at_all(library):
 
 
 def test_assess_refuses_a_version_the_library_does_not_have(library):
-    with pytest.raises(ValueError, match="iom-key-principles version 1999.1"):
+    with pytest.raises(FrameworkVersionNotFound, match="iom-key-principles version 1999.1"):
         assess(library, [(KP, "1999.1")], [])
 
 

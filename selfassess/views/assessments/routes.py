@@ -12,7 +12,7 @@ from selfassess.domain.progress import all_completed, first_unfinished
 from selfassess.extensions import db, frameworks
 from selfassess.queries.assessments import assessments_of
 from selfassess.services import agreement
-from selfassess.services.assessments import OPTIONAL, change_status, create_assessment
+from selfassess.services.assessments import change_status, create_assessment
 from selfassess.views.assessments import bp, rating_form
 from selfassess.views.assessments.common import (
     OVERSIGHT_ROLES,
@@ -49,10 +49,7 @@ def my_role_in(partnership_id: int) -> str | None:
 def new(partnership_id: int):
     partnership = partnership_or_404(partnership_id, LEAD_ROLES)
     form = NewAssessmentForm()
-    library = frameworks()
-    form.frameworks.choices = [
-        (fid, library.get(fid).title) for fid in OPTIONAL if library.get(fid) is not None
-    ]
+    form.frameworks.choices = [(fw.id, fw.title) for fw in frameworks().offered("optional")]
     if form.validate_on_submit():
         assessment = create_assessment(
             partnership, form.title.data, form.period.data, form.frameworks.data or [], current_user
