@@ -1,13 +1,15 @@
 """Partnerships and their people: create a partnership, list members, change roles, remove.
 
 Every change to a membership appends an audit event. A partnership always keeps at least one
-lead: the last lead cannot be removed or given another role.
+lead: the last lead cannot be removed or given another role. A change of role or a removal ends
+the person's sessions, so a cookie copied earlier cannot go on acting under the old role.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import func
 
+from selfassess.auth.sessions import end_sessions
 from selfassess.extensions import db
 from selfassess.models import Membership, Partnership, User
 from selfassess.services.audit import record
@@ -96,6 +98,7 @@ def change_role(membership: Membership, role: str, by: User) -> bool:
         partnership_id=membership.partnership_id,
         entity_id=membership.id,
     )
+    end_sessions(membership.user_id)
     db.session.commit()
     return True
 
@@ -112,5 +115,7 @@ def remove_member(membership: Membership, by: User) -> None:
         partnership_id=membership.partnership_id,
         entity_id=membership.id,
     )
+    user_id = membership.user_id
     db.session.delete(membership)
+    end_sessions(user_id)
     db.session.commit()
