@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 GOVUK := node_modules/govuk-frontend/dist/govuk
 ROOT := $(shell id -u 2>/dev/null)
+# The service runs production settings unless told otherwise; on this machine it is told.
+DEV := SELFASSESS_CONFIG=$${SELFASSESS_CONFIG:-development}
 
 .PHONY: run test setup system-deps chromium assets migrate demo lint serve bench clean constraints
 
@@ -13,7 +15,7 @@ run: setup migrate demo
 	@echo ""
 	@echo "selfassess is starting on http://127.0.0.1:5000"
 	@echo "Sign in as lead@demo.example with password demo-password-1 (Ctrl+C stops it)"
-	$(BIN)/selfassess run --host 127.0.0.1 --port 5000
+	$(DEV) $(BIN)/selfassess run --host 127.0.0.1 --port 5000
 
 setup: system-deps $(VENV)/.installed static/.built
 
@@ -47,10 +49,10 @@ static/.built: node_modules/.installed
 assets: static/.built
 
 migrate: setup
-	$(BIN)/selfassess db upgrade
+	$(DEV) $(BIN)/selfassess db upgrade
 
 demo: migrate
-	$(BIN)/selfassess demo load
+	$(DEV) $(BIN)/selfassess demo load
 
 # Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).
 chromium:

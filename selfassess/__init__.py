@@ -6,8 +6,15 @@ import os
 from pathlib import Path
 
 from flask import Flask, send_from_directory
+from flask_login import user_logged_in
 
-from selfassess.config import CONFIGS, DEFAULT_SECRET_KEY, PROJECT_ROOT, Config
+from selfassess.config import (
+    CONFIGS,
+    DEFAULT_SECRET_KEY,
+    PROJECT_ROOT,
+    Config,
+    UnsafeConfiguration,
+)
 from selfassess.domain.frameworks import load_library
 from selfassess.extensions import (
     FRAMEWORKS_KEY,
@@ -25,7 +32,9 @@ from selfassess.web import request_text, security, templating
 def create_app(config_class: type[Config] | str | None = None, **overrides) -> Flask:
     """Build the app. Refuses to start (FrameworkError) if a framework file is invalid."""
     if config_class is None or isinstance(config_class, str):
-        name = config_class or os.environ.get("SELFASSESS_CONFIG", "development")
+        # Production unless told otherwise: a server started with no settings must not run
+        # with debug on or the published development key.
+        name = config_class or os.environ.get("SELFASSESS_CONFIG", "production")
         config_class = CONFIGS[name]
     app = Flask(
         __name__,
@@ -81,8 +90,19 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     @login_manager.user_loader
     def load_user(user_id: str):
         from selfassess.models import User
+        from selfassess.web.sessions import is_current
 
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        # A session from before a sign-out, password change or role change signs no one in.
+        if user is None or not is_current(user):
+            return None
+        return user
+
+    @user_logged_in.connect_via(app)
+    def _mark_session(_app, user, **_extra):
+        from selfassess.web.sessions import remember_generation
+
+        remember_generation(user)
 
     @app.context_processor
     def service_context():
@@ -161,9 +181,10 @@ def _register_error_pages(app: Flask) -> None:
 
 def _check_secret_key(app: Flask) -> None:
     if not (app.debug or app.testing) and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
-        raise RuntimeError(
+        raise UnsafeConfiguration(
             "SECRET_KEY is not set: production refuses the development key. "
-            "Set SECRET_KEY in the environment."
+            "Set SECRET_KEY in the environment (or SELFASSESS_CONFIG=development on your own "
+            "machine)."
         )
 
 

@@ -9,6 +9,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "development-only-not-secret"  # noqa: S105 - refused in production
 
 
+class UnsafeConfiguration(RuntimeError):
+    """The settings would let anyone forge a session: the service refuses to start."""
+
+
 def database_url(raw: str | None) -> str | None:
     """Point plain postgres:// and postgresql:// addresses at the psycopg 3 driver."""
     if not raw:

@@ -97,7 +97,12 @@ def test_frameworks_check_command_fails_naming_file_and_place(broken_questions):
 
 
 def test_serving_refuses_to_start_with_the_same_message(broken_questions, tmp_path):
-    env = dict(os.environ, FRAMEWORKS_DIR=str(broken_questions), SELFASSESS_INSTANCE=str(tmp_path))
+    env = dict(
+        os.environ,
+        FRAMEWORKS_DIR=str(broken_questions),
+        SELFASSESS_INSTANCE=str(tmp_path),
+        SELFASSESS_CONFIG="development",
+    )
     result = _selfassess("routes", env=env)
     assert result.returncode == 2
     assert "The service cannot start: a framework file is invalid." in result.stderr
@@ -114,3 +119,48 @@ def test_sqlite_files_use_wal_and_a_busy_timeout(tmp_path):
         with db.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
+
+
+def _import_wsgi(tmp_path, **env):
+    """Import the WSGI entry point as gunicorn would, with only the given environment."""
+    clean = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "SELFASSESS_INSTANCE": str(tmp_path),
+        **env,
+    }
+    code = "import selfassess.wsgi as w; print('debug', w.app.debug, w.app.testing)"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=clean,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_server_entry_point_refuses_to_start_without_a_secret_key(tmp_path):
+    result = _import_wsgi(tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set: production refuses the development key" in result.stderr
+
+
+def test_the_server_entry_point_runs_production_settings_by_default(tmp_path):
+    result = _import_wsgi(tmp_path, SECRET_KEY="a-real-secret-from-the-environment")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "debug False False"
+
+
+def test_the_command_line_refuses_to_serve_without_a_secret_key(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SELFASSESS_CONFIG")}
+    result = _selfassess("routes", env={**env, "SELFASSESS_INSTANCE": str(tmp_path)})
+    assert result.returncode == 2
+    assert "The service cannot start: SECRET_KEY is not set" in result.stderr
+    result = _selfassess(
+        "routes",
+        env={**env, "SELFASSESS_INSTANCE": str(tmp_path), "SELFASSESS_CONFIG": "development"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "/sign-in" in result.stdout

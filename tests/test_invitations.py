@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from selfassess.extensions import db
-from selfassess.models import AuditEvent, Invitation, Membership, User
+from selfassess.models import AuditEvent, Invitation, Membership, Partnership, User
 from selfassess.services.invitations import create_invitation
 from tests.factories import PASSWORD, make_partnership, make_user
 
@@ -230,3 +232,138 @@ def test_analyst_invites_a_new_lead_for_a_partnership(app, client, get_page, pos
         ).scalar_one()
         == "lead"
     )
+
+
+def _unused_and_members(invitation, partnership):
+    """Whether the invitation is still unused, and who belongs to the partnership."""
+    db.session.expire_all()
+    unused = db.session.get(Invitation, invitation.id).used_at is None
+    members = select(Membership.user_id).filter_by(partnership_id=partnership.id)
+    return unused, set(db.session.execute(members).scalars())
+
+
+def make_analyst(**fields):
+    analyst = make_user(**fields)
+    analyst.is_analyst = True
+    db.session.commit()
+    return analyst
+
+
+def test_an_analyst_cannot_use_a_lead_invitation_they_made(app, client, get_page, post_page):
+    partnership = make_partnership(name="Northshire CSP")
+    analyst = make_analyst()
+    sign_in(client, analyst)
+    page = post_page(
+        f"/partnerships/{partnership.id}/invite-lead",
+        {"lead_name": "Lou Lead", "lead_email": "lou@test.example"},
+    )
+    url = page.select_one("input#invitation-link")["value"].split("localhost", 1)[1]
+    page = get_page(url, status=403)
+    assert page.h1.get_text() == "National analysts cannot join a partnership"
+    post_page(url, {}, status=403)
+    invitation = db.session.execute(select(Invitation)).scalar_one()
+    assert _unused_and_members(invitation, partnership) == (True, set())
+    assert get_page(f"/partnerships/{partnership.id}", status=404)
+
+
+def test_an_analyst_naming_themselves_as_first_lead_still_cannot_join(app, client, post_page):
+    analyst = make_analyst(email="ana@home.example")
+    sign_in(client, analyst)
+    response = client.post(
+        "/partnerships/new",
+        data={
+            "name": "Eastshire Community Safety Partnership",
+            "code": "E22000999",
+            "region": "east",
+            "police_force_area": "Eastshire Police",
+            "lead_name": "Ana Lyst",
+            "lead_email": "ANA@home.example",
+        },
+    )
+    assert response.status_code == 302
+    page = BeautifulSoup(client.get(response.headers["Location"]).data, "html.parser")
+    url = page.select_one("input#invitation-link")["value"].split("localhost", 1)[1]
+    page = post_page(url, {}, status=403)
+    assert page.h1.get_text() == "National analysts cannot join a partnership"
+    partnership = db.session.execute(select(Partnership)).scalar_one()
+    invitation = db.session.execute(select(Invitation)).scalar_one()
+    assert _unused_and_members(invitation, partnership) == (True, set())
+
+
+def test_someone_signed_in_with_another_email_is_told_it_is_not_theirs(
+    app, client, get_page, post_page
+):
+    partnership = make_partnership(name="Northshire CSP")
+    invitation, url = invite(partnership, "lead", for_email="Lou@Test.example")
+    before = _unused_and_members(invitation, partnership)
+    stranger = make_user(email="someone@else.example")
+    sign_in(client, stranger)
+    page = get_page(url, status=403)
+    assert page.h1.get_text() == "This invitation is for someone else"
+    assert "someone@else.example" in page.get_text()
+    assert "Northshire" not in page.get_text()
+    post_page(url, {}, status=403)
+    assert _unused_and_members(invitation, partnership) == before
+    # The person it names (the address in any case) joins with it.
+    client.post("/sign-out")
+    lou = make_user(email="lou@test.example")
+    sign_in(client, lou)
+    assert get_page(url).h1.get_text() == "Join Northshire CSP"
+    post_page(url, {})
+    db.session.expire_all()
+    assert db.session.get(Invitation, invitation.id).used_by_id == lou.id
+    assert lou.role_in(partnership.id) == "lead"
+
+
+def test_a_new_account_from_a_named_invitation_uses_the_named_address(app, client, post_page):
+    partnership = make_partnership()
+    invitation, url = invite(partnership, "lead", for_email="nia@health.example")
+    before = _unused_and_members(invitation, partnership)
+    page = post_page(url, {**NEW_PERSON, "email": "other@health.example"})
+    assert page.title.get_text().startswith("Error: ")
+    assert "for a different email address" in page.select_one(".govuk-error-summary").get_text()
+    assert db.session.execute(select(User).filter_by(email="other@health.example")).scalar() is None
+    assert _unused_and_members(invitation, partnership) == before
+    post_page(url, NEW_PERSON)  # Nia@Health.example: the same address, in other letters
+    nia = db.session.execute(select(User).filter_by(email="nia@health.example")).scalar_one()
+    assert nia.role_in(partnership.id) == "lead"
+
+
+def test_an_analyst_account_never_holds_a_membership(app, runner):
+    from selfassess.cli import cli, register_commands
+    from selfassess.models.people import AnalystMembershipError
+
+    partnership = make_partnership()
+    analyst = make_analyst()
+    db.session.add(Membership(user=analyst, partnership=partnership, role="lead"))
+    with pytest.raises(AnalystMembershipError):
+        db.session.commit()
+    db.session.rollback()
+    # Nor can a member be made an analyst.
+    member = make_user(partnership, "member", email="mo@test.example")
+    register_commands()
+    args = ["users", "create-analyst", "--email", member.email, "--name", "Mo"]
+    result = runner.invoke(cli, args=[*args, "--password", "long-enough-password"])
+    assert result.exit_code != 0
+    assert "is a member of a partnership" in result.output
+    db.session.expire_all()
+    assert not db.session.get(User, member.id).is_analyst
+
+
+def test_making_a_lead_invitation_is_audited(app, client, post_page):
+    partnership = make_partnership()
+    analyst = make_analyst(name="Ana Lyst")
+    sign_in(client, analyst)
+    post_page(
+        f"/partnerships/{partnership.id}/invite-lead",
+        {"lead_name": "Lou Lead", "lead_email": "lou@test.example"},
+    )
+    event = db.session.execute(
+        select(AuditEvent).filter_by(entity="invitation", event="invited")
+    ).scalar_one()
+    assert (event.actor_id, event.actor_label, event.partnership_id) == (
+        analyst.id,
+        "Ana Lyst",
+        partnership.id,
+    )
+    assert event.after["role"] == "lead" and event.after["for_email"] == "lou@test.example"

@@ -303,3 +303,47 @@ def test_partnership_page_links_to_its_assessments_when_there_are_any_pages_for_
         assert assessments["href"] == f"/partnerships/{partnership.id}/assessments"
     else:
         assert assessments is None
+
+
+def _copy_of(app, browser):
+    copy = app.test_client()
+    copy.set_cookie("session", browser.get_cookie("session").value)
+    return copy
+
+
+def test_a_removed_or_moved_members_old_session_ends(app, client, post_page):
+    partnership = make_partnership()
+    lead = make_user(partnership, "lead")
+    member = make_user(partnership, "member")
+    moved = make_user(partnership, "member")
+    ids = {
+        user.id: db.session.execute(select(Membership.id).filter_by(user_id=user.id)).scalar_one()
+        for user in (member, moved)
+    }
+    sessions = {}
+    for user in (member, moved):
+        browser = app.test_client()
+        sign_in(browser, user)
+        sessions[user.id] = _copy_of(app, browser)
+        assert sessions[user.id].get(f"/partnerships/{partnership.id}").status_code == 200
+    sign_in(client, lead)
+    post_page(f"/partnerships/{partnership.id}/members/{ids[member.id]}/remove", {})
+    post_page(f"/partnerships/{partnership.id}/members/{ids[moved.id]}/role", {"role": "observer"})
+    for user in (member, moved):
+        response = sessions[user.id].get(f"/partnerships/{partnership.id}")
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/sign-in")
+    # The lead who made the changes is still signed in.
+    assert client.get(f"/partnerships/{partnership.id}").status_code == 200
+
+
+def test_a_lead_who_steps_down_keeps_this_session_but_not_old_copies(app, client, post_page):
+    partnership = make_partnership()
+    lead = make_user(partnership, "lead")
+    make_user(partnership, "lead")
+    mine = db.session.execute(select(Membership.id).filter_by(user_id=lead.id)).scalar_one()
+    sign_in(client, lead)
+    copy = _copy_of(app, client)
+    post_page(f"/partnerships/{partnership.id}/members/{mine}/role", {"role": "member"})
+    assert client.get(f"/partnerships/{partnership.id}").status_code == 200
+    assert copy.get(f"/partnerships/{partnership.id}").status_code == 302

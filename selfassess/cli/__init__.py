@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup
 
-from selfassess.config import PROJECT_ROOT
+from selfassess.config import PROJECT_ROOT, UnsafeConfiguration
 from selfassess.domain.frameworks import (
     FrameworkError,
     FrameworkLibrary,
@@ -98,4 +98,7 @@ def main() -> None:
     except FrameworkError as exc:
         click.echo("The service cannot start: a framework file is invalid.", err=True)
         click.echo(str(exc), err=True)
+        sys.exit(2)
+    except UnsafeConfiguration as exc:
+        click.echo(f"The service cannot start: {exc}", err=True)
         sys.exit(2)

@@ -7,7 +7,8 @@ from werkzeug.security import generate_password_hash
 
 from selfassess.cli import cli
 from selfassess.extensions import db
-from selfassess.models import User
+from selfassess.models import Membership, User
+from selfassess.web.sessions import end_sessions
 
 
 @cli.group("users")
@@ -28,6 +29,14 @@ def create_analyst(email: str, name: str, password: str) -> None:
     if user is None:
         user = User(email=email, name=name.strip())
         db.session.add(user)
+    elif db.session.execute(db.select(Membership.id).filter_by(user_id=user.id)).first():
+        # Analysts see partnerships only through submitted returns, never as members.
+        raise click.ClickException(
+            f"{email} is a member of a partnership; a lead must remove them first."
+        )
+    else:
+        # A new password ends the sessions signed in with the old one.
+        end_sessions(user.id)
     user.is_analyst = True
     user.password_hash = generate_password_hash(password)
     db.session.commit()

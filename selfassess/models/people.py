@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    event,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from selfassess.extensions import db
@@ -83,6 +93,32 @@ class Membership(db.Model):
 
     user: Mapped[User] = relationship(back_populates="memberships")
     partnership: Mapped[Partnership] = relationship(back_populates="memberships")
+
+
+class AnalystMembershipError(ValueError):
+    """National analysts see partnerships only through submitted returns, never as members."""
+
+
+@event.listens_for(Membership, "before_insert")
+def _no_analyst_joins(_mapper, connection, membership: Membership) -> None:
+    # Checked as the row is written, so no path (invitation, demo, script) can add one.
+    is_analyst = connection.execute(
+        select(User.is_analyst).where(User.id == membership.user_id)
+    ).scalar()
+    if is_analyst:
+        raise AnalystMembershipError("a national analyst cannot be a member of a partnership")
+
+
+@event.listens_for(User, "before_update")
+def _no_member_becomes_analyst(_mapper, connection, user: User) -> None:
+    history = inspect(user).attrs.is_analyst.history
+    if not (history.has_changes() and user.is_analyst):
+        return
+    member = connection.execute(
+        select(Membership.id).where(Membership.user_id == user.id).limit(1)
+    ).scalar()
+    if member is not None:
+        raise AnalystMembershipError("a member of a partnership cannot be a national analyst")
 
 
 class Invitation(db.Model):

@@ -4,6 +4,9 @@ The link carries the nonce signed with the app's SECRET_KEY (salt "invitation") 
 the Invitation row carries the expiry and, once used, who used it and when. A link is good only
 if its signature checks, it is younger than INVITATION_DAYS, its row exists, has not expired and
 has not been used. Using it marks the row used in the same transaction that adds the membership.
+
+An invitation made for an email address (every lead invitation is) is used only by the account
+with that address. National analysts never join a partnership, whatever the invitation.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ SALT = "invitation"
 INVALID = "invalid"  # tampered, malformed or unknown: 404
 EXPIRED = "expired"  # 410
 USED = "used"  # 410
+SOMEONE_ELSE = "someone_else"  # 403: made for another email address
+ANALYST = "analyst"  # 403: analysts never hold a membership
 
 
 class InvitationError(Exception):
@@ -36,6 +41,8 @@ class InvitationError(Exception):
 
     @property
     def status(self) -> int:
+        if self.reason in (SOMEONE_ELSE, ANALYST):
+            return 403
         return 404 if self.reason == INVALID else 410
 
 
@@ -165,12 +172,28 @@ def pending_invitations(partnership_id: int) -> list[Invitation]:
     )
 
 
+def is_for(invitation: Invitation, email: str) -> bool:
+    """Whether the invitation may be used by the account with this email address."""
+    named = (invitation.for_email or "").strip().lower()
+    return not named or named == email.strip().lower()
+
+
+def check_who_accepts(invitation: Invitation, user: User) -> None:
+    """InvitationError unless user may use this invitation."""
+    if user.is_analyst:
+        raise InvitationError(ANALYST)
+    if not is_for(invitation, user.email):
+        raise InvitationError(SOMEONE_ELSE)
+
+
 def accept(invitation: Invitation, user: User) -> Membership:
     """Use the invitation for user: mark it used and add the membership, in one transaction.
 
     The row is marked used with a conditional update, so two people racing with the same link
-    cannot both join. Raises InvitationError(USED) for the loser. The caller has added user.
+    cannot both join. Raises InvitationError(USED) for the loser, and SOMEONE_ELSE or ANALYST
+    (changing nothing) when user may not use it. The caller has added user.
     """
+    check_who_accepts(invitation, user)
     now = datetime.now(UTC)
     db.session.flush()
     result = db.session.execute(

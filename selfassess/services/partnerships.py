@@ -1,7 +1,8 @@
 """Partnerships and their people: create a partnership, list members, change roles, remove.
 
 Every change to a membership appends an audit event. A partnership always keeps at least one
-lead: the last lead cannot be removed or given another role.
+lead: the last lead cannot be removed or given another role. A change of role or a removal ends
+the person's sessions, so a cookie copied earlier cannot go on acting under the old role.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from sqlalchemy import func
 from selfassess.extensions import db
 from selfassess.models import Membership, Partnership, User
 from selfassess.services.audit import record
+from selfassess.web.sessions import end_sessions
 
 
 class LastLeadError(Exception):
@@ -96,6 +98,7 @@ def change_role(membership: Membership, role: str, by: User) -> bool:
         partnership_id=membership.partnership_id,
         entity_id=membership.id,
     )
+    end_sessions(membership.user_id)
     db.session.commit()
     return True
 
@@ -112,5 +115,7 @@ def remove_member(membership: Membership, by: User) -> None:
         partnership_id=membership.partnership_id,
         entity_id=membership.id,
     )
+    user_id = membership.user_id
     db.session.delete(membership)
+    end_sessions(user_id)
     db.session.commit()

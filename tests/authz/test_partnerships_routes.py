@@ -17,6 +17,8 @@ from tests.authz.harness import DENIED, Route, expect, route_test
 READERS = {"observer": 200, "member": 200, "lead": 200}
 ANALYST_ONLY = {**dict.fromkeys(DENIED, 404), "anonymous": 302}
 SIGNED_IN_200 = {**dict.fromkeys(DENIED, 200), "anonymous": 302}
+# Someone else's invitation: the account form for the signed-out, "not yours" for everyone else.
+NOT_YOURS = {**dict.fromkeys(DENIED, 403), "anonymous": 200}
 NEW_PARTNERSHIP = {
     "name": "Rshire Community Safety Partnership",
     "code": "R0001",
@@ -27,8 +29,8 @@ NEW_PARTNERSHIP = {
 }
 
 
-def _invitation(world, role="member", partnership=None, by="lead"):
-    made = create_invitation(partnership or world.p, role, world.users[by])
+def _invitation(world, role="member", partnership=None, by="lead", for_email=None):
+    made = create_invitation(partnership or world.p, role, world.users[by], for_email=for_email)
     db.session.commit()
     return made
 
@@ -61,6 +63,15 @@ def q_membership(world):
 
 def token(world):
     return {"token": _invitation(world).token}
+
+
+def named_token(world):
+    return {"token": _invitation(world, "lead", by="analyst", for_email="rae@test.example").token}
+
+
+def analyst_named_token(world):
+    email = world.users["analyst"].email.upper()
+    return {"token": _invitation(world, "lead", by="analyst", for_email=email).token}
 
 
 ROUTES = [
@@ -147,14 +158,15 @@ ROUTES = [
         expect(lead=404),
         setup=q_membership,
     ),
-    # The invitation link: anyone holding it sees the page; P's own people are sent on to P.
+    # The invitation link: anyone holding it sees the page; P's own people are sent on to P;
+    # a national analyst is told analysts never join a partnership.
     Route(
         "GET",
         "/invitations/{token}",
         {
             "anonymous": 200,
             "outsider": 200,
-            "analyst": 200,
+            "analyst": 403,
             "observer": 302,
             "member": 302,
             "lead": 302,
@@ -177,6 +189,12 @@ ROUTES = [
         data={},
         setup=token,
     ),
+    # An invitation made for an email address: only that person uses it; anyone else signed in
+    # is told it is someone else's, and nothing changes.
+    Route("GET", "/invitations/{token}", NOT_YOURS, setup=named_token),
+    Route("POST", "/invitations/{token}", NOT_YOURS, data={}, setup=named_token),
+    # Even one naming the analyst's own address: an analyst never becomes a member.
+    Route("POST", "/invitations/{token}", NOT_YOURS, data={}, setup=analyst_named_token),
     Route("GET", "/invitations/not-a-valid-token", {**dict.fromkeys(DENIED, 404)}),
 ]
 test_routes = route_test(ROUTES)

@@ -7,12 +7,15 @@ from werkzeug.security import generate_password_hash
 
 from selfassess.extensions import db, limiter
 from selfassess.models import Invitation, Partnership, User
+from selfassess.services import invitations
 from selfassess.services import partnerships as people
 from selfassess.services.invitations import (
     InvitationError,
     accept,
+    check_who_accepts,
     create_invitation,
     invitation_details,
+    is_for,
     load_invitation,
     pending_invitations,
     token_for,
@@ -28,6 +31,7 @@ from selfassess.views.partnerships.forms import (
     RoleForm,
 )
 from selfassess.web.access import LEAD_ROLES, analyst_required, my_partnerships, partnership_or_404
+from selfassess.web.sessions import remember_generation
 
 ROLE_NAMES = {"lead": "Lead", "member": "Member", "observer": "Observer"}
 LAST_LEAD = "A partnership needs at least one lead. Make someone else a lead first."
@@ -234,6 +238,12 @@ def withdraw_invitation(partnership_id: int, invitation_id: int):
     return redirect(url_for("partnerships.show", partnership_id=partnership.id))
 
 
+def _keep_my_session(changed_user_id: int) -> None:
+    """A lead who changed their own role or left keeps this session; other copies end."""
+    if changed_user_id == current_user.id:
+        remember_generation(_me())
+
+
 def _membership_or_404(partnership: Partnership, membership_id: int):
     membership = people.membership_or_none(partnership.id, membership_id)
     if membership is None:
@@ -253,6 +263,7 @@ def change_role(partnership_id: int, membership_id: int):
     if form.validate_on_submit():
         try:
             if people.change_role(membership, form.role.data, _me()):
+                _keep_my_session(membership.user_id)
                 flash(
                     f"{membership.user.name} is now {ROLE_NAMES[membership.role].lower()}.",
                     "success",
@@ -277,8 +288,10 @@ def remove_member(partnership_id: int, membership_id: int):
     last_lead = people.is_last_lead(membership)
     if form.validate_on_submit() and not last_lead:
         name = membership.user.name
-        leaving = membership.user_id == current_user.id
+        member_id = membership.user_id
+        leaving = member_id == current_user.id
         people.remove_member(membership, _me())
+        _keep_my_session(member_id)
         flash(f"{name} is no longer a member of {partnership.name}.", "success")
         if leaving:
             return redirect(url_for("partnerships.index"))
@@ -305,6 +318,10 @@ def accept_invitation(token: str):
     role_name = ROLE_NAMES.get(invitation.role, invitation.role).lower()
 
     if current_user.is_authenticated:
+        try:
+            check_who_accepts(invitation, _me())
+        except InvitationError as error:
+            return _not_yours(error)
         if current_user.role_in(partnership.id):
             flash(f"You are already a member of {partnership.name}.")
             return redirect(url_for("partnerships.show", partnership_id=partnership.id))
@@ -313,7 +330,7 @@ def accept_invitation(token: str):
             try:
                 accept(invitation, _me())
             except InvitationError as error:
-                return _unusable(error)
+                return _not_yours(error)
             flash(f"You have joined {partnership.name} as {role_name}.", "success")
             return redirect(url_for("partnerships.show", partnership_id=partnership.id))
         return render_template(
@@ -329,7 +346,13 @@ def accept_invitation(token: str):
     existing_account = False
     if form.validate_on_submit():
         email = form.email.data
-        if db.session.execute(db.select(User.id).filter_by(email=email)).scalar():
+        if not is_for(invitation, email):
+            form.email.errors = [
+                *form.email.errors,
+                "This invitation is for a different email address. Use the address it was "
+                "sent for, or ask whoever sent it for a new one",
+            ]
+        elif db.session.execute(db.select(User.id).filter_by(email=email)).scalar():
             existing_account = True
             form.email.errors = [
                 *form.email.errors,
@@ -359,6 +382,16 @@ def accept_invitation(token: str):
         sign_in_url=sign_in_url,
         existing_account=existing_account,
     )
+
+
+def _not_yours(error: InvitationError):
+    """Someone else's invitation, or an analyst's: nothing changes, and the page says why."""
+    if error.reason in (invitations.SOMEONE_ELSE, invitations.ANALYST):
+        return (
+            render_template("partnerships/invitation_not_yours.html", reason=error.reason),
+            error.status,
+        )
+    return _unusable(error)
 
 
 def _unusable(error: InvitationError):
