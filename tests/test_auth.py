@@ -131,7 +131,7 @@ def _statements_and_checks(app, monkeypatch, email):
     """The SQL statements (with values blanked) and password checks one sign-in attempt runs."""
     from sqlalchemy import event
 
-    import selfassess.views.auth.routes as auth_routes
+    import selfassess.services.accounts as auth_routes
     from selfassess.extensions import db
 
     statements, checks = [], []

@@ -172,7 +172,7 @@ def test_every_failure_checks_a_password_so_the_time_taken_reveals_nothing(
 ):
     """An unknown email and a locked account are checked against a password hash just as a
     wrong password is, so they take as long to answer (counted, not timed)."""
-    import selfassess.views.auth.routes as auth_routes
+    import selfassess.services.accounts as auth_routes
 
     make_user(email="alex@test.example")
     checked = []

@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 
 from selfassess.extensions import db
 from selfassess.models import User
-from selfassess.views.auth.routes import MAX_FAILED_SIGN_INS
+from selfassess.services.accounts import MAX_FAILED_SIGN_INS
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.slow

@@ -11,8 +11,8 @@ from sqlalchemy import func
 
 from selfassess.extensions import db
 from selfassess.models import Membership, Partnership, User
+from selfassess.services.accounts import end_sessions
 from selfassess.services.audit import record
-from selfassess.web.sessions import end_sessions
 
 
 class LastLeadError(Exception):

@@ -3,28 +3,17 @@
 A session cookie is signed, not stored, so it cannot be deleted from the server. Instead each
 account has a session generation: the cookie carries the generation it was issued under, and an
 older one no longer signs anyone in. Signing out, a password change, and a change of role or
-removal from a partnership move the generation on, which ends every copy of the cookie.
+removal from a partnership move the generation on (``services.accounts.end_sessions``), which
+ends every copy of the cookie.
 """
 
 from __future__ import annotations
 
 from flask import session
-from sqlalchemy import update
 
-from selfassess.extensions import db
 from selfassess.models import User
 
 GENERATION_KEY = "_generation"
-
-
-def end_sessions(user_id: int) -> None:
-    """Every session issued to the account so far stops working (the caller commits)."""
-    db.session.execute(
-        update(User)
-        .where(User.id == user_id)
-        .values(session_generation=User.session_generation + 1)
-        .execution_options(synchronize_session="fetch")
-    )
 
 
 def remember_generation(user: User) -> None:
