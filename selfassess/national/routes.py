@@ -77,7 +77,7 @@ def new_collection():
         if upload and upload.filename:
             rows, problems = parse_expected(upload.read(), upload.filename)
         if not form.slug.errors and not problems:
-            expected, created = partnerships_for_expected(rows)
+            expected, created = partnerships_for_expected(rows, current_user)
             collection = create_collection(
                 form.title.data,
                 form.slug.data,

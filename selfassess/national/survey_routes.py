@@ -30,6 +30,7 @@ from selfassess.extensions import db
 from selfassess.models import Assessment, CollectionPartnership
 from selfassess.national import bp
 from selfassess.queries import national as q
+from selfassess.routing import database_id
 from selfassess.services.returns import (
     ReturnError,
     draft_answers,
@@ -224,7 +225,7 @@ def check_answers(partnership_id: int, slug: str):
     if form.validate_on_submit():
         chosen = None
         if rated:
-            chosen_id = request.form.get("assessment", type=int)
+            chosen_id = request.form.get("assessment", type=database_id)
             chosen = next((a for a in assessments if a.id == chosen_id), None)
         rows, arrangements = return_rows(surveys, answers)
         if rated and chosen is None:
