@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, send_from_directory
 
-from selfassess import request_text, security, templating
+from selfassess import request_text, routing, security, templating
 from selfassess.config import CONFIGS, DEFAULT_SECRET_KEY, PROJECT_ROOT, Config
 from selfassess.db_setup import configure_sqlite, engine_options
 from selfassess.domain.frameworks import load_library
@@ -28,6 +28,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         static_url_path="/static",
     )
     app.jinja_environment = templating.Environment  # before any extension builds app.jinja_env
+    routing.init_app(app)  # before any route is added
     app.config.from_object(config_class)
     app.config.update(overrides)
     _check_secret_key(app)

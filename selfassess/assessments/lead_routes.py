@@ -31,6 +31,7 @@ from selfassess.queries.assessments import (
     section_actions,
 )
 from selfassess.queries.ratings import assessment_results
+from selfassess.routing import database_id
 from selfassess.services import agreement, audit
 
 ACTION_STATUS_NAMES = dict(ACTION_STATUSES)
@@ -284,7 +285,7 @@ def form_posted() -> bool:
 
 def _back_from_action(assessment, action) -> str:
     # From the workshop's facilitator screen: back to the meeting while it is still running.
-    workshop_id = request.args.get("workshop", type=int)
+    workshop_id = request.args.get("workshop", type=database_id)
     if workshop_id is not None:
         workshop = db.session.get(WorkshopSession, workshop_id)
         if workshop and workshop.assessment_id == assessment.id and workshop.ended_at is None:
