@@ -35,6 +35,7 @@ from typing import Any
 
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.national_figures import ARRANGEMENT, PARTNERSHIP, collection_items
+from selfassess.domain.spreadsheet_safety import CSV_QUOTING, xlsx_row
 
 FORMATS = (".csv", ".xlsx", ".json")
 CODE_COLUMN = "partnership_code"
@@ -505,21 +506,21 @@ def returns_to_rows(
 
 
 def rows_to_csv(rows: list[list[str]]) -> str:
-    """CSV text of rows (as :func:`returns_to_rows` makes them)."""
+    """CSV text of rows (as :func:`returns_to_rows` makes them), every field quoted."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=CSV_QUOTING)
     writer.writerows(rows)
     return out.getvalue()
 
 
 def rows_to_xlsx(rows: list[list[str]], title: str = "Returns") -> bytes:
-    """An XLSX workbook of rows, one sheet, every cell text."""
+    """An XLSX workbook of rows, one sheet, every text a text cell (never a formula)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
