@@ -26,7 +26,7 @@ from selfassess.extensions import (
     migrate,
 )
 from selfassess.models.engine import configure_sqlite, engine_options
-from selfassess.web import request_text, security, templating
+from selfassess.web import request_text, routing, security, templating
 
 
 def create_app(config_class: type[Config] | str | None = None, **overrides) -> Flask:
@@ -43,6 +43,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         static_url_path="/static",
     )
     app.jinja_environment = templating.Environment  # before any extension builds app.jinja_env
+    routing.init_app(app)  # before any route is added
     app.config.from_object(config_class)
     app.config.update(overrides)
     _check_secret_key(app)

@@ -6,15 +6,21 @@ in as a lead of the partnership and as a national analyst. Each request sends a 
 the route's own fields, the fields of every form in the service, and a few that no form has,
 filled with hostile values: very long text, unicode (right-to-left marks, emoji, NUL),
 HTML and script, SQL-ish strings, negative, huge and not-a-number numbers, impossible dates,
-lists where one value is expected, random files; fields left out. The answer may be anything
-but a server error. How many requests were tried is printed.
+lists where one value is expected, random files; fields left out. Files include hostile ones: a
+workbook that unzips to 30 MB, one declaring XML entities, a truncated one, a CSV of a million
+stray cells. Some requests put ids past the database's range (2^31, 2^63) in the address, and
+some send JSON holding lone surrogates (``"\ud800"``) or nested 50,000 deep, to form routes and
+JSON routes alike. The answer may be anything but a server error. How many requests were tried
+is printed.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import io
 import random
+import re
 from collections import Counter
 
 import pytest
@@ -25,6 +31,7 @@ from wtforms.fields.core import UnboundField
 from selfassess.extensions import db
 from tests.authz.harness import build_world, client_as
 from tests.test_csrf import _wipe, state_changing_rules, table_entry
+from tests.test_import_limits import HOSTILE_WORKBOOKS, padded, stray_cells_csv
 
 REQUESTS_EACH = 12
 PERSONAS = ("lead", "analyst")
@@ -96,6 +103,23 @@ HOSTILE = [
     "x@y",
 ]
 UNKNOWN_FIELDS = ["__proto__", "id", "partnership_id", "is_analyst", "role[]", "a" * 300]
+HUGE_IDS = (2**31, 2**63, 10**30)
+# JSON no browser sends: half a character, escaped as JSON allows, and nesting past the stack.
+HOSTILE_JSON = (
+    '{"item_id": "1.1", "value": "green", "evidence": "\\ud800"}',
+    '{"\\udfff": "x"}',
+    '["\\udbff"]',
+    "[" * 50_000 + "]" * 50_000,
+    '{"item_id": ' + "[" * 50_000 + "]" * 50_000 + "}",
+)
+
+
+@functools.cache
+def hostile_files() -> list[tuple[bytes, str]]:
+    """Built once: a workbook that unzips to 30 MB, the other hostile workbooks, a CSV of a
+    million stray cells."""
+    workbooks = [(make(), "returns.xlsx") for make, _ in HOSTILE_WORKBOOKS.values()]
+    return [(padded(30), "returns.xlsx"), *workbooks, (stray_cells_csv(), "returns.csv")]
 
 
 def _form_fields() -> tuple[set[str], set[str]]:
@@ -120,6 +144,9 @@ TRIED: Counter = Counter()
 
 def _value(rng: random.Random, name: str, own: dict):
     if name in FILE_FIELDS:
+        if rng.random() < 0.3:
+            content, filename = rng.choice(hostile_files())
+            return (io.BytesIO(content), rng.choice([filename, "list.csv"]))
         content = rng.choice(
             [
                 b"",
@@ -180,6 +207,20 @@ def _random_json(rng: random.Random, own):
     )
 
 
+def _huge_ids(rng: random.Random, url: str) -> str:
+    """The address with its ids (or one of them) past what the database holds."""
+    return re.sub(r"/\d+(?=/|$)", lambda m: f"/{rng.choice(HUGE_IDS)}", url)
+
+
+def _request(rng: random.Random, route) -> dict:
+    """What to send: the route's kind of body, now and then hostile JSON instead."""
+    if rng.random() < 0.15:
+        return {"data": rng.choice(HOSTILE_JSON), "content_type": "application/json"}
+    if route.json is not None:
+        return {"json": _random_json(rng, route.json)}
+    return {"data": _random_form(rng, route.data or {})}
+
+
 def _rules(app):
     return [(method, rule.rule) for method, rule in state_changing_rules(app)]
 
@@ -213,23 +254,23 @@ def test_hostile_forms_never_get_a_server_error(app, form_rule):
         url = world.url(route.url, extra)
         for _ in range(REQUESTS_EACH):
             client = client_as(app, world, persona)
-            if route.json is not None:
-                kwargs = {"json": _random_json(rng, route.json)}
-            else:
-                kwargs = {"data": _random_form(rng, route.data or {})}
+            kwargs = _request(rng, route)
+            address = _huge_ids(rng, url) if rng.random() < 0.15 else url
             headers = {"X-Requested-With": "fetch"} if rng.random() < 0.3 else {}
             description = repr(kwargs)[:600]
             with app.app_context():
                 try:
-                    response = client.open(url, method=method, headers=headers, **kwargs)
+                    response = client.open(address, method=method, headers=headers, **kwargs)
                 except Exception as error:  # noqa: BLE001 - the test client re-raises; report it
-                    problems.append(f"{method} {url} as {persona}: {error!r} with {description}")
+                    problems.append(
+                        f"{method} {address} as {persona}: {error!r} with {description}"
+                    )
                     db.session.rollback()
                     continue
             TRIED[f"{method} {rule_text}"] += 1
             if response.status_code >= 500:
                 problems.append(
-                    f"{method} {url} as {persona}: {response.status_code} with {description}"
+                    f"{method} {address} as {persona}: {response.status_code} with {description}"
                 )
             db.session.rollback()
             db.session.expire_all()

@@ -63,7 +63,12 @@ def import_command(file: Path, slug: str, replace: bool) -> None:
     if not result.ok:
         for problem in result.errors:
             click.echo(format_problem(problem), err=True)
-        click.echo(f"{len(result.errors)} error(s) in {file.name}: nothing was imported.", err=True)
+        more = result.error_count - len(result.errors)
+        if more:
+            click.echo(f"and {more:,} more error(s), not listed here", err=True)
+        click.echo(
+            f"{result.error_count:,} error(s) in {file.name}: nothing was imported.", err=True
+        )
         sys.exit(1)
     total = len(result.returns)
     if total >= PROGRESS_FROM:

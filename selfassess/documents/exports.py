@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from selfassess.documents.report import action_plan, current_rating
 from selfassess.domain.frameworks import FrameworkLibrary
 from selfassess.domain.reference import agency_name
-from selfassess.domain.spreadsheet_safety import safe_row
+from selfassess.domain.spreadsheet_safety import CSV_QUOTING, safe_row, xlsx_row
 from selfassess.models import Assessment
 from selfassess.queries import reports as q
 
@@ -110,7 +110,7 @@ def action_table(library: FrameworkLibrary, assessment: Assessment) -> list[list
 
 def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=CSV_QUOTING)
     writer.writerow(header)
     for row in rows:
         writer.writerow(safe_row(_iso(v) if v is not None else "" for v in row))
@@ -123,7 +123,7 @@ def to_xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
     sheet = book.create_sheet(title[:31])
     sheet.append(header)
     for row in rows:
-        sheet.append(safe_row(row))
+        sheet.append(xlsx_row(sheet, row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

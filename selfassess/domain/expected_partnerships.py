@@ -1,22 +1,41 @@
 """The expected partnerships of a collection, from a CSV of name, code, region, police force area.
 
-Plain Python (no Flask, no database). Every row is checked and every problem reported with its row
-and column; the caller creates nothing unless there are none. A region may be given by its id
-(``north_west``) or its name (``North West``).
+Plain Python (no Flask, no database). Every row is checked as the partnership form checks a
+partnership (the code's pattern, the lengths the partnership table holds) and every problem is
+reported with its row and column; the caller creates nothing unless there are none. A region may
+be given by its id (``north_west``) or its name (``North West``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from selfassess.domain.reference import REGIONS
-from selfassess.domain.returns_files import ImportProblem, content_problem
+from selfassess.domain.reference import (
+    PARTNERSHIP_CODE_PATTERN,
+    PARTNERSHIP_CODE_RULE,
+    PARTNERSHIP_NAME_MAX,
+    POLICE_FORCE_AREA_MAX,
+    REGIONS,
+)
+from selfassess.domain.returns_files import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    ImportProblem,
+    Problems,
+    content_problem,
+    quoted,
+    too_many_columns,
+    too_many_rows,
+)
 
 COLUMNS = ("name", "code", "region", "police_force_area")
 _ALIASES = {"police force area": "police_force_area", "partnership": "name"}
+# What the partnership table holds: a longer value is a problem on its row, not a database error.
+LENGTHS = {"name": PARTNERSHIP_NAME_MAX, "police_force_area": POLICE_FORCE_AREA_MAX}
 _REGIONS = {**{rid: rid for rid, _ in REGIONS}, **{name.lower(): rid for rid, name in REGIONS}}
 
 
@@ -36,26 +55,36 @@ def _heading(raw: str) -> str:
 
 def parse_expected(
     content: bytes, filename: str | None = None
-) -> tuple[list[ExpectedPartnership], list[ImportProblem]]:
+) -> tuple[list[ExpectedPartnership], Problems]:
+    """The partnerships the list names, or none and every problem (the first
+    ``MAX_PROBLEMS`` listed, all counted): each is checked as the partnership form checks it."""
     if filename is not None and PurePath(filename).suffix.lower() != ".csv":
-        message = f"{filename!r} is not a .csv file: save the list as 'CSV UTF-8'"
-        return [], [ImportProblem(None, None, message)]
+        return [], _problem(f"{quoted(filename)} is not a .csv file: save the list as 'CSV UTF-8'")
     problem = content_problem(".csv", content)
     if problem:
-        return [], [ImportProblem(None, None, problem)]
+        return [], _problem(problem)
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [], [ImportProblem(None, None, "is not UTF-8 text: save it as 'CSV UTF-8'")]
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+        return [], _problem("is not UTF-8 text: save it as 'CSV UTF-8'")
+    rows: list[list[str]] = []
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            if number > MAX_ROWS + 1:
+                return [], _problem(too_many_rows())
+            if len(row) > MAX_COLUMNS:
+                return [], _problem(too_many_columns(len(row)), number)
+            rows.append(row)
+    except csv.Error as exc:
+        return [], _problem(f"cannot be read as CSV: {exc}", len(rows) + 1)
     if not rows:
-        return [], [ImportProblem(None, None, "the file is empty")]
+        return [], _problem("the file is empty")
     headings = [_heading(h) for h in rows[0]]
-    problems = [
+    problems = Problems(
         ImportProblem(1, column, "there is no such column: the columns are " + ", ".join(COLUMNS))
         for column in COLUMNS
         if column not in headings
-    ]
+    )
     if problems:
         return [], problems
     found: list[ExpectedPartnership] = []
@@ -67,6 +96,8 @@ def parse_expected(
         for column in COLUMNS:
             if not cells.get(column):
                 problems.append(ImportProblem(number, column, "is blank"))
+            elif "\x00" in cells[column]:
+                problems.append(ImportProblem(number, column, "holds a NUL character, not text"))
         code = cells.get("code", "").upper()
         if code and code in codes:
             problems.append(
@@ -74,16 +105,23 @@ def parse_expected(
             )
         elif code:
             codes[code] = number
-        if len(code) > 20:
-            problems.append(ImportProblem(number, "code", "must be 20 characters or fewer"))
-        if len(cells.get("name", "")) > 200:
-            problems.append(ImportProblem(number, "name", "must be 200 characters or fewer"))
+        if code and not re.match(PARTNERSHIP_CODE_PATTERN, code):
+            problems.append(
+                ImportProblem(number, "code", f"{quoted(code)} {PARTNERSHIP_CODE_RULE}")
+            )
+        for column, limit in LENGTHS.items():
+            if len(cells.get(column, "")) > limit:
+                problems.append(
+                    ImportProblem(number, column, f"must be {limit} characters or fewer")
+                )
         region_text = cells.get("region", "")
         region = _REGIONS.get(region_text.lower()) if region_text else None
         if region_text and region is None:
             names = ", ".join(name for _, name in REGIONS)
             problems.append(
-                ImportProblem(number, "region", f"{region_text!r} is not a region: use {names}")
+                ImportProblem(
+                    number, "region", f"{quoted(region_text)} is not a region: use {names}"
+                )
             )
         found.append(
             ExpectedPartnership(
@@ -96,4 +134,8 @@ def parse_expected(
         )
     if not found and not problems:
         problems.append(ImportProblem(None, None, "the file lists no partnerships"))
-    return ([] if problems else found), problems
+    return ([] if problems else found), problems.listed()
+
+
+def _problem(message: str, row: int | None = None) -> Problems:
+    return Problems([ImportProblem(row, None, message)])

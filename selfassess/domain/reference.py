@@ -32,6 +32,13 @@ REGIONS: tuple[tuple[str, str], ...] = (
     ("wales", "Wales"),
 )
 
+# What a partnership's details may be, wherever they come from (the partnership form, an
+# expected-partnerships list): the code's shape, and the lengths the partnership table holds.
+PARTNERSHIP_CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{1,19}$"
+PARTNERSHIP_CODE_RULE = "must be 2 to 20 letters, numbers or hyphens, like E22000123"
+PARTNERSHIP_NAME_MAX = 200
+POLICE_FORCE_AREA_MAX = 100
+
 AGENCY_NAMES = dict(AGENCIES)
 REGION_NAMES = dict(REGIONS)
 

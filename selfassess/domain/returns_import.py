@@ -43,8 +43,10 @@ from selfassess.domain.returns_files import (
     FORMATS,
     SEPARATOR,
     ImportProblem,
+    Problems,
     Record,
     column_position,
+    quoted,
     read_file,
     returns_to_rows,
     rows_to_csv,
@@ -103,7 +105,11 @@ class ImportResult:
     """Every return in the file, by partnership code; or, when anything is wrong, none at all."""
 
     returns: dict[str, ImportedReturn]
-    errors: list[ImportProblem]
+    errors: list[ImportProblem]  # the first MAX_PROBLEMS; ``error_count`` counts them all
+
+    @property
+    def error_count(self) -> int:
+        return getattr(self.errors, "total", len(self.errors))
 
     @property
     def ok(self) -> bool:
@@ -138,10 +144,11 @@ class _Columns:
             fid, iid = (part.strip() for part in heading.split(":", 1))
             fw = next((f for f in self.frameworks if f.id == fid), None)
             if fw is None:
-                return None, f"names framework {fid!r}, which this collection does not collect"
+                message = f"names framework {quoted(fid)}, which this collection does not collect"
+                return None, message
             found = self._match([ci for ci in self.items if ci.framework_id == fid], iid)
             if found is None:
-                return None, f"{fid} has no item {iid!r}"
+                return None, f"{fid} has no item {quoted(iid)}"
             return found, None
         candidates = self._match_all(self.items, heading)
         if len(candidates) == 1:
@@ -149,7 +156,7 @@ class _Columns:
         if len(candidates) > 1:
             choices = " or ".join(f"{ci.framework_id}:{ci.item_id}" for ci in candidates)
             return None, (
-                f"{heading!r} is an item of more than one framework in this collection: "
+                f"{quoted(heading)} is an item of more than one framework in this collection: "
                 f"head the column {choices}"
             )
         return None, (
@@ -171,8 +178,8 @@ class _Columns:
 
 
 def _join(values: list[str]) -> str:
-    quoted = [repr(v) for v in values]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    shown = [quoted(v) for v in values]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def _parse_cell(ci: CollectionItem, raw: Any) -> tuple[list[str], list[str]]:
@@ -184,7 +191,7 @@ def _parse_cell(ci: CollectionItem, raw: Any) -> tuple[list[str], list[str]]:
     elif isinstance(raw, list) and all(isinstance(p, str) for p in raw):
         parts = [p.strip() for p in raw]
     else:
-        return [], [f"{raw!r} is not an answer: give an option id, or a list of option ids"]
+        return [], [f"{quoted(raw)} is not an answer: give an option id, or a list of option ids"]
     parts = [p for p in parts if p]
     if not parts:
         return [], []
@@ -221,7 +228,7 @@ def _arrangement(raw: Any) -> tuple[int | None, str | None]:
     elif isinstance(raw, str) and raw.strip().isdigit():
         number = int(raw.strip())
     if number is None:
-        return None, f"{raw!r} is not a whole number: number arrangements 1, 2, 3..."
+        return None, f"{quoted(raw)} is not a whole number: number arrangements 1, 2, 3..."
     if number < 1:
         return None, f"{number} is not an arrangement number: number them from 1"
     return number, None
@@ -247,7 +254,7 @@ class _Parser:
             self.known_lower[code.lower()].append(code)
         self.existing = set(existing_codes)
         self.replace = replace
-        self.errors: list[ImportProblem] = []
+        self.errors = Problems()
         self.returns: dict[str, ImportedReturn] = {}
         self.known_return: dict[str, bool] = {}
         self.first_row: dict[tuple[str, int], int] = {}
@@ -319,7 +326,8 @@ class _Parser:
         matches = self.known_lower.get(raw.lower(), [])
         if len(matches) == 1:
             return matches[0]
-        self.error(row, heading, f"{raw!r} is not the code of a partnership known to the tool")
+        message = f"{quoted(raw)} is not the code of a partnership known to the tool"
+        self.error(row, heading, message)
         return None
 
     def record(self, record: Record, targets: dict[str, Any]) -> None:
@@ -475,7 +483,6 @@ def parse_returns(
     parser.finish()
     if not contents.records and not parser.errors:
         parser.error(None, None, "the file holds no returns")
-    errors = sorted(parser.errors, key=parser.sort_key)
-    if errors:
-        return ImportResult({}, errors)
+    if parser.errors:
+        return ImportResult({}, parser.errors.listed(key=parser.sort_key))
     return ImportResult(parser.returns, [])

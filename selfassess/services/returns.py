@@ -367,9 +367,12 @@ def _store_imported(
     )
 
 
-def partnerships_for_expected(rows: Iterable[Any]) -> tuple[list[Partnership], int]:
+def partnerships_for_expected(
+    rows: Iterable[Any], actor: User | None = None
+) -> tuple[list[Partnership], int]:
     """The partnerships a parsed expected-partnerships list names, creating those the tool does
-    not know yet (by code); and how many were created. The caller commits."""
+    not know yet (by code), each audited as a partnership created by hand is; and how many were
+    created. The caller commits."""
     rows = list(rows)
     known = {
         p.code: p
@@ -377,7 +380,7 @@ def partnerships_for_expected(rows: Iterable[Any]) -> tuple[list[Partnership], i
             select(Partnership).where(Partnership.code.in_([r.code for r in rows]))
         ).scalars()
     }
-    created = 0
+    created: list[Partnership] = []
     out = []
     for row in rows:
         partnership = known.get(row.code)
@@ -390,7 +393,22 @@ def partnerships_for_expected(rows: Iterable[Any]) -> tuple[list[Partnership], i
             )
             db.session.add(partnership)
             known[row.code] = partnership
-            created += 1
+            created.append(partnership)
         out.append(partnership)
     db.session.flush()
-    return out, created
+    for partnership in created:
+        audit.record(
+            "partnership",
+            "created",
+            None,
+            {
+                "name": partnership.name,
+                "code": partnership.code,
+                "region": partnership.region,
+                "police_force_area": partnership.police_force_area,
+            },
+            actor_user=actor,
+            partnership_id=partnership.id,
+            entity_id=partnership.id,
+        )
+    return out, len(created)

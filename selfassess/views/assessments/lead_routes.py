@@ -31,6 +31,7 @@ from selfassess.views.assessments.common import (
 )
 from selfassess.views.assessments.forms import ActionForm, AgreedRatingForm
 from selfassess.web.access import LEAD_ROLES, assessment_or_404
+from selfassess.web.routing import database_id
 
 ACTION_STATUS_NAMES = dict(ACTION_STATUSES)
 
@@ -283,7 +284,7 @@ def form_posted() -> bool:
 
 def _back_from_action(assessment, action) -> str:
     # From the workshop's facilitator screen: back to the meeting while it is still running.
-    workshop_id = request.args.get("workshop", type=int)
+    workshop_id = request.args.get("workshop", type=database_id)
     if workshop_id is not None:
         workshop = db.session.get(WorkshopSession, workshop_id)
         if workshop and workshop.assessment_id == assessment.id and workshop.ended_at is None:

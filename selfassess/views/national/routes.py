@@ -23,6 +23,7 @@ from selfassess.documents.national_picture import picture_pdf as make_picture_pd
 from selfassess.domain.expected_partnerships import parse_expected
 from selfassess.domain.reference import REGIONS, region_name
 from selfassess.domain.returns_import import parse_returns, rows_to_csv, rows_to_xlsx
+from selfassess.domain.spreadsheet_safety import safe_row
 from selfassess.extensions import db, frameworks
 from selfassess.models import Collection, Return
 from selfassess.queries import api_tokens as token_queries
@@ -73,7 +74,7 @@ def new_collection():
         if upload and upload.filename:
             rows, problems = parse_expected(upload.read(), upload.filename)
         if not form.slug.errors and not problems:
-            expected, created = partnerships_for_expected(rows)
+            expected, created = partnerships_for_expected(rows, current_user)
             collection = create_collection(
                 form.title.data,
                 form.slug.data,
@@ -208,10 +209,11 @@ def dataset(slug: str, fmt: str):
         body = json.dumps(rows, indent=2, ensure_ascii=False)
         return _download(body, "application/json", f"{name}.json")
     table = [list(q.DATASET_COLUMNS)] + [
-        [_safe("" if r[c] is None else str(r[c])) for c in q.DATASET_COLUMNS] for r in rows
+        ["" if r[c] is None else str(r[c]) for c in q.DATASET_COLUMNS] for r in rows
     ]
     if fmt == "csv":
-        return _download(rows_to_csv(table), "text/csv; charset=utf-8", f"{name}.csv")
+        csv_table = [table[0], *(safe_row(row) for row in table[1:])]
+        return _download(rows_to_csv(csv_table), "text/csv; charset=utf-8", f"{name}.csv")
     if fmt == "xlsx":
         return _download(
             rows_to_xlsx(table, "National dataset"),
@@ -219,11 +221,6 @@ def dataset(slug: str, fmt: str):
             f"{name}.xlsx",
         )
     abort(404)
-
-
-def _safe(text: str) -> str:
-    """Cells a spreadsheet would run as formulas start with an apostrophe."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _download(body, mimetype: str, filename: str) -> Response:

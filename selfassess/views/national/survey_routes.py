@@ -36,6 +36,7 @@ from selfassess.services.returns import (
 )
 from selfassess.views.national import bp
 from selfassess.web.access import LEAD_ROLES, READ_ROLES, partnership_or_404, role_in
+from selfassess.web.routing import database_id
 
 
 def _expected_collection_or_404(partnership, slug):
@@ -224,7 +225,7 @@ def check_answers(partnership_id: int, slug: str):
     if form.validate_on_submit():
         chosen = None
         if rated:
-            chosen_id = request.form.get("assessment", type=int)
+            chosen_id = request.form.get("assessment", type=database_id)
             chosen = next((a for a in assessments if a.id == chosen_id), None)
         rows, arrangements = return_rows(surveys, answers)
         if rated and chosen is None:

@@ -12,7 +12,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp
 
-from selfassess.domain.reference import AGENCIES, REGIONS
+from selfassess.domain.reference import (
+    AGENCIES,
+    PARTNERSHIP_CODE_PATTERN,
+    PARTNERSHIP_CODE_RULE,
+    PARTNERSHIP_NAME_MAX,
+    POLICE_FORCE_AREA_MAX,
+    REGIONS,
+)
 from selfassess.web.form_filters import strip_text, upper_code
 
 ROLE_CHOICES = (
@@ -60,7 +67,10 @@ class PartnershipForm(FlaskForm):
         filters=[strip_text],
         validators=[
             InputRequired(message="Enter the partnership's name"),
-            Length(max=200, message="The name must be 200 characters or fewer"),
+            Length(
+                max=PARTNERSHIP_NAME_MAX,
+                message=f"The name must be {PARTNERSHIP_NAME_MAX} characters or fewer",
+            ),
         ],
     )
     code = StringField(
@@ -70,10 +80,7 @@ class PartnershipForm(FlaskForm):
         filters=[upper_code],
         validators=[
             InputRequired(message="Enter the partnership's code"),
-            Regexp(
-                r"^[A-Z0-9][A-Z0-9-]{1,19}$",
-                message="The code must be 2 to 20 letters, numbers or hyphens, like E22000123",
-            ),
+            Regexp(PARTNERSHIP_CODE_PATTERN, message=f"The code {PARTNERSHIP_CODE_RULE}"),
         ],
     )
     region = RadioField(
@@ -88,7 +95,12 @@ class PartnershipForm(FlaskForm):
         filters=[strip_text],
         validators=[
             InputRequired(message="Enter the police force area"),
-            Length(max=100, message="The police force area must be 100 characters or fewer"),
+            Length(
+                max=POLICE_FORCE_AREA_MAX,
+                message=(
+                    f"The police force area must be {POLICE_FORCE_AREA_MAX} characters or fewer"
+                ),
+            ),
         ],
     )
     lead_name = _lead_name_field()
