@@ -28,7 +28,7 @@ from selfassess.extensions import db
 from selfassess.models import Action, AgreedRating, Assessment, Participant, Rating, User
 from selfassess.models.assessments import WorkshopSession
 from selfassess.queries.ratings import assessment_results
-from selfassess.services import agreement
+from selfassess.services import agreement, audit
 
 
 class WorkshopError(Exception):
@@ -251,16 +251,38 @@ def kept_after_commit() -> Iterator[None]:
 # --- participants -----------------------------------------------------------------------------
 
 
-def join_as_guest(session: WorkshopSession, name: str, agency: str) -> Participant:
-    participant = Participant(
-        assessment_id=session.assessment_id,
-        guest_name=name,
-        agency=agency,
-        workshop_session_id=session.id,
-    )
-    db.session.add(participant)
+def join_as_guest(
+    session: WorkshopSession, name: str, agency: str, earlier: Participant | None = None
+) -> Participant:
+    """A guest joins the session. ``earlier`` is the guest this browser already joined the
+    assessment as: they stay that participant (one person, one vote), moved to this session,
+    and a changed name or agency changes that participant, audited."""
+    if earlier is None:
+        participant = Participant(
+            assessment_id=session.assessment_id,
+            guest_name=name,
+            agency=agency,
+            workshop_session_id=session.id,
+        )
+        db.session.add(participant)
+        db.session.commit()
+        return participant
+    before = {"name": earlier.guest_name, "agency": earlier.agency}
+    after = {"name": name, "agency": agency}
+    earlier.workshop_session_id = session.id
+    if before != after:
+        earlier.guest_name, earlier.agency = name, agency
+        audit.record(
+            "participant",
+            "details_changed",
+            before,
+            after,
+            actor_label=earlier.display_name,
+            assessment=session.assessment,
+            entity_id=earlier.id,
+        )
     db.session.commit()
-    return participant
+    return earlier
 
 
 def join_as_member(session: WorkshopSession, user: User) -> Participant:
