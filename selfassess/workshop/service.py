@@ -82,20 +82,21 @@ def agree_choices(framework: Framework) -> list[tuple[str, str]]:
 
 
 def start_session(assessment: Assessment, user: User) -> WorkshopSession:
+    """Start the assessment's live workshop, or give the one already live: a second "start"
+    (a double click, two tabs) leads to the same workshop, never a second one."""
     if assessment.status != "open":
         raise WorkshopError("A live workshop can only be started while the assessment is open.")
-    if live_session_for(assessment.id) is not None:
-        raise WorkshopError("This assessment already has a live workshop.")
+    live = live_session_for(assessment.id)
+    if live is not None:
+        return live
     first = walk_for(assessment).first
     if first is None:
         raise WorkshopError("This assessment has no questions to rate.")
+    assessment_id = assessment.id
     for _ in range(10):
-        code = new_join_code()
-        if db.session.execute(select(WorkshopSession.id).filter_by(join_code=code)).first():
-            continue
         session = WorkshopSession(
-            assessment_id=assessment.id,
-            join_code=code,
+            assessment_id=assessment_id,
+            join_code=new_join_code(),
             status="live",
             current_framework_id=first.framework_id,
             current_item_id=first.item_id,
@@ -108,7 +109,11 @@ def start_session(assessment: Assessment, user: User) -> WorkshopSession:
         try:
             db.session.commit()
         except IntegrityError:
+            # Another start won (one live workshop per assessment), or the code was taken.
             db.session.rollback()
+            live = live_session_for(assessment_id)
+            if live is not None:
+                return live
             continue
         return session
     raise WorkshopError("Could not make a join code. Try again.")
