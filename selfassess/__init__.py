@@ -7,9 +7,9 @@ from pathlib import Path
 
 from flask import Flask, send_from_directory
 
-from selfassess import request_text, security, templating
+from selfassess import busy, request_text, security, templating
 from selfassess.config import CONFIGS, DEFAULT_SECRET_KEY, PROJECT_ROOT, Config
-from selfassess.db_setup import configure_sqlite, engine_options
+from selfassess.db_setup import SQLITE_BUSY_TIMEOUT_MS, configure_sqlite, engine_options
 from selfassess.domain.frameworks import load_library
 from selfassess.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -39,13 +39,14 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     app.extensions[FRAMEWORKS_KEY] = _load_frameworks(Path(app.config["FRAMEWORKS_DIR"]))
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
+    busy_timeout_ms = app.config.get("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-        **engine_options(url),
+        **engine_options(url, busy_timeout_ms),
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
     }
     db.init_app(app)
     with app.app_context():
-        configure_sqlite(db.engine)
+        configure_sqlite(db.engine, busy_timeout_ms)
     migrate.init_app(
         app, db, directory=str(PROJECT_ROOT / "selfassess" / "migrations"), render_as_batch=True
     )
@@ -55,6 +56,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     templating.init_app(app, str(PROJECT_ROOT / "templates"))
     security.init_app(app)
     request_text.init_app(app)
+    busy.init_app(app)
 
     from selfassess import models  # noqa: F401 - registers the tables with the metadata
 
