@@ -25,8 +25,8 @@ from selfassess.extensions import (
     login_manager,
     migrate,
 )
-from selfassess.models.engine import configure_sqlite, engine_options
-from selfassess.web import request_text, routing, security, templating
+from selfassess.models.engine import SQLITE_BUSY_TIMEOUT_MS, configure_sqlite, engine_options
+from selfassess.web import busy, request_text, routing, security, templating
 
 
 def create_app(config_class: type[Config] | str | None = None, **overrides) -> Flask:
@@ -55,13 +55,14 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     app.extensions[FRAMEWORKS_KEY] = _load_frameworks(Path(app.config["FRAMEWORKS_DIR"]))
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
+    busy_timeout_ms = app.config.get("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-        **engine_options(url),
+        **engine_options(url, busy_timeout_ms),
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
     }
     db.init_app(app)
     with app.app_context():
-        configure_sqlite(db.engine)
+        configure_sqlite(db.engine, busy_timeout_ms)
     migrate.init_app(
         app, db, directory=str(PROJECT_ROOT / "selfassess" / "migrations"), render_as_batch=True
     )
@@ -71,6 +72,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     templating.init_app(app, str(PROJECT_ROOT / "templates"))
     security.init_app(app)
     request_text.init_app(app)
+    busy.init_app(app)
 
     from selfassess import models  # noqa: F401 - registers the tables with the metadata
 

@@ -233,6 +233,42 @@ def test_join_errors_and_ended_sessions(app, lead_client, world):
     assert db.session.query(Rating).count() == 0
 
 
+def test_a_browser_that_joins_again_is_still_one_guest_with_one_vote(app, lead_client, world):
+    workshop = start(lead_client, world["assessment"])
+    phone = join_guest(app, workshop.join_code, name="Gita Guest", agency="health")
+    vote = {"item": "iom-key-principles:1.1", "value": "red"}
+    phone.post(f"/workshop/{workshop.id}/live/vote", data=vote)
+    again = phone.post(
+        "/join", data={"code": workshop.join_code, "name": "Someone Else", "agency": "police"}
+    )
+    assert again.status_code == 302
+    phone.post(f"/workshop/{workshop.id}/live/vote", data={**vote, "value": "green"})
+
+    guest = db.session.execute(db.select(Participant)).scalar_one()
+    assert (guest.guest_name, guest.agency) == ("Someone Else", "police")
+    assert db.session.execute(db.select(Rating.value)).scalars().all() == ["green"]
+    page = parse(lead_client.get(f"/workshop/{workshop.id}"))
+    assert text(page, "#vote-count") == "1 vote cast"
+    assert text(page, "#joined-count") == "1 guest has joined"
+    change = db.session.execute(
+        db.select(AuditEvent).filter_by(entity="participant", entity_id=guest.id)
+    ).scalar_one()
+    assert change.before == {"name": "Gita Guest", "agency": "health"}
+    assert change.after == {"name": "Someone Else", "agency": "police"}
+
+    # Another phone is another guest.
+    join_guest(app, workshop.join_code, name="Gita Guest", agency="health")
+    assert db.session.query(Participant).count() == 2
+
+    # A later workshop of the same assessment: the same browser is still the same guest.
+    lead_client.post(f"/workshop/{workshop.id}/end")
+    later = start(lead_client, world["assessment"])
+    phone.post("/join", data={"code": later.join_code, "name": "Someone Else", "agency": "police"})
+    assert phone.get(f"/workshop/{later.id}/live").status_code == 200
+    assert db.session.query(Participant).count() == 2
+    assert db.session.get(Participant, guest.id).workshop_session_id == later.id
+
+
 def test_a_guest_votes_only_in_the_session_they_joined(app, lead_client, world):
     workshop = start(lead_client, world["assessment"])
     guest = join_guest(app, workshop.join_code)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from selfassess.domain.frameworks import FrameworkLibrary
 from selfassess.extensions import db
@@ -23,6 +24,10 @@ MAX_TITLE = 200
 MAX_PERIOD = 60
 
 
+def next_cycle_of(assessment_id: int) -> Assessment | None:
+    return db.session.execute(select(Assessment).filter_by(previous_id=assessment_id)).scalar()
+
+
 def start_next_cycle(
     library: FrameworkLibrary,
     previous: Assessment,
@@ -33,7 +38,8 @@ def start_next_cycle(
     """Create the next assessment from ``previous``; frameworks move to their newest version.
 
     An agreed rating or action about an item the newer framework version no longer has is
-    left behind (the last cycle's report still shows it).
+    left behind (the last cycle's report still shows it). An assessment has one next cycle:
+    when it already has one (a double click, two tabs at once), that one is returned.
     """
     title, period = (title or "").strip(), (period or "").strip()
     if not title or len(title) > MAX_TITLE:
@@ -41,6 +47,9 @@ def start_next_cycle(
     if not period or len(period) > MAX_PERIOD:
         raise ValueError(f"Enter a period of {MAX_PERIOD} characters or fewer")
 
+    already = next_cycle_of(previous.id)
+    if already is not None:
+        return already
     pinned = {}
     for af in previous.frameworks:
         fw = library.get(af.framework_id) or library.get(af.framework_id, af.framework_version)
@@ -59,8 +68,17 @@ def start_next_cycle(
         ],
     )
     db.session.add(assessment)
+    previous_id = previous.id
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Started at the same moment by another request (one next cycle per assessment).
+        db.session.rollback()
+        winner = next_cycle_of(previous_id)
+        if winner is None:
+            raise ValueError("The next cycle could not be started. Try again.") from None
+        return winner
     record_first_use(pinned.values())
-    db.session.flush()
 
     carried_ratings = 0
     agreed = db.session.execute(

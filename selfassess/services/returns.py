@@ -5,16 +5,19 @@ provisional where the board has not agreed one) and their section RAGs, plus the
 answers. ``return_answer`` gets one row per chosen option per unit, so the national picture is
 grouped counts; each section RAG is a row whose item id is ``section:<id>``
 (``selfassess.queries.national``). Resubmission replaces the whole return, bumps its version
-and is audited.
+and is audited. A submission from the app names the version it was shown, so a double click or
+two tabs make one new version, not several.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from selfassess.domain import assessment_status
 from selfassess.domain.frameworks import Framework
@@ -44,6 +47,25 @@ AnswerRow = tuple[str, str, int, str]  # framework_id, item_id, arrangement, val
 
 class ReturnError(ValueError):
     """A return the rules refuse (collection closed, assessment not agreed...)."""
+
+
+class ReturnRaced(Exception):
+    """Another submission stored a version after the one this submission was shown."""
+
+
+class StaleReturn(ReturnError):
+    """The return changed since the person was shown it, and they sent different answers."""
+
+    def __init__(self, current: Return | None):
+        self.current = current
+        if current is None:
+            message = "The return changed while you were checking your answers. Submit again."
+        else:
+            message = (
+                f"Version {current.version} of the return was submitted while you were checking "
+                "your answers. Check them and submit again to replace it."
+            )
+        super().__init__(message)
 
 
 # --- collections ------------------------------------------------------------------------------
@@ -137,27 +159,53 @@ def store_return(
     actor: User | None,
     source: str,
     assessment: Assessment | None = None,
+    shown_version: int | None = None,
 ) -> Return:
-    """Create the return, or replace an existing one whole (version + 1, audited)."""
+    """Create the return, or replace an existing one whole (version + 1, audited).
+
+    ``shown_version`` is the version the submitter was shown (0: none yet). The database decides
+    whether it is still current (the unique return per partnership for a first version, a
+    conditional update that takes the row's lock for a later one), so of submissions made at
+    once from one page exactly one stores and the others raise ReturnRaced. An import passes
+    None and replaces whatever is there.
+    """
+    where = (Return.collection_id == collection.id, Return.partnership_id == partnership.id)
+    if shown_version:
+        claimed = db.session.execute(
+            update(Return)
+            .where(*where, Return.version == shown_version)
+            .values(version=shown_version + 1)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            raise ReturnRaced
     existing = db.session.execute(
-        select(Return).filter_by(collection_id=collection.id, partnership_id=partnership.id)
+        select(Return).where(*where).execution_options(populate_existing=True)
     ).scalar_one_or_none()
+    if shown_version == 0 and existing is not None:
+        raise ReturnRaced
     before = None
     if existing is None:
         ret = Return(collection_id=collection.id, partnership_id=partnership.id, version=1)
         db.session.add(ret)
     else:
         ret = existing
-        before = {"version": ret.version, "source": ret.source, "snapshot": ret.snapshot}
+        old_version = shown_version or ret.version or 1
+        before = {"version": old_version, "source": ret.source, "snapshot": ret.snapshot}
         db.session.execute(delete(ReturnAnswer).where(ReturnAnswer.return_id == ret.id))
-        ret.version = (ret.version or 1) + 1
+        ret.version = old_version + 1
     ret.assessment_id = assessment.id if assessment is not None else None
     ret.arrangements = arrangements
     ret.source = source
     ret.submitted_by_id = actor.id if actor is not None else None
     ret.submitted_at = datetime.now(UTC)
     ret.snapshot = {**snapshot, "version": ret.version}
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        if existing is not None:
+            raise
+        raise ReturnRaced from None  # another first version was stored at the same moment
     db.session.add_all(
         ReturnAnswer(
             return_id=ret.id,
@@ -182,6 +230,12 @@ def store_return(
     return ret
 
 
+def _same_answers(stored: Return, snapshot: dict[str, Any]) -> bool:
+    """Whether a stored return holds exactly this snapshot (as JSON, apart from its version)."""
+    kept = {k: v for k, v in (stored.snapshot or {}).items() if k != "version"}
+    return kept == json.loads(json.dumps(snapshot))
+
+
 def _survey_snapshot(rows: Iterable[AnswerRow]) -> dict:
     out: dict[str, dict[str, dict[str, list[str]]]] = {}
     for fid, iid, arr, value in rows:
@@ -198,11 +252,15 @@ def submit_return(
     actor: User | None,
     source: str = "app",
     today: date | None = None,
+    shown_version: int | None = None,
 ) -> Return:
     """Submit (or resubmit) a partnership's return from the app and lock its assessment.
 
     The collection must be open; the assessment (needed when the collection collects a rated
     framework) must be the partnership's and agreed (or already submitted, on resubmission).
+    ``shown_version``: the version the check-answers page showed (0: none). When another
+    submission got in first, the same answers give back that submission's return (the same
+    confirmation); different answers raise StaleReturn, to be checked and sent again.
     """
     if not is_open(collection, today):
         raise ReturnError("The collection is not open: returns are taken between its dates.")
@@ -238,9 +296,26 @@ def submit_return(
         "survey": _survey_snapshot(survey),
         "arrangements": arrangements,
     }
-    ret = store_return(
-        collection, partnership, rows, arrangements, snapshot, actor, source, assessment
-    )
+    try:
+        ret = store_return(
+            collection,
+            partnership,
+            rows,
+            arrangements,
+            snapshot,
+            actor,
+            source,
+            assessment,
+            shown_version=shown_version,
+        )
+    except ReturnRaced:
+        db.session.rollback()
+        current = db.session.execute(
+            select(Return).filter_by(collection_id=collection.id, partnership_id=partnership.id)
+        ).scalar_one_or_none()
+        if current is not None and _same_answers(current, snapshot):
+            return current
+        raise StaleReturn(current) from None
     if assessment is not None and assessment.status != "submitted":
         before = assessment.status
         assessment.status = assessment_status.next_status(before, "submitted", manual=False)

@@ -27,7 +27,7 @@ from selfassess.extensions import db, frameworks
 from selfassess.models import Action, AgreedRating, Assessment, Participant, Rating, User
 from selfassess.models.assessments import WorkshopSession
 from selfassess.queries.ratings import assessment_results
-from selfassess.services import agreement
+from selfassess.services import agreement, audit
 
 
 class WorkshopError(Exception):
@@ -83,20 +83,21 @@ def agree_choices(framework: Framework) -> list[tuple[str, str]]:
 
 
 def start_session(assessment: Assessment, user: User) -> WorkshopSession:
+    """Start the assessment's live workshop, or give the one already live: a second "start"
+    (a double click, two tabs) leads to the same workshop, never a second one."""
     if assessment.status != "open":
         raise WorkshopError("A live workshop can only be started while the assessment is open.")
-    if live_session_for(assessment.id) is not None:
-        raise WorkshopError("This assessment already has a live workshop.")
+    live = live_session_for(assessment.id)
+    if live is not None:
+        return live
     first = walk_for(assessment).first
     if first is None:
         raise WorkshopError("This assessment has no questions to rate.")
+    assessment_id = assessment.id
     for _ in range(10):
-        code = new_join_code()
-        if db.session.execute(select(WorkshopSession.id).filter_by(join_code=code)).first():
-            continue
         session = WorkshopSession(
-            assessment_id=assessment.id,
-            join_code=code,
+            assessment_id=assessment_id,
+            join_code=new_join_code(),
             status="live",
             current_framework_id=first.framework_id,
             current_item_id=first.item_id,
@@ -109,7 +110,11 @@ def start_session(assessment: Assessment, user: User) -> WorkshopSession:
         try:
             db.session.commit()
         except IntegrityError:
+            # Another start won (one live workshop per assessment), or the code was taken.
             db.session.rollback()
+            live = live_session_for(assessment_id)
+            if live is not None:
+                return live
             continue
         return session
     raise WorkshopError("Could not make a join code. Try again.")
@@ -252,16 +257,38 @@ def kept_after_commit() -> Iterator[None]:
 # --- participants -----------------------------------------------------------------------------
 
 
-def join_as_guest(session: WorkshopSession, name: str, agency: str) -> Participant:
-    participant = Participant(
-        assessment_id=session.assessment_id,
-        guest_name=name,
-        agency=agency,
-        workshop_session_id=session.id,
-    )
-    db.session.add(participant)
+def join_as_guest(
+    session: WorkshopSession, name: str, agency: str, earlier: Participant | None = None
+) -> Participant:
+    """A guest joins the session. ``earlier`` is the guest this browser already joined the
+    assessment as: they stay that participant (one person, one vote), moved to this session,
+    and a changed name or agency changes that participant, audited."""
+    if earlier is None:
+        participant = Participant(
+            assessment_id=session.assessment_id,
+            guest_name=name,
+            agency=agency,
+            workshop_session_id=session.id,
+        )
+        db.session.add(participant)
+        db.session.commit()
+        return participant
+    before = {"name": earlier.guest_name, "agency": earlier.agency}
+    after = {"name": name, "agency": agency}
+    earlier.workshop_session_id = session.id
+    if before != after:
+        earlier.guest_name, earlier.agency = name, agency
+        audit.record(
+            "participant",
+            "details_changed",
+            before,
+            after,
+            actor_label=earlier.display_name,
+            assessment=session.assessment,
+            entity_id=earlier.id,
+        )
     db.session.commit()
-    return participant
+    return earlier
 
 
 def join_as_member(session: WorkshopSession, user: User) -> Participant:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from functools import wraps
 
 from flask import abort, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from selfassess.extensions import csrf
 from selfassess.queries import national as q
@@ -22,6 +23,29 @@ def _error(status: int, message: str):
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="selfassess"'
     return response
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    """Every error an API view raises is JSON ({"error": ...}), with the status's headers."""
+    response = _error(error.code or 500, error.description or error.name)
+    for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+        value = error.get_response().headers.get(header)
+        if value:
+            response.headers[header] = value
+    return response
+
+
+@bp.before_app_request
+def routing_error_as_json():
+    """An address under /api that matches no view (404) or not with this method (405) never
+    reaches a view of this blueprint, so its handler above cannot answer: answer here."""
+    error = request.routing_exception
+    prefix = bp.url_prefix or ""
+    under_api = request.path == prefix or request.path.startswith(prefix + "/")
+    if under_api and isinstance(error, HTTPException) and (error.code or 0) >= 400:
+        return http_error(error)
+    return None
 
 
 def token_required(view):

@@ -1,6 +1,8 @@
 from flask import render_template
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
-from selfassess.extensions import frameworks
+from selfassess.extensions import db, frameworks
 from selfassess.views.main import bp
 
 
@@ -16,4 +18,11 @@ def start():
 
 @bp.route("/healthcheck")
 def healthcheck():
-    return {"status": "ok"}
+    """JSON for load balancers: 200 when the database answers, 503 when it cannot be reached."""
+    headers = {"Cache-Control": "no-store"}
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503, headers
+    return {"status": "ok", "database": "ok"}, 200, headers

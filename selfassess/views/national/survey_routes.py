@@ -30,6 +30,7 @@ from selfassess.models import Assessment, CollectionPartnership
 from selfassess.queries import national as q
 from selfassess.services.returns import (
     ReturnError,
+    StaleReturn,
     draft_answers,
     save_draft_answer,
     submit_return,
@@ -191,6 +192,10 @@ def survey_question(partnership_id: int, slug: str, framework_id: str, item_id: 
     )
 
 
+# A version number a database integer column can hold on every database.
+MAX_VERSION = 2**31 - 1
+
+
 def _assessments_to_submit(partnership):
     return list(
         db.session.execute(
@@ -217,6 +222,7 @@ def check_answers(partnership_id: int, slug: str):
     assessments = _assessments_to_submit(partnership) if rated else []
     existing = q.return_for(collection, partnership.id)
     error = None
+    status = 400
 
     class SubmitForm(FlaskForm):
         submit = SubmitField("Submit the return", widget=GovSubmitInput())
@@ -228,6 +234,11 @@ def check_answers(partnership_id: int, slug: str):
             chosen_id = request.form.get("assessment", type=database_id)
             chosen = next((a for a in assessments if a.id == chosen_id), None)
         rows, arrangements = return_rows(surveys, answers)
+        # The version the page showed (0: none), so a double click makes one version; a form
+        # without it stands for the version stored when this request began.
+        shown = request.form.get("shown_version", type=int)
+        if shown is None or not 0 <= shown <= MAX_VERSION:
+            shown = existing.version if existing else 0
         if rated and chosen is None:
             error = "Choose the agreed assessment to submit"
         else:
@@ -239,7 +250,11 @@ def check_answers(partnership_id: int, slug: str):
                     rows,
                     arrangements,
                     current_user._get_current_object(),
+                    shown_version=shown,
                 )
+            except StaleReturn as exc:
+                error, status = str(exc), 409
+                existing = exc.current
             except ReturnError as exc:
                 error = str(exc)
             else:
@@ -269,4 +284,4 @@ def check_answers(partnership_id: int, slug: str):
         form=form,
         error=error,
         is_open=q.is_open(collection),
-    ), (200 if error is None else 400)
+    ), (200 if error is None else status)

@@ -1,8 +1,10 @@
 """Live workshop pages: the lead's projector screen and the participants' phone screen.
 
 The lead (only the lead) starts, drives and ends a session. Anyone with the join code may join
-as a named guest; a signed-in member or lead of the partnership joins as themselves. A guest's
-participant id is kept in the Flask session under the workshop session it belongs to.
+as a named guest; a signed-in member or lead of the partnership joins as themselves. The
+participant a browser joined as is kept in the Flask session under the assessment, so joining
+again (this workshop or a later one of the same assessment) is the same participant, not a new
+vote.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from selfassess.views.workshop import bp
 from selfassess.views.workshop.forms import ActionForm, AgreeForm, JoinForm
 from selfassess.web.access import LEAD_ROLES, RATE_ROLES, assessment_or_404, role_in
 
-SESSION_KEY = "workshop_participants"
+# {assessment id: participant id}; a new name, so ids kept under the old one (workshop
+# session ids) are never read as assessment ids.
+SESSION_KEY = "workshop_joined"
 JOIN_LIMIT_LIVE_CODE = "200 per minute"  # per address
 JOIN_LIMIT_WRONG_CODE = "20 per minute"  # per address
 
@@ -265,17 +269,32 @@ def end(session_id: int):
 
 def _remember(workshop: WorkshopSession, participant: Participant) -> None:
     joined = dict(session.get(SESSION_KEY, {}))
-    joined[str(workshop.id)] = participant.id
+    joined[str(workshop.assessment_id)] = participant.id
     session[SESSION_KEY] = joined
+
+
+def _remembered(workshop: WorkshopSession) -> Participant | None:
+    """The participant this browser last joined the workshop's assessment as, if any."""
+    joined = session.get(SESSION_KEY)
+    participant_id = joined.get(str(workshop.assessment_id)) if isinstance(joined, dict) else None
+    if not isinstance(participant_id, int):
+        return None
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.assessment_id != workshop.assessment_id:
+        return None
+    return participant
+
+
+def _earlier_guest(workshop: WorkshopSession) -> Participant | None:
+    """The guest this browser joined the assessment as before (any of its workshops)."""
+    participant = _remembered(workshop)
+    return participant if participant is not None and participant.user_id is None else None
 
 
 def _my_participant(workshop: WorkshopSession) -> Participant | None:
     """The participant this browser joined this workshop session as, if any."""
-    participant_id = session.get(SESSION_KEY, {}).get(str(workshop.id))
-    if participant_id is None:
-        return None
-    participant = db.session.get(Participant, participant_id)
-    if participant is None or participant.assessment_id != workshop.assessment_id:
+    participant = _remembered(workshop)
+    if participant is None:
         return None
     if participant.user_id is not None:
         signed_in_as = current_user.id if current_user.is_authenticated else None
@@ -325,7 +344,7 @@ def join():
                 )
             else:
                 participant = ws_service.join_as_guest(
-                    workshop, form.name.data.strip(), form.agency.data
+                    workshop, form.name.data.strip(), form.agency.data, _earlier_guest(workshop)
                 )
             _remember(workshop, participant)
             return redirect(url_for("workshop.live", session_id=workshop.id))
