@@ -33,7 +33,6 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         static_folder=str(PROJECT_ROOT / "static"),
         static_url_path="/static",
     )
-    app.jinja_environment = templating.Environment  # before any extension builds app.jinja_env
     app.config.from_object(config_class)
     app.config.update(overrides)
     _check_secret_key(app)
