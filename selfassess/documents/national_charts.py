@@ -1,8 +1,8 @@
 """Charts of the national picture like the published ones: horizontal bars of percentages, with n.
 
-Drawn with matplotlib in the report charts' style (``selfassess.documents.charts``: Agg, SVG
-text, GOV.UK colours) and returned as the same ``Chart`` (SVG, caption, data rows), so every
-chart has its data table.
+Drawn with matplotlib in the report charts' style (``selfassess.documents.charts``: one
+``Figure`` each, STYLE applied while drawing, SVG text, GOV.UK colours) and returned as the
+same ``Chart`` (SVG, caption, data rows), so every chart has its data table.
 
 A national picture has a chart per question and section (53 at national scale). Two things keep
 that affordable (bench/notes.md): the margins are set from the labels' measured widths, so each
@@ -22,13 +22,13 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.ft2font import LoadFlags
 
-from selfassess.documents.charts import Chart
+from selfassess.documents.charts import Chart, drawing
 from selfassess.domain.national_figures import ItemFigures, NationalPicture, SectionFigures
 
 BAR_COLOUR = "#1d70b8"  # GOV.UK blue
 RAG_COLOURS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c"}
 FONT = "DejaVu Sans"
-SIZE = 9.0  # points, as selfassess.documents.charts sets for every chart
+SIZE = 9.0  # points, the font size of selfassess.documents.charts.STYLE
 WIDTH = 6.5  # inches
 ROW = 0.35  # inches per answer
 _font_lock = threading.Lock()
@@ -54,6 +54,7 @@ def _rows(figures: ItemFigures | SectionFigures) -> list[list[str]]:
     return rows
 
 
+@drawing()
 def percentage_bars(figures: ItemFigures | SectionFigures, unit_word: str) -> Chart:
     """One horizontal bar per answer: its percentage of the n that answered."""
     options = [o for o in figures.options if not o.suppressed]
