@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import io
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
 
+import cachetools
 import matplotlib
+from cachetools import LRUCache
 from matplotlib.figure import Figure
 
 from selfassess.domain.frameworks import Framework
@@ -78,23 +79,14 @@ class Chart(NamedTuple):
 
 # --- cache -------------------------------------------------------------------------------
 
-_cache: OrderedDict[Hashable, Chart] = OrderedDict()
+_cache: LRUCache[Hashable, Chart] = LRUCache(maxsize=CACHE_SIZE)
 _lock = threading.Lock()
 
 
+@cachetools.cached(_cache, key=lambda key, draw: key, lock=_lock)
 def cached(key: Hashable, draw: Callable[[], Chart]) -> Chart:
     """The chart for key, drawn once and kept while it is among the CACHE_SIZE most recent."""
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    chart = draw()
-    with _lock:
-        _cache[key] = chart
-        _cache.move_to_end(key)
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return chart
+    return draw()
 
 
 def clear_cache() -> None:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import io
 import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from functools import lru_cache
 
+import cachetools
+from cachetools import LRUCache
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.ft2font import LoadFlags
@@ -107,18 +108,13 @@ def _drawn(figures: ItemFigures | SectionFigures) -> tuple:
 # --- the charts of a whole picture, kept per picture ----------------------------------------
 
 PICTURES_KEPT = 24  # the national picture and its regions, for a few collections
-_pictures: OrderedDict[Hashable, dict] = OrderedDict()
+_pictures: LRUCache[Hashable, dict] = LRUCache(maxsize=PICTURES_KEPT)
 _lock = threading.Lock()
 
 
-def picture_charts(scope: Hashable, picture: NationalPicture) -> dict[tuple, Chart | None]:
-    """Every chart of a picture: ``("item", key)`` and ``("section", framework, section)``.
-
-    Kept per scope (say, the collection and region) and what the charts show, so the same
-    figures are drawn once per worker, and a new or replaced return that changes any figure
-    draws them again. None where nothing can be drawn (no answers, or suppressed).
-    """
-    key = (
+def _picture_key(scope: Hashable, picture: NationalPicture) -> tuple:
+    """The scope and everything the picture's charts show."""
+    return (
         scope,
         tuple((k, _drawn(f)) for k, f in picture.items.items()),
         tuple(
@@ -127,20 +123,22 @@ def picture_charts(scope: Hashable, picture: NationalPicture) -> dict[tuple, Cha
             for sid, s in by_id.items()
         ),
     )
-    with _lock:
-        if key in _pictures:
-            _pictures.move_to_end(key)
-            return _pictures[key]
+
+
+@cachetools.cached(_pictures, key=_picture_key, lock=_lock)
+def picture_charts(scope: Hashable, picture: NationalPicture) -> dict[tuple, Chart | None]:
+    """Every chart of a picture: ``("item", key)`` and ``("section", framework, section)``.
+
+    Kept per scope (say, the collection and region) and what the charts show, so the same
+    figures are drawn once per worker, and a new or replaced return that changes any figure
+    draws them again. None where nothing can be drawn (no answers, or suppressed).
+    """
     charts: dict[tuple, Chart | None] = {
         ("item", k): _chart(f, _unit_word(f)) for k, f in picture.items.items()
     }
     for fid, by_id in picture.sections.items():
         for sid, s in by_id.items():
             charts[("section", fid, sid)] = _chart(s, "partnerships")
-    with _lock:
-        _pictures[key] = charts
-        while len(_pictures) > PICTURES_KEPT:
-            _pictures.popitem(last=False)
     return charts
 
 
