@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, before_render_template, current_app, g, has_app_context
+from flask import (
+    Flask,
+    before_render_template,
+    current_app,
+    g,
+    has_app_context,
+    template_rendered,
+)
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, Undefined
 from jinja2.filters import do_indent
 from jinja2.utils import missing
@@ -43,13 +50,18 @@ GOVUK_OPTIONAL_NAMES = frozenset(
 )
 
 
-# Where the template being rendered is noted (Flask's before_render_template signal), so a
-# production log line says which page used an undefined name.
-RENDERING_KEY = "selfassess_template"
+# The templates being rendered, innermost last (a GOV.UK form widget renders its own inside a
+# page), noted through Flask's render signals, so a production log line names the template.
+RENDERING_KEY = "selfassess_templates"
 
 
-def _note_template(sender: Flask, template, context, **extra) -> None:
-    setattr(g, RENDERING_KEY, template.name)
+def _rendering(sender: Flask, template, context, **extra) -> None:
+    g.setdefault(RENDERING_KEY, []).append(template.name)
+
+
+def _rendered(sender: Flask, template, context, **extra) -> None:
+    if g.get(RENDERING_KEY):
+        g.get(RENDERING_KEY).pop()
 
 
 class CheckedUndefined(Undefined):
@@ -76,7 +88,7 @@ class CheckedUndefined(Undefined):
             self._fail_with_undefined_error()
         current_app.logger.warning(
             "Template %s uses %r, which is undefined; rendered empty",
-            g.get(RENDERING_KEY) or "(from a string)",
+            (g.get(RENDERING_KEY) or [None])[-1] or "(from a string)",
             self._undefined_name,
         )
 
@@ -148,7 +160,8 @@ def init_app(app: Flask, template_folder: str) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.undefined = CheckedUndefined
-    before_render_template.connect(_note_template, app)
+    before_render_template.connect(_rendering, app)
+    template_rendered.connect(_rendered, app)
     app.jinja_env.globals.update(GOVUK_TEMPLATE_DEFAULTS)
     app.jinja_env.filters["indent"] = indent
     app.jinja_env.filters["agency_name"] = agency_name
