@@ -42,7 +42,6 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         static_folder=str(PROJECT_ROOT / "static"),
         static_url_path="/static",
     )
-    app.jinja_environment = templating.Environment  # before any extension builds app.jinja_env
     routing.init_app(app)  # before any route is added
     app.config.from_object(config_class)
     app.config.update(overrides)

@@ -1,17 +1,25 @@
 """The application factory, its configuration and its refusal to start when something is wrong."""
 
+import gc
+import logging
 import os
 import shutil
 import subprocess
 import sys
+import types
+import uuid
 
+import flask.templating
 import pytest
-from flask import render_template_string
-from jinja2 import UndefinedError
+from flask import Flask, render_template, render_template_string
+from jinja2 import Environment, PackageLoader, PrefixLoader, UndefinedError, meta
+from werkzeug.local import LocalProxy
 
 from selfassess import create_app
 from selfassess.config import PROJECT_ROOT, ProductionConfig, TestConfig, database_url
 from selfassess.domain.frameworks import FrameworkError
+from selfassess.web import templating
+from tests.authz.harness import KP, build_world, client_as
 
 
 def test_production_refuses_the_default_secret_key(monkeypatch):
@@ -48,12 +56,101 @@ def test_sqlite_in_the_instance_folder_by_default(tmp_path, monkeypatch):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'selfassess.sqlite'}"
 
 
+def test_templates_use_flasks_own_environment(app):
+    # Flask's environment as Flask builds it: no subclass, no replaced Jinja internals.
+    assert type(app.jinja_env) is flask.templating.Environment
+    assert app.jinja_env.undefined is templating.CheckedUndefined
+    with app.test_request_context():
+        html = render_template_string(
+            '{% from "govuk_frontend_jinja/components/button/macro.html" import govukButton %}'
+            "{{ govukButton({'text': 'Save'}) }}"
+        )
+    assert 'class="govuk-button"' in html and "Save" in html
+
+
 def test_undefined_template_variables_fail_loudly(app):
+    # errors/413.html prints max_megabytes, which its view always gives.
+    with app.test_request_context(), pytest.raises(UndefinedError, match="max_megabytes"):
+        render_template("errors/413.html")
     with app.test_request_context(), pytest.raises(UndefinedError):
         render_template_string("{{ no_such_variable }}")
     with app.test_request_context():
         # Optional keys of a dict stay falsy, as the GOV.UK macros rely on.
         assert render_template_string("{{ 'yes' if params.missing else 'no' }}", params={}) == "no"
+
+
+def test_production_logs_an_undefined_name_with_its_template_and_still_serves(caplog):
+    class Prod(ProductionConfig):
+        SECRET_KEY = "a-real-secret-from-the-environment"
+
+    app = create_app(Prod, SQLALCHEMY_DATABASE_URI="sqlite://")
+    assert app.jinja_env.undefined is templating.CheckedUndefined  # the class tests use
+    with app.test_request_context(), caplog.at_level(logging.WARNING, logger=app.logger.name):
+        html = render_template("errors/413.html")
+    assert "larger than  MB" in html
+    assert [r.getMessage() for r in caplog.records] == [
+        "Template errors/413.html uses 'max_megabytes', which is undefined; rendered empty"
+    ]
+
+
+def test_only_the_names_the_govuk_macros_read_may_be_undefined_quietly():
+    # What the installed GOV.UK templates read before setting; our templates may not rely on
+    # any other name being undefined.
+    env = Environment(
+        loader=PrefixLoader(
+            {name: PackageLoader(name) for name in ("govuk_frontend_jinja", "govuk_frontend_wtf")}
+        ),
+        extensions=["jinja2.ext.do"],
+        autoescape=True,  # only parsed here, never rendered
+    )
+    read = set()
+    for name in env.list_templates():
+        read |= meta.find_undeclared_variables(env.parse(env.loader.get_source(env, name)[0]))
+    defined = set(templating.GOVUK_TEMPLATE_DEFAULTS)
+    assert read - defined == set(templating.GOVUK_OPTIONAL_NAMES)
+
+
+def _holds_text(roots, marker: str) -> bool:
+    """Whether marker is in any string reachable from roots, not following modules, code,
+    classes, the app itself or request proxies (those reach everything, the database session
+    included)."""
+    skip = (types.ModuleType, type, types.CodeType, Flask, LocalProxy, types.FrameType)
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, skip):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, str):
+            if marker in obj:
+                return True
+        elif isinstance(obj, types.FunctionType):
+            # a function's closure and defaults, not its module's globals
+            stack.extend(c.cell_contents for c in obj.__closure__ or () if c.cell_contents)
+            stack.extend([obj.__defaults__, obj.__kwdefaults__, obj.__dict__])
+        else:
+            stack.extend(gc.get_referents(obj))
+    return False
+
+
+def test_no_page_with_typed_evidence_is_kept_after_its_request(app):
+    # Evidence may be marked OFFICIAL-SENSITIVE: once the question page showing it is sent,
+    # nothing in the template set-up keeps its HTML for the next request or person.
+    world = build_world()
+    marker = f"Evidence {uuid.uuid4().hex} for the board"
+    member = client_as(app, world, "member")
+    url = f"/assessments/{world.assessment.id}/rate/{KP}/1"
+    with app.app_context():
+        saved = member.post(url, data={"item-1-2-value": "amber", "item-1-2-evidence": marker})
+        assert saved.status_code == 302
+        page = member.get(url)
+    assert marker in page.get_data(as_text=True)
+    del page
+    gc.collect()
+    owned = [o for o in gc.get_objects() if type(o).__module__ == "selfassess.web.templating"]
+    roots = [*vars(templating).values(), app.jinja_env, *owned]
+    assert not _holds_text(roots, marker)
 
 
 @pytest.fixture

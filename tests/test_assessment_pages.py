@@ -340,8 +340,7 @@ def test_actions_are_added_with_a_due_date_and_edited_with_a_version_check(world
 
 
 def test_the_question_page_always_shows_each_persons_latest_answers(world, visit):
-    # The page reuses the HTML of fields it has drawn before; what anyone sees must still be
-    # their own answer as it is now.
+    # What anyone sees is their own answer as it is now, however often the page is drawn.
     url = f"/assessments/{world.assessment.id}/rate/{KP}/1"
 
     def chosen(persona, item_key):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from selfassess.config import PROJECT_ROOT
@@ -92,3 +96,40 @@ def test_cache_draws_once_per_key():
     for n in range(charts.CACHE_SIZE + 5):
         charts.cached(("fill", n), draw)
     assert charts.cache_size() == charts.CACHE_SIZE
+
+
+def test_drawing_leaves_matplotlib_as_it_found_it():
+    # Other code in the process drawing with matplotlib gets matplotlib's own settings, and
+    # no pyplot figure is left open: each chart is a Figure of its own, styled while drawn.
+    script = """
+import sys, matplotlib
+def settings():  # reading "backend" would itself import pyplot to choose one
+    return {k: matplotlib.rcParams[k] for k in matplotlib.rcParams if k != "backend"}
+defaults = settings()
+from selfassess.config import PROJECT_ROOT
+from selfassess.documents import charts, national_charts
+from selfassess.domain.frameworks import load_library
+from selfassess.domain.scoring import assess
+assert settings() == defaults, "changed on import"
+library = load_library(PROJECT_ROOT / "questions")
+kp = library.get("iom-key-principles")
+result = assess(library, [(kp.id, kp.version)], []).framework(kp.id)
+svg = charts.section_bars(result).svg
+assert "<text" in svg and "font-size: 9px; font-family: 'DejaVu Sans'" in svg  # the style
+assert settings() == defaults, "changed by drawing"
+assert "matplotlib.pyplot" not in sys.modules
+print("ok")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_charts_drawn_at_the_same_time_look_the_same(library):
+    # A threaded server draws several people's charts at once; each must have the style.
+    r = results(library, ROWS)
+    expected = charts.section_bars(r).svg
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        drawn = list(pool.map(lambda _: charts.section_bars(r).svg, range(8)))
+    assert drawn == [expected] * 8

@@ -99,3 +99,23 @@ def test_report_pdf_follows_changes(app, client, world):
     save_agreed_rating(world.assessment, KP, "1.1", "green", "Fixed", None, world.lead)
     after = flat(" ".join(pdf_pages(client.get(url))))
     assert "Principle 1 is green: mean 3.00" in after
+
+
+def test_a_document_is_laid_out_once_per_state_while_among_the_recent_ones():
+    from uuid import uuid4
+
+    from selfassess.documents import pdf
+
+    made = []
+
+    def make() -> bytes:
+        made.append(1)
+        return f"%PDF- number {len(made)}".encode()
+
+    state = ("report", uuid4().hex)
+    first = pdf.cached_pdf(state, make)
+    assert pdf.cached_pdf(state, make) == first and len(made) == 1
+    for n in range(pdf.PDF_CACHE_SIZE):
+        pdf.cached_pdf(("other", state, n), make)
+    assert pdf.cached_pdf(state, make) != first  # pushed out by newer ones: laid out again
+    assert len(made) == pdf.PDF_CACHE_SIZE + 2

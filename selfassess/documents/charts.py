@@ -1,4 +1,4 @@
-"""Charts for the report page and the PDF report: matplotlib (Agg), SVG text, with their data.
+"""Charts for the report page and the PDF report: matplotlib figures, SVG text, with their data.
 
 Every chart function returns a ``Chart``: the SVG as a string, a one-sentence caption and the
 data as table rows (the first row is the header), so pages and documents show the figures as
@@ -8,37 +8,50 @@ word in the legend and a hatch per level, so the picture does not rely on colour
 Drawing is slow (tens of milliseconds), so ``cached`` keeps recent charts in a small
 in-process LRU keyed by the assessment's state (see ``selfassess.queries.reports``).
 SVG output is deterministic: fixed hash salt, fixed font, no date in the metadata.
+
+Each chart is its own ``Figure`` (no pyplot, whose figures are global state shared by the
+server's threads), drawn inside ``drawing()``, which applies STYLE for that chart only.
 """
 
 from __future__ import annotations
 
 import io
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
+import cachetools
 import matplotlib
+from cachetools import LRUCache
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
+from selfassess.domain.frameworks import Framework
+from selfassess.domain.reference import agency_name
+from selfassess.domain.scoring import FrameworkResult, SectionResult
 
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+# Every chart's style, report and national alike.
+STYLE = {
+    "svg.hashsalt": "selfassess",
+    "svg.fonttype": "none",  # text stays text: searchable, and read aloud
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+# The SVG settings are read only from matplotlib's settings, while the figure is saved, and
+# rc_context sets them process-wide for its duration: one chart is drawn at a time, so two
+# threads never see each other's (or no) style. Drawing holds the GIL anyway.
+_drawing_lock = threading.RLock()
 
-from selfassess.domain.frameworks import Framework  # noqa: E402
-from selfassess.domain.reference import agency_name  # noqa: E402
-from selfassess.domain.scoring import FrameworkResult, SectionResult  # noqa: E402
 
-matplotlib.rcParams.update(
-    {
-        "svg.hashsalt": "selfassess",
-        "svg.fonttype": "none",  # text stays text: searchable, and read aloud
-        "font.family": "DejaVu Sans",
-        "font.size": 9,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }
-)
+@contextmanager
+def drawing() -> Iterator[None]:
+    """Draw and save a chart inside this (or decorate its function with ``@drawing()``):
+    STYLE applies to it, and nothing stays changed."""
+    with _drawing_lock, matplotlib.rc_context(STYLE):
+        yield
+
 
 # GOV.UK colours; each level also has its own hatch and always its word.
 LEVELS = (
@@ -66,23 +79,14 @@ class Chart(NamedTuple):
 
 # --- cache -------------------------------------------------------------------------------
 
-_cache: OrderedDict[Hashable, Chart] = OrderedDict()
+_cache: LRUCache[Hashable, Chart] = LRUCache(maxsize=CACHE_SIZE)
 _lock = threading.Lock()
 
 
+@cachetools.cached(_cache, key=lambda key, draw: key, lock=_lock)
 def cached(key: Hashable, draw: Callable[[], Chart]) -> Chart:
     """The chart for key, drawn once and kept while it is among the CACHE_SIZE most recent."""
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    chart = draw()
-    with _lock:
-        _cache[key] = chart
-        _cache.move_to_end(key)
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return chart
+    return draw()
 
 
 def clear_cache() -> None:
@@ -101,7 +105,6 @@ def cache_size() -> int:
 def _svg(fig: Figure) -> str:
     out = io.StringIO()
     fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
     text = out.getvalue()
     # Drop the XML prologue and doctype: the SVG is placed inside an HTML page.
     return text[text.index("<svg") :]
@@ -129,6 +132,7 @@ def _score(value: float | None) -> str:
 # --- stacked RAG bars per section ----------------------------------------------------------
 
 
+@drawing()
 def section_bars(result: FrameworkResult) -> Chart:
     """How many items in each section are rated red, amber, green or not rated."""
     fw = result.framework
@@ -144,7 +148,8 @@ def section_bars(result: FrameworkResult) -> Chart:
     counts[None] = [sum(1 for i in s.items if i.rating_score is None) for s in sections]
 
     labels = [_short(s) for s in sections]
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(sections) + 1.4))
+    fig = Figure(figsize=(7.5, 0.45 * len(sections) + 1.4))
+    ax = fig.subplots()
     left = [0] * len(sections)
     for value, label, colour, hatch in LEVELS:
         widths = counts[value]
@@ -228,6 +233,7 @@ def agency_means(
     return agencies, grid
 
 
+@drawing()
 def agency_heatmap(result: FrameworkResult) -> Chart:
     """Agencies down the side, sections across, each cell the agency's mean score printed."""
     fw = result.framework
@@ -236,9 +242,8 @@ def agency_heatmap(result: FrameworkResult) -> Chart:
     levels = sorted(v.score for v in fw.scale if v.score is not None)
     low, high = (levels[0], levels[-1]) if levels else (1, 3)
 
-    fig, ax = plt.subplots(
-        figsize=(max(4.0, 0.55 * len(sections) + 2.6), 0.4 * max(len(agencies), 1) + 1.3)
-    )
+    fig = Figure(figsize=(max(4.0, 0.55 * len(sections) + 2.6), 0.4 * max(len(agencies), 1) + 1.3))
+    ax = fig.subplots()
     if agencies:
         data = [[float("nan") if v is None else v for v in row] for row in grid]
         image = ax.imshow(data, cmap="RdYlGn", vmin=low, vmax=high, aspect="auto")
@@ -279,6 +284,7 @@ def agency_heatmap(result: FrameworkResult) -> Chart:
 # --- change since the previous assessment --------------------------------------------------
 
 
+@drawing()
 def change_chart(result: FrameworkResult, previous: FrameworkResult) -> Chart:
     """Each section's mean score last cycle and now, side by side, with the RAG words."""
     fw = result.framework
@@ -288,7 +294,8 @@ def change_chart(result: FrameworkResult, previous: FrameworkResult) -> Chart:
     then = [before[s.id].score if s.id in before else None for s in sections]
     now = [s.score for s in sections]
 
-    fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(sections) + 1.4))
+    fig = Figure(figsize=(7.5, 0.5 * len(sections) + 1.4))
+    ax = fig.subplots()
     ys = range(len(sections))
     ax.barh(
         [y - 0.2 for y in ys],

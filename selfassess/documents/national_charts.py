@@ -1,8 +1,8 @@
 """Charts of the national picture like the published ones: horizontal bars of percentages, with n.
 
-Drawn with matplotlib in the report charts' style (``selfassess.documents.charts``: Agg, SVG
-text, GOV.UK colours) and returned as the same ``Chart`` (SVG, caption, data rows), so every
-chart has its data table.
+Drawn with matplotlib in the report charts' style (``selfassess.documents.charts``: one
+``Figure`` each, STYLE applied while drawing, SVG text, GOV.UK colours) and returned as the
+same ``Chart`` (SVG, caption, data rows), so every chart has its data table.
 
 A national picture has a chart per question and section (53 at national scale). Two things keep
 that affordable (bench/notes.md): the margins are set from the labels' measured widths, so each
@@ -14,21 +14,22 @@ from __future__ import annotations
 
 import io
 import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from functools import lru_cache
 
+import cachetools
+from cachetools import LRUCache
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.ft2font import LoadFlags
 
-from selfassess.documents.charts import Chart
+from selfassess.documents.charts import Chart, drawing
 from selfassess.domain.national_figures import ItemFigures, NationalPicture, SectionFigures
 
 BAR_COLOUR = "#1d70b8"  # GOV.UK blue
 RAG_COLOURS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c"}
 FONT = "DejaVu Sans"
-SIZE = 9.0  # points, as selfassess.documents.charts sets for every chart
+SIZE = 9.0  # points, the font size of selfassess.documents.charts.STYLE
 WIDTH = 6.5  # inches
 ROW = 0.35  # inches per answer
 _font_lock = threading.Lock()
@@ -54,6 +55,7 @@ def _rows(figures: ItemFigures | SectionFigures) -> list[list[str]]:
     return rows
 
 
+@drawing()
 def percentage_bars(figures: ItemFigures | SectionFigures, unit_word: str) -> Chart:
     """One horizontal bar per answer: its percentage of the n that answered."""
     options = [o for o in figures.options if not o.suppressed]
@@ -106,18 +108,13 @@ def _drawn(figures: ItemFigures | SectionFigures) -> tuple:
 # --- the charts of a whole picture, kept per picture ----------------------------------------
 
 PICTURES_KEPT = 24  # the national picture and its regions, for a few collections
-_pictures: OrderedDict[Hashable, dict] = OrderedDict()
+_pictures: LRUCache[Hashable, dict] = LRUCache(maxsize=PICTURES_KEPT)
 _lock = threading.Lock()
 
 
-def picture_charts(scope: Hashable, picture: NationalPicture) -> dict[tuple, Chart | None]:
-    """Every chart of a picture: ``("item", key)`` and ``("section", framework, section)``.
-
-    Kept per scope (say, the collection and region) and what the charts show, so the same
-    figures are drawn once per worker, and a new or replaced return that changes any figure
-    draws them again. None where nothing can be drawn (no answers, or suppressed).
-    """
-    key = (
+def _picture_key(scope: Hashable, picture: NationalPicture) -> tuple:
+    """The scope and everything the picture's charts show."""
+    return (
         scope,
         tuple((k, _drawn(f)) for k, f in picture.items.items()),
         tuple(
@@ -126,20 +123,22 @@ def picture_charts(scope: Hashable, picture: NationalPicture) -> dict[tuple, Cha
             for sid, s in by_id.items()
         ),
     )
-    with _lock:
-        if key in _pictures:
-            _pictures.move_to_end(key)
-            return _pictures[key]
+
+
+@cachetools.cached(_pictures, key=_picture_key, lock=_lock)
+def picture_charts(scope: Hashable, picture: NationalPicture) -> dict[tuple, Chart | None]:
+    """Every chart of a picture: ``("item", key)`` and ``("section", framework, section)``.
+
+    Kept per scope (say, the collection and region) and what the charts show, so the same
+    figures are drawn once per worker, and a new or replaced return that changes any figure
+    draws them again. None where nothing can be drawn (no answers, or suppressed).
+    """
     charts: dict[tuple, Chart | None] = {
         ("item", k): _chart(f, _unit_word(f)) for k, f in picture.items.items()
     }
     for fid, by_id in picture.sections.items():
         for sid, s in by_id.items():
             charts[("section", fid, sid)] = _chart(s, "partnerships")
-    with _lock:
-        _pictures[key] = charts
-        while len(_pictures) > PICTURES_KEPT:
-            _pictures.popitem(last=False)
     return charts
 
 

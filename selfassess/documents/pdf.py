@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import base64
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import date
 from functools import lru_cache
 
+import cachetools
+from cachetools import LRUCache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from selfassess.config import PROJECT_ROOT
@@ -54,22 +55,13 @@ def render_pdf(template: str, **context) -> bytes:
     return HTML(string=html, base_url=str(EXPORTS_DIR)).write_pdf()
 
 
-_pdfs: OrderedDict[Hashable, bytes] = OrderedDict()
-_pdf_lock = threading.Lock()
 PDF_CACHE_SIZE = 8
+_pdfs: LRUCache[Hashable, bytes] = LRUCache(maxsize=PDF_CACHE_SIZE)
+_pdf_lock = threading.Lock()
 
 
+@cachetools.cached(_pdfs, key=lambda key, make: (key, date.today()), lock=_pdf_lock)
 def cached_pdf(key: Hashable, make: Callable[[], bytes]) -> bytes:
     """A document made once per key (the assessment's state and today's date), kept in a
     small LRU: laying out a long report takes seconds."""
-    key = (key, date.today())
-    with _pdf_lock:
-        if key in _pdfs:
-            _pdfs.move_to_end(key)
-            return _pdfs[key]
-    pdf = make()
-    with _pdf_lock:
-        _pdfs[key] = pdf
-        while len(_pdfs) > PDF_CACHE_SIZE:
-            _pdfs.popitem(last=False)
-    return pdf
+    return make()
