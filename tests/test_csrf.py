@@ -52,7 +52,7 @@ def table_entry(app, method: str, rule):
 
 def persona_for(route) -> str:
     for persona in PREFERENCE:
-        expected = route.expected[persona]
+        expected = route.expected_in(route.states[0])[persona]
         statuses = expected if isinstance(expected, set) else {expected}
         if any(s < 400 for s in statuses):
             return persona

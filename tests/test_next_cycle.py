@@ -64,7 +64,7 @@ def test_report_shows_change_and_last_cycles_actions(app, client, get_page):
     update_action(carried, carried.version, world.lead, status="completed")
     part = participant_for(new, world.member, create=True)
     rate(part, "1.1", "green")  # 1.1 was red last cycle
-    sign_in(client, world.member)
+    sign_in(client, world.observer)
     page = get_page(f"/assessments/{new.id}/report")
     change = page.find(id=f"change-{KP}")
     row = change.find("tr", attrs={"data-item": "1.1"}).get_text(" ", strip=True)

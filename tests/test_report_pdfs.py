@@ -27,7 +27,8 @@ def flat(text: str) -> str:
 @pytest.fixture
 def world(app, client):
     world = build()
-    sign_in(client, world.member)
+    # An observer sees everyone's ratings in the open assessment; a member would see agreed ones.
+    sign_in(client, world.observer)
     return world
 
 

@@ -16,7 +16,7 @@ def report_url(world):
 
 def test_summary_shows_each_sections_rag_and_why(app, client, get_page):
     world = build()
-    sign_in(client, world.member)
+    sign_in(client, world.observer)
     page = get_page(report_url(world))
     results = assessment_results(frameworks(), world.assessment).framework(KP)
     rows = page.select(f"#sections-{KP} tr.app-section")
@@ -67,7 +67,7 @@ def test_stored_script_is_inert(app, client):
 
 def test_charts_are_inline_svg_with_caption_and_table(app, client, get_page):
     world = build()
-    sign_in(client, world.member)
+    sign_in(client, world.observer)
     page = get_page(report_url(world))
     bars = page.find(id=f"chart-bars-{KP}")
     assert bars.find("svg") is not None
@@ -126,7 +126,7 @@ def test_empty_assessment_report(app, client, get_page):
 
     world = build()
     empty = make_assessment(world.partnership)
-    sign_in(client, world.member)
+    sign_in(client, world.observer)
     page = get_page(f"/assessments/{empty.id}/report")
     assert "Nothing is rated green yet." in page.get_text()
     assert "No ratings yet" in str(page.find(id=f"chart-heatmap-{KP}"))

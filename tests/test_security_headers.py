@@ -35,3 +35,12 @@ def test_hsts_only_when_cookies_are_secure(app, client):
     assert "Strict-Transport-Security" not in client.get("/").headers
     app.config["SESSION_COOKIE_SECURE"] = True
     assert client.get("/").headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_pages_are_not_stored_but_static_files_may_be(client):
+    assert "no-store" in client.get("/frameworks/").headers["Cache-Control"]
+    assert "no-store" in client.get("/no-such-page").headers["Cache-Control"]
+    for url in ("/static/govuk-frontend.min.css", "/assets/manifest.json", "/app-assets/app.css"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" not in response.headers.get("Cache-Control", ""), url

@@ -14,6 +14,7 @@ from selfassess.documents.report import action_plan, current_rating
 from selfassess.domain.frameworks import FrameworkLibrary
 from selfassess.domain.reference import agency_name
 from selfassess.domain.spreadsheet_safety import CSV_QUOTING, safe_row, xlsx_row
+from selfassess.domain.visibility import EVERYONE, RatingsScope
 from selfassess.models import Assessment
 from selfassess.queries import reports as q
 
@@ -53,10 +54,12 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
-def rating_table(library: FrameworkLibrary, assessment: Assessment) -> list[list[Any]]:
+def rating_table(
+    library: FrameworkLibrary, assessment: Assessment, scope: RatingsScope = EVERYONE
+) -> list[list[Any]]:
     code = assessment.partnership.code
     rows = []
-    for r in q.rating_rows(assessment.id):
+    for r in q.rating_rows(assessment.id, scope):
         fw = library.get(r.framework_id, r.framework_version) or library.get(r.framework_id)
         item = fw.item(r.item_id) if fw else None
         rows.append(
@@ -79,8 +82,10 @@ def rating_table(library: FrameworkLibrary, assessment: Assessment) -> list[list
     return rows
 
 
-def action_table(library: FrameworkLibrary, assessment: Assessment) -> list[list[Any]]:
-    results, groups = action_plan(library, assessment)
+def action_table(
+    library: FrameworkLibrary, assessment: Assessment, scope: RatingsScope = EVERYONE
+) -> list[list[Any]]:
+    results, groups = action_plan(library, assessment, scope)
     today = date.today()
     rows = []
     for group in groups:
@@ -129,11 +134,14 @@ def to_xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
     return out.getvalue()
 
 
-def assessment_json(library: FrameworkLibrary, assessment: Assessment) -> dict[str, Any]:
-    """The whole assessment: frameworks, results per section and item, ratings, actions."""
+def assessment_json(
+    library: FrameworkLibrary, assessment: Assessment, scope: RatingsScope = EVERYONE
+) -> dict[str, Any]:
+    """The whole assessment as this reader may see it: frameworks, results per section and item,
+    ratings (only their own, until everyone's are visible to them), actions."""
     from selfassess.queries.ratings import assessment_results
 
-    results = assessment_results(library, assessment)
+    results = assessment_results(library, assessment, scope)
     frameworks = []
     for fr in results.frameworks:
         fw = fr.framework
@@ -167,11 +175,12 @@ def assessment_json(library: FrameworkLibrary, assessment: Assessment) -> dict[s
         },
         "results": frameworks,
         "ratings": [
-            dict(zip(RATING_HEADER, r, strict=True)) for r in rating_table(library, assessment)
+            dict(zip(RATING_HEADER, r, strict=True))
+            for r in rating_table(library, assessment, scope)
         ],
         "actions": [
             {k: _iso(v) for k, v in zip(ACTION_HEADER, r, strict=True)}
-            for r in action_table(library, assessment)
+            for r in action_table(library, assessment, scope)
         ],
     }
 

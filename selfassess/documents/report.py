@@ -7,6 +7,7 @@ them (evidence, actions, last cycle) in a few queries and draws the charts throu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
@@ -14,9 +15,11 @@ from typing import Any, NamedTuple
 from selfassess.documents import charts
 from selfassess.domain.frameworks import Framework, FrameworkLibrary
 from selfassess.domain.scoring import AssessmentResults, FrameworkResult, ItemResult
+from selfassess.domain.visibility import EVERYONE, RatingsScope
 from selfassess.extensions import db
 from selfassess.models import Action, Assessment
 from selfassess.queries import reports as q
+from selfassess.queries.assessments import ratings_of
 from selfassess.queries.ratings import assessment_results
 
 
@@ -55,6 +58,20 @@ class Report:
     actions_by_item: dict
     previous: Assessment | None
     today: date
+    # Whose ratings this reader may see; when not everyone's, their own ratings by item.
+    scope: RatingsScope = EVERYONE
+    mine: dict = field(default_factory=dict)
+
+    def my_rating(self, framework_id: str, item_id: str) -> str | None:
+        rating = self.mine.get((framework_id, item_id))
+        return rating.value if rating else None
+
+    def explanation(self, item: ItemResult) -> str:
+        """How the item's rating was reached; for a reader who sees only agreed ratings, an item
+        with none is waiting for the board (not unrated: others may well have rated it)."""
+        if self.scope.everyone or item.rating:
+            return item.explanation
+        return "The board has not agreed a rating yet."
 
     def item_actions(self, framework_id: str, item_id: str) -> list[Action]:
         return self.actions_by_item.get((framework_id, item_id), [])
@@ -103,15 +120,22 @@ def _item_change(item: ItemResult, before: ItemResult | None, outcomes: list[str
 
 
 def build_report(
-    library: FrameworkLibrary, assessment: Assessment, today: date | None = None
+    library: FrameworkLibrary,
+    assessment: Assessment,
+    today: date | None = None,
+    scope_of: Callable[[Assessment], RatingsScope] = lambda _: EVERYONE,
 ) -> Report:
-    results = assessment_results(library, assessment)
+    """The report as one reader may see it: ``scope_of`` says whose ratings they may see in an
+    assessment (this one and the last cycle's, each by its own state)."""
+    scope = scope_of(assessment)
+    results = assessment_results(library, assessment, scope)
     previous = (
         db.session.get(Assessment, assessment.previous_id) if assessment.previous_id else None
     )
-    prev_results = assessment_results(library, previous) if previous else None
-    key = (assessment.id, q.fingerprint(assessment.id))
-    prev_key = (previous.id, q.fingerprint(previous.id)) if previous else None
+    prev_scope = scope_of(previous) if previous else EVERYONE
+    prev_results = assessment_results(library, previous, prev_scope) if previous else None
+    key = (assessment.id, q.fingerprint(assessment.id), scope.cache_key)
+    prev_key = (previous.id, q.fingerprint(previous.id), prev_scope.cache_key) if previous else None
     outcomes = q.previous_action_outcomes(assessment) if previous else {}
 
     framework_reports = []
@@ -154,11 +178,13 @@ def build_report(
         strengths=sg.strengths,
         gaps=sg.gaps,
         flags=[i for r in results.frameworks for i in r.items if i.contested or i.uncertain],
-        evidence=q.evidence_by_item(assessment.id),
+        evidence=q.evidence_by_item(assessment.id, scope),
         actions=actions,
         actions_by_item=q.actions_by_item(actions),
         previous=previous,
         today=today or date.today(),
+        scope=scope,
+        mine={} if scope.participant_id is None else ratings_of(scope.participant_id),
     )
 
 
@@ -171,10 +197,10 @@ class ActionPlanSection:
 
 
 def action_plan(
-    library: FrameworkLibrary, assessment: Assessment
+    library: FrameworkLibrary, assessment: Assessment, scope: RatingsScope = EVERYONE
 ) -> tuple[AssessmentResults, list[ActionPlanSection]]:
     """The assessment's actions grouped by framework and section, in the framework's order."""
-    results = assessment_results(library, assessment)
+    results = assessment_results(library, assessment, scope)
     actions = q.actions_of(assessment.id)
     groups: list[ActionPlanSection] = []
     for af in assessment.frameworks:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from selfassess.domain.frameworks import FrameworkLibrary
 from selfassess.domain.scoring import AgreedInput, AssessmentResults, CountRow, assess
+from selfassess.domain.visibility import EVERYONE, RatingsScope
 from selfassess.extensions import db
 from selfassess.models import AgreedRating, Assessment, Participant, Rating
 
@@ -47,11 +48,17 @@ def agreed_ratings(assessment_id: int) -> dict[tuple[str, str], AgreedInput]:
     }
 
 
-def assessment_results(library: FrameworkLibrary, assessment: Assessment) -> AssessmentResults:
-    """Everything the report pages show about an assessment's ratings, from two queries."""
+def assessment_results(
+    library: FrameworkLibrary, assessment: Assessment, scope: RatingsScope = EVERYONE
+) -> AssessmentResults:
+    """Everything the report pages show about an assessment's ratings, from two queries.
+
+    For a reader who may not see everyone's ratings yet, only the board's agreed ratings count:
+    votes by agency, medians and flags would tell them how the others rated.
+    """
     return assess(
         library,
         [(af.framework_id, af.framework_version) for af in assessment.frameworks],
-        rating_counts(assessment.id),
+        rating_counts(assessment.id) if scope.everyone else [],
         agreed_ratings(assessment.id),
     )

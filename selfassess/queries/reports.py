@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from selfassess.domain.visibility import EVERYONE, RatingsScope
 from selfassess.extensions import db
 from selfassess.models import Action, AgreedRating, Assessment, Participant, Rating, User
 from selfassess.models.assessments import ACTION_STATUSES
@@ -47,8 +48,14 @@ class Quote:
     improvement: str | None
 
 
-def evidence_by_item(assessment_id: int) -> dict[tuple[str, str], list[Quote]]:
-    """Every rating that carries evidence or an improvement, by (framework_id, item_id)."""
+def _in_scope(stmt, scope: RatingsScope):
+    return stmt if scope.everyone else stmt.where(Rating.participant_id == scope.participant_id)
+
+
+def evidence_by_item(
+    assessment_id: int, scope: RatingsScope = EVERYONE
+) -> dict[tuple[str, str], list[Quote]]:
+    """Every rating in scope that carries evidence or an improvement, by (framework_id, item_id)."""
     stmt = (
         select(
             Rating.framework_id,
@@ -69,7 +76,8 @@ def evidence_by_item(assessment_id: int) -> dict[tuple[str, str], list[Quote]]:
         .order_by(Rating.framework_id, Rating.item_id, Participant.agency, Participant.id)
     )
     out: dict[tuple[str, str], list[Quote]] = defaultdict(list)
-    for fid, iid, agency, name, guest, value, evidence, improvement in db.session.execute(stmt):
+    rows = db.session.execute(_in_scope(stmt, scope))
+    for fid, iid, agency, name, guest, value, evidence, improvement in rows:
         who = name or (f"{guest} (guest)" if guest else "Unknown")
         out[(fid, iid)].append(Quote(agency, who, value, evidence, improvement))
     return dict(out)
@@ -139,8 +147,8 @@ class RatingRow:
     updated_at: datetime | None
 
 
-def rating_rows(assessment_id: int) -> list[RatingRow]:
-    """One row per rater and item, for the ratings export."""
+def rating_rows(assessment_id: int, scope: RatingsScope = EVERYONE) -> list[RatingRow]:
+    """One row per rater in scope and item, for the ratings export."""
     stmt = (
         select(
             User.name,
@@ -172,6 +180,6 @@ def rating_rows(assessment_id: int) -> list[RatingRow]:
             updated,
         )
         for name, guest, agency, fid, version, iid, value, evidence, improvement, updated in (
-            db.session.execute(stmt)
+            db.session.execute(_in_scope(stmt, scope))
         )
     ]

@@ -74,10 +74,28 @@ def change_status(assessment: Assessment, to: str, actor: User) -> Assessment:
     return assessment
 
 
+def share_results(assessment: Assessment, shared: bool, actor: User) -> Assessment:
+    """Let members see everyone's ratings and evidence before the assessment is agreed, or stop."""
+    before = _snapshot(assessment)
+    assessment.results_shared = shared
+    audit.record(
+        "assessment",
+        "results_shared" if shared else "results_unshared",
+        before,
+        _snapshot(assessment),
+        actor_user=actor,
+        assessment=assessment,
+        entity_id=assessment.id,
+    )
+    db.session.commit()
+    return assessment
+
+
 def _snapshot(assessment: Assessment) -> dict[str, Any]:
     return {
         "title": assessment.title,
         "period": assessment.period,
         "status": assessment.status,
+        "results_shared": bool(assessment.results_shared),
         "frameworks": [af.framework_id for af in assessment.frameworks],
     }

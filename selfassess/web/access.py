@@ -13,8 +13,9 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
+from selfassess.domain.visibility import RatingsScope, sees_everyones_ratings
 from selfassess.extensions import db
-from selfassess.models import Assessment, Membership, Partnership
+from selfassess.models import Assessment, Membership, Participant, Partnership
 
 READ_ROLES = ("lead", "member", "observer")
 RATE_ROLES = ("lead", "member")
@@ -54,6 +55,19 @@ def assessment_or_404(assessment_id: int, roles: tuple[str, ...] = READ_ROLES) -
         abort(404)
     partnership_or_404(assessment.partnership_id, roles)
     return assessment
+
+
+def ratings_scope(assessment: Assessment) -> RatingsScope:
+    """The one rule every page and export showing individual ratings goes through
+    (selfassess.domain.visibility): leads and observers see everyone's; members see everyone's
+    once the assessment is agreed or the lead has shared results, and only their own before."""
+    role = role_in(assessment.partnership_id)
+    if sees_everyones_ratings(role, assessment.status, assessment.results_shared):
+        return RatingsScope(everyone=True)
+    own = db.session.execute(
+        db.select(Participant.id).filter_by(assessment_id=assessment.id, user_id=current_user.id)
+    ).scalar()
+    return RatingsScope(everyone=False, participant_id=own)
 
 
 def analyst_required(view: Callable) -> Callable:

@@ -27,6 +27,11 @@ CSP = (
 )
 
 
+# Files that are the same for everyone; every other answer may hold someone's ratings, evidence
+# or name, so no browser or proxy keeps a copy (a shared computer's back button included).
+STATIC_ENDPOINTS = frozenset({"static", "main.static", "govuk_assets"})
+
+
 def csp_nonce() -> str:
     # Kept on the request environ, not `g`: `g` lives as long as the app context, which can
     # outlast one request.
@@ -58,6 +63,8 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.endpoint not in STATIC_ENDPOINTS:
+            headers.setdefault("Cache-Control", "private, no-store")
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.authz.harness import PERSONAS, Route, expect, route_test
+from tests.authz.harness import PERSONAS, STATES, Route, expect, per_state, route_test
 
 A = "/assessments/{assessment}"
 QA = "/assessments/{q_assessment}"
@@ -43,20 +43,36 @@ ROUTES = [
         data={"title": "Sneaky", "period": "2026"},
     ),
     # The overview and status
-    Route("GET", A, READERS),
+    Route("GET", A, READERS, states=STATES),
     Route("GET", QA, Q_ONLY),
     Route("POST", A + "/status", expect(lead=302), data={"to": "agreed"}),
+    # Sharing results with members early (or stopping): the lead, until the return is submitted.
+    Route("POST", A + "/share-results", expect(lead=302), data={"share": "yes"}, states=STATES),
+    Route("POST", A + "/share-results", expect(lead=302), data={"share": "no"}),
+    Route("POST", QA + "/share-results", {**Q_ONLY, "outsider": 302}, data={"share": "yes"}),
     Route("POST", QA + "/status", {**Q_ONLY, "outsider": 302}, data={"to": "agreed"}),
     # Members rating
-    Route("GET", A + SECTION, RATERS),
+    # Rating: while open (shared or not); once agreed the answers are read-only.
+    Route("GET", A + SECTION, RATERS, states=STATES),
     Route("GET", QA + SECTION, Q_ONLY),
-    Route("POST", A + SECTION, expect(member=302, lead=302), data=RATING),
+    Route(
+        "POST",
+        A + SECTION,
+        per_state(
+            open=expect(member=302, lead=302),
+            shared=expect(member=302, lead=302),
+            agreed=expect(),
+        ),
+        data=RATING,
+        states=STATES,
+    ),
     Route("POST", QA + SECTION, {**Q_ONLY, "outsider": 302}, data=RATING),
     Route(
         "POST",
         A + SECTION + "/autosave",
-        RATERS,
+        per_state(open=RATERS, shared=RATERS, agreed=expect(member=409, lead=409)),
         json={"item_id": "1.1", "value": "amber", "evidence": "x"},
+        states=STATES,
     ),
     Route(
         "POST",
@@ -64,16 +80,18 @@ ROUTES = [
         Q_ONLY,
         json={"item_id": "1.1", "value": "amber", "evidence": "x"},
     ),
-    Route("GET", A + "/check-your-answers", RATERS),
+    # A member's own answers: theirs only, in every state (the harness checks no one else's).
+    Route("GET", A + "/check-your-answers", RATERS, states=STATES),
     Route("GET", QA + "/check-your-answers", Q_ONLY),
     Route("POST", A + "/complete", expect(member=302, lead=302)),
     Route("POST", QA + "/complete", {**Q_ONLY, "outsider": 302}),
-    # The lead's and observers' views
-    Route("GET", A + "/progress", OVERSIGHT),
+    # The lead's and observers' views: members never, even once they may read everyone's ratings
+    # on the report (these pages are the oversight tools).
+    Route("GET", A + "/progress", OVERSIGHT, states=STATES),
     Route("GET", QA + "/progress", Q_ONLY),
-    Route("GET", A + "/results", OVERSIGHT),
+    Route("GET", A + "/results", OVERSIGHT, states=STATES),
     Route("GET", QA + "/results", Q_ONLY),
-    Route("GET", A + ITEM, OVERSIGHT),
+    Route("GET", A + ITEM, OVERSIGHT, states=STATES, shows_ratings=True),
     Route("GET", QA + ITEM, Q_ONLY),
     # Agreed ratings and actions: the lead only
     Route("POST", A + ITEM + "/agreed-rating", expect(lead=302), data=AGREED),
@@ -85,7 +103,7 @@ ROUTES = [
     ),
     Route("POST", A + ITEM + "/actions", expect(lead=302), data=ACTION),
     Route("POST", QA + ITEM + "/actions", {**Q_ONLY, "outsider": 302}, data=ACTION),
-    Route("GET", A + WHOLE_SECTION, OVERSIGHT),
+    Route("GET", A + WHOLE_SECTION, OVERSIGHT, states=STATES),
     Route("GET", QA + WHOLE_SECTION, Q_ONLY),
     Route("POST", A + WHOLE_SECTION + "/actions", expect(lead=302), data=ACTION),
     Route("POST", QA + WHOLE_SECTION + "/actions", {**Q_ONLY, "outsider": 302}, data=ACTION),

@@ -1,22 +1,32 @@
 """Authorization table: the report, its PDFs and exports (any role in the partnership may read
-them; analysts only through submitted returns, so 404 here) and starting the next cycle (leads)."""
+them; analysts only through submitted returns, so 404 here) and starting the next cycle (leads).
+
+Everyone in the partnership gets the report and the exports in every state; what they hold
+follows SEES_OTHERS (harness): before agreement, a member's copy has only their own ratings.
+"""
 
 from __future__ import annotations
 
-from tests.authz.harness import Route, expect, route_test
+from tests.authz.harness import STATES, Route, expect, route_test
 
 READERS = expect(observer=200, member=200, lead=200)
 A = "/assessments/{assessment}"
 
+
+def ratings_shown(url: str) -> Route:
+    """A route showing individual ratings, walked in every state of the assessment."""
+    return Route("GET", url, READERS, states=STATES, shows_ratings=True)
+
+
 ROUTES = [
-    Route("GET", f"{A}/report", READERS),
-    Route("GET", f"{A}/report.pdf", READERS),
-    Route("GET", f"{A}/action-plan.pdf", READERS),
-    Route("GET", f"{A}/export/ratings.csv", READERS),
-    Route("GET", f"{A}/export/ratings.xlsx", READERS),
-    Route("GET", f"{A}/export/actions.csv", READERS),
-    Route("GET", f"{A}/export/actions.xlsx", READERS),
-    Route("GET", f"{A}/export/assessment.json", READERS),
+    ratings_shown(f"{A}/report"),
+    ratings_shown(f"{A}/report.pdf"),
+    Route("GET", f"{A}/action-plan.pdf", READERS, states=STATES),
+    ratings_shown(f"{A}/export/ratings.csv"),
+    ratings_shown(f"{A}/export/ratings.xlsx"),
+    Route("GET", f"{A}/export/actions.csv", READERS, states=STATES),
+    Route("GET", f"{A}/export/actions.xlsx", READERS, states=STATES),
+    ratings_shown(f"{A}/export/assessment.json"),
     Route(
         "GET",
         "/assessments/{q_assessment}/report",

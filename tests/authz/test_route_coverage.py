@@ -26,7 +26,9 @@ def test_every_route_of_the_app_is_in_an_authorization_table(app, world):
     covered = set()
     unmatched = []
     for route in all_routes():
-        assert set(route.expected) == set(PERSONAS), f"{route}: give a status for every persona"
+        for state in route.states:
+            table = route.expected_in(state)
+            assert set(table) == set(PERSONAS), f"{route} ({state}): a status for every persona"
         url = route.url.format_map(_Placeholder(world.ids))
         try:
             endpoint, _ = adapter.match(url.split("?")[0], method=route.method)

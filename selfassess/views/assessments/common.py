@@ -7,14 +7,15 @@ from flask_login import current_user
 
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.progress import SectionRef, progress, sections_of
+from selfassess.domain.visibility import OVERSIGHT_ROLES as OVERSIGHT_ROLES  # re-exported
 from selfassess.extensions import frameworks
 from selfassess.models import Assessment
 from selfassess.queries.assessments import rated_items, ratings_of
 from selfassess.services.agreement import participant_for
 from selfassess.web.access import role_in
 
-# Leads and observers read everyone's ratings; members see their own until the workshop.
-OVERSIGHT_ROLES = ("lead", "observer")
+# The progress, results, item and section pages are for OVERSIGHT_ROLES, who always see everyone's
+# ratings; members read them on the report once domain.visibility allows.
 
 
 def pinned_frameworks(assessment: Assessment) -> list[Framework]:

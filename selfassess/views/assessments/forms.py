@@ -85,6 +85,11 @@ class StatusForm(FlaskForm):
     to = HiddenField()
 
 
+class ShareResultsForm(FlaskForm):
+    # "yes" shares everyone's ratings with members now; "no" stops sharing them.
+    share = HiddenField()
+
+
 class CompleteForm(FlaskForm):
     submit = SubmitField("Mark my ratings as complete", widget=GovSubmitInput())
 

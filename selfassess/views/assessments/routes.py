@@ -9,10 +9,11 @@ from flask_login import current_user, login_required
 
 from selfassess.domain import assessment_status
 from selfassess.domain.progress import all_completed, first_unfinished
+from selfassess.domain.visibility import results_visible_to_members
 from selfassess.extensions import db, frameworks
 from selfassess.queries.assessments import assessments_of
 from selfassess.services import agreement
-from selfassess.services.assessments import change_status, create_assessment
+from selfassess.services.assessments import change_status, create_assessment, share_results
 from selfassess.views.assessments import bp, rating_form
 from selfassess.views.assessments.common import (
     OVERSIGHT_ROLES,
@@ -22,8 +23,19 @@ from selfassess.views.assessments.common import (
     section_or_404,
     sections,
 )
-from selfassess.views.assessments.forms import CompleteForm, NewAssessmentForm, StatusForm
-from selfassess.web.access import LEAD_ROLES, RATE_ROLES, assessment_or_404, partnership_or_404
+from selfassess.views.assessments.forms import (
+    CompleteForm,
+    NewAssessmentForm,
+    ShareResultsForm,
+    StatusForm,
+)
+from selfassess.web.access import (
+    LEAD_ROLES,
+    RATE_ROLES,
+    assessment_or_404,
+    partnership_or_404,
+    ratings_scope,
+)
 
 
 @bp.route("/partnerships/<int:partnership_id>/assessments")
@@ -78,6 +90,11 @@ def show(assessment_id: int):
         participant=participant,
         moves=assessment_status.moves_from(assessment.status) if role == "lead" else [],
         status_form=StatusForm(),
+        share_form=ShareResultsForm(),
+        sees_everyone=ratings_scope(assessment).everyone,
+        members_see_results=results_visible_to_members(
+            assessment.status, assessment.results_shared
+        ),
         status_names=assessment_status.STATUS_NAMES,
         status_colours=assessment_status.STATUS_COLOURS,
     )
@@ -100,6 +117,28 @@ def move(assessment_id: int):
             "success",
         )
     return redirect(url_for("assessments.show", assessment_id=assessment.id))
+
+
+@bp.route("/assessments/<int:assessment_id>/share-results", methods=["POST"])
+@login_required
+def share(assessment_id: int):
+    """The lead shows members everyone's ratings before agreement, or stops showing them."""
+    assessment = assessment_or_404(assessment_id, LEAD_ROLES)
+    form = ShareResultsForm()
+    if not form.validate_on_submit() or form.share.data not in ("yes", "no"):
+        abort(400)
+    if assessment.is_locked:
+        abort(403)
+    shared = form.share.data == "yes"
+    share_results(assessment, shared, current_user)
+    if shared:
+        message = "Members can now see everyone's ratings and evidence on the report."
+    elif results_visible_to_members(assessment.status, False):
+        message = "Results are no longer shared early; members still see them as it is agreed."
+    else:
+        message = "Members now see only their own ratings and the board's agreed ratings."
+    flash(message, "success")
+    return redirect(url_for("assessments.show", assessment_id=assessment.id, _anchor="sharing"))
 
 
 @bp.route(

@@ -16,7 +16,7 @@ from selfassess.queries.reports import ACTION_STATUS_LABELS, fingerprint, is_ove
 from selfassess.services.next_cycle import start_next_cycle
 from selfassess.views.reports import bp
 from selfassess.views.reports.forms import NextCycleForm
-from selfassess.web.access import LEAD_ROLES, assessment_or_404, role_in
+from selfassess.web.access import LEAD_ROLES, assessment_or_404, ratings_scope, role_in
 
 
 def _filename(assessment, name: str) -> str:
@@ -33,14 +33,18 @@ def _download(body: bytes, mimetype: str, filename: str, inline: bool = False) -
 
 
 def _state(assessment) -> tuple:
-    """What the report shows depends on: this assessment's and the previous one's state."""
-    previous = assessment.previous_id
+    """What the report shows depends on: this assessment's and the previous one's state, and
+    whose ratings the reader may see in each."""
+    previous = assessment.previous
     return (
         assessment.id,
         fingerprint(assessment.id),
         str(assessment.updated_at),
+        ratings_scope(assessment).cache_key,
         assessment.partnership.name,
-        (previous, fingerprint(previous)) if previous else None,
+        (previous.id, fingerprint(previous.id), ratings_scope(previous).cache_key)
+        if previous
+        else None,
     )
 
 
@@ -55,7 +59,7 @@ def assessment_page_url(assessment_id: int) -> str | None:
 @login_required
 def show(assessment_id: int):
     assessment = assessment_or_404(assessment_id)
-    report = build_report(frameworks(), assessment)
+    report = build_report(frameworks(), assessment, scope_of=ratings_scope)
     return render_template(
         "reports/show.html",
         report=report,
@@ -75,7 +79,7 @@ def report_pdf(assessment_id: int):
         ("report", *_state(assessment), marking),
         lambda: documents.render_pdf(
             "report.html",
-            report=build_report(frameworks(), assessment),
+            report=build_report(frameworks(), assessment, scope_of=ratings_scope),
             assessment=assessment,
             marking=marking,
         ),
@@ -87,7 +91,7 @@ def report_pdf(assessment_id: int):
 @login_required
 def action_plan_pdf(assessment_id: int):
     assessment = assessment_or_404(assessment_id)
-    results, groups = action_plan(frameworks(), assessment)
+    results, groups = action_plan(frameworks(), assessment, ratings_scope(assessment))
     pdf = documents.render_pdf(
         "action_plan.html",
         assessment=assessment,
@@ -107,11 +111,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def export_table(assessment_id: int, what: str, fmt: str):
     assessment = assessment_or_404(assessment_id)
+    # Before everyone's ratings are visible to them, a member's export holds only their own rows.
+    scope = ratings_scope(assessment)
     if what == "ratings":
-        header, rows = exports.RATING_HEADER, exports.rating_table(frameworks(), assessment)
+        header, rows = exports.RATING_HEADER, exports.rating_table(frameworks(), assessment, scope)
         sheet = "Ratings"
     else:
-        header, rows = exports.ACTION_HEADER, exports.action_table(frameworks(), assessment)
+        header, rows = exports.ACTION_HEADER, exports.action_table(frameworks(), assessment, scope)
         sheet = "Action plan"
     name = "ratings" if what == "ratings" else "action-plan"
     if fmt == "csv":
@@ -124,7 +130,8 @@ def export_table(assessment_id: int, what: str, fmt: str):
 @login_required
 def export_json(assessment_id: int):
     assessment = assessment_or_404(assessment_id)
-    body = json.dumps(exports.assessment_json(frameworks(), assessment), indent=2, default=str)
+    content = exports.assessment_json(frameworks(), assessment, ratings_scope(assessment))
+    body = json.dumps(content, indent=2, default=str)
     return _download(
         body.encode("utf-8"), "application/json", _filename(assessment, "assessment.json")
     )
