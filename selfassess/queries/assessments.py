@@ -7,7 +7,14 @@ from collections import defaultdict
 from sqlalchemy import select
 
 from selfassess.extensions import db
-from selfassess.models import Action, Assessment, Participant, Rating
+from selfassess.models import (
+    Action,
+    AgreedRating,
+    Assessment,
+    Participant,
+    Rating,
+    WorkshopSession,
+)
 
 
 def assessments_of(partnership_id: int) -> list[Assessment]:
@@ -93,3 +100,49 @@ def item_actions(assessment_id: int, framework_id: str, item_id: str) -> list[Ac
             .order_by(Action.created_at, Action.id)
         ).scalars()
     )
+
+
+def participant_of(assessment_id: int, user_id: int) -> Participant | None:
+    """A member's participant row in an assessment (None until they first rate)."""
+    return db.session.execute(
+        select(Participant).filter_by(assessment_id=assessment_id, user_id=user_id)
+    ).scalar_one_or_none()
+
+
+def rating_of(participant_id: int, framework_id: str, item_id: str) -> Rating | None:
+    return db.session.execute(
+        select(Rating).filter_by(
+            participant_id=participant_id, framework_id=framework_id, item_id=item_id
+        )
+    ).scalar_one_or_none()
+
+
+def agreed_rating_of(
+    assessment_id: int, framework_id: str, item_id: str, *, fresh: bool = False
+) -> AgreedRating | None:
+    """The board's agreed rating of an item. fresh re-reads it even if this request already
+    loaded it, so a save compares against what is stored now, not what was read earlier."""
+    query = select(AgreedRating).filter_by(
+        assessment_id=assessment_id, framework_id=framework_id, item_id=item_id
+    )
+    if fresh:
+        query = query.execution_options(populate_existing=True)
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def action_of(assessment_id: int, action_id: int) -> Action | None:
+    """The action, if it belongs to the assessment."""
+    action = db.session.get(Action, action_id)
+    return action if action is not None and action.assessment_id == assessment_id else None
+
+
+def assessment_or_none(assessment_id: int) -> Assessment | None:
+    return db.session.get(Assessment, assessment_id)
+
+
+def live_workshop_of(assessment_id: int, workshop_id: int) -> WorkshopSession | None:
+    """The workshop, if it is a running meeting of this assessment."""
+    workshop = db.session.get(WorkshopSession, workshop_id)
+    if workshop is None or workshop.assessment_id != assessment_id or workshop.ended_at:
+        return None
+    return workshop

@@ -24,3 +24,9 @@ def transaction() -> Iterator[Session]:
     except BaseException:
         db.session.rollback()
         raise
+
+
+def abandon() -> None:
+    """Drop whatever this request changed but did not commit (after a database error), so the
+    error page can still read."""
+    db.session.rollback()

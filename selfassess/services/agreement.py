@@ -1,6 +1,7 @@
 """Changing ratings, agreed ratings and actions: state checks, stale-edit checks, audit events.
 
-Every function here commits its change together with its audit event. Agreed ratings and actions
+Every function here commits its change together with its audit event, through
+``services.transaction()``. Agreed ratings and actions
 carry a version: a save based on an older version than the one stored is refused with
 StaleEditError, which carries the newer record so the page can show it; nothing is overwritten.
 """
@@ -17,7 +18,13 @@ from selfassess.domain.frameworks import Framework
 from selfassess.extensions import db, frameworks
 from selfassess.models import Action, AgreedRating, Assessment, Participant, Rating, User
 from selfassess.models.assessments import ACTION_STATUSES
-from selfassess.services import audit
+from selfassess.queries.assessments import (
+    agreed_rating_of,
+    assessment_or_none,
+    participant_of,
+    rating_of,
+)
+from selfassess.services import audit, transaction
 
 MAX_TEXT = 5000
 MAX_OWNER = 200
@@ -119,11 +126,7 @@ def rating_snapshot(rating: Rating | None) -> dict[str, Any] | None:
 
 
 def current_agreed(assessment_id: int, framework_id: str, item_id: str) -> AgreedRating | None:
-    return db.session.execute(
-        db.select(AgreedRating).filter_by(
-            assessment_id=assessment_id, framework_id=framework_id, item_id=item_id
-        )
-    ).scalar()
+    return agreed_rating_of(assessment_id, framework_id, item_id)
 
 
 def save_agreed_rating(
@@ -142,51 +145,54 @@ def save_agreed_rating(
     rationale = _clean_text(rationale)
     user = _actor_user(actor)
     user_id = user.id if user else None  # read before any change, so no early autoflush
-    agreed = current_agreed(assessment.id, framework_id, item_id)
-    if agreed is not None:
-        db.session.refresh(agreed)  # compare against what is stored now, not a cached copy
+    agreed = agreed_rating_of(assessment.id, framework_id, item_id, fresh=True)
     stored_version = agreed.version if agreed is not None else None
     if expected_version != stored_version:
         if agreed is None:
             raise ValueError("There is no agreed rating to update")
         raise StaleEditError(agreed)
     before = agreed_snapshot(agreed)
-    if agreed is None:
-        agreed = AgreedRating(
-            assessment_id=assessment.id,
-            framework_id=framework.id,
-            framework_version=framework.version,
-            item_id=item_id,
-        )
-        db.session.add(agreed)
-    elif (agreed.value, agreed.rationale, agreed.carried_forward) == (value, rationale, False):
+    if agreed is not None and (agreed.value, agreed.rationale, agreed.carried_forward) == (
+        value,
+        rationale,
+        False,
+    ):
         return agreed  # nothing changed
-    agreed.value = value
-    agreed.rationale = rationale
-    agreed.carried_forward = False
-    agreed.agreed_by_id = user_id
-    agreed.agreed_at = datetime.now(UTC)
     try:
-        db.session.flush()
+        with transaction() as session:
+            if agreed is None:
+                agreed = AgreedRating(
+                    assessment_id=assessment.id,
+                    framework_id=framework.id,
+                    framework_version=framework.version,
+                    item_id=item_id,
+                )
+                session.add(agreed)
+            agreed.value = value
+            agreed.rationale = rationale
+            agreed.carried_forward = False
+            agreed.agreed_by_id = user_id
+            agreed.agreed_at = datetime.now(UTC)
+            session.flush()
+            audit.record(
+                "agreed_rating",
+                "created" if before is None else "changed",
+                before,
+                agreed_snapshot(agreed),
+                actor_user=user,
+                actor_label=audit.actor_label_for(actor),
+                assessment=assessment,
+                framework_id=framework.id,
+                item_id=item_id,
+                entity_id=agreed.id,
+            )
     except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        current = current_agreed(assessment.id, framework_id, item_id)
+        # Someone saved this agreed rating first (a newer version, or the first one at the
+        # same moment): show them what is stored now.
+        current = agreed_rating_of(assessment.id, framework_id, item_id, fresh=True)
         if current is None:
             raise
         raise StaleEditError(current) from None
-    audit.record(
-        "agreed_rating",
-        "created" if before is None else "changed",
-        before,
-        agreed_snapshot(agreed),
-        actor_user=user,
-        actor_label=audit.actor_label_for(actor),
-        assessment=assessment,
-        framework_id=framework.id,
-        item_id=item_id,
-        entity_id=agreed.id,
-    )
-    db.session.commit()
     return agreed
 
 
@@ -239,29 +245,29 @@ def add_action(
     )
     user = _actor_user(actor)
     user_id = user.id if user else None
-    action = Action(
-        assessment_id=assessment.id,
-        framework_id=framework.id,
-        section_id=section_id,
-        item_id=item_id,
-        created_by_id=user_id,
-        **fields,
-    )
-    db.session.add(action)
-    db.session.flush()
-    audit.record(
-        "action",
-        "created",
-        None,
-        action_snapshot(action),
-        actor_user=user,
-        actor_label=audit.actor_label_for(actor),
-        assessment=assessment,
-        framework_id=framework.id,
-        item_id=item_id,
-        entity_id=action.id,
-    )
-    db.session.commit()
+    with transaction() as session:
+        action = Action(
+            assessment_id=assessment.id,
+            framework_id=framework.id,
+            section_id=section_id,
+            item_id=item_id,
+            created_by_id=user_id,
+            **fields,
+        )
+        session.add(action)
+        session.flush()
+        audit.record(
+            "action",
+            "created",
+            None,
+            action_snapshot(action),
+            actor_user=user,
+            actor_label=audit.actor_label_for(actor),
+            assessment=assessment,
+            framework_id=framework.id,
+            item_id=item_id,
+            entity_id=action.id,
+        )
     return action
 
 
@@ -269,38 +275,38 @@ def update_action(
     action: Action, expected_version: int | None, actor: Any = None, **changes: Any
 ) -> Action:
     """Change an action's description, owner, due date or status, refusing stale versions."""
-    assessment = db.session.get(Assessment, action.assessment_id)
+    assessment = assessment_or_none(action.assessment_id)
     _refuse_if_submitted(assessment)
     fields = _check_action_fields(changes)
     user = _actor_user(actor)
-    if user is not None:
-        db.session.refresh(user)
+    # The page that asked loaded the action earlier in this request: compare the version the
+    # person saw against what is stored now, not against that earlier read.
     db.session.refresh(action)
     if expected_version != action.version:
         raise StaleEditError(action)
     before = action_snapshot(action)
     if all(getattr(action, name) == value for name, value in fields.items()):
         return action
-    for name, value in fields.items():
-        setattr(action, name, value)
+    action_id = action.id
     try:
-        db.session.flush()
+        with transaction() as session:
+            for name, value in fields.items():
+                setattr(action, name, value)
+            session.flush()
+            audit.record(
+                "action",
+                "changed",
+                before,
+                action_snapshot(action),
+                actor_user=user,
+                actor_label=audit.actor_label_for(actor),
+                assessment=assessment,
+                framework_id=action.framework_id,
+                item_id=action.item_id,
+                entity_id=action.id,
+            )
     except StaleDataError:
-        db.session.rollback()
-        raise StaleEditError(db.session.get(Action, action.id)) from None
-    audit.record(
-        "action",
-        "changed",
-        before,
-        action_snapshot(action),
-        actor_user=user,
-        actor_label=audit.actor_label_for(actor),
-        assessment=assessment,
-        framework_id=action.framework_id,
-        item_id=action.item_id,
-        entity_id=action.id,
-    )
-    db.session.commit()
+        raise StaleEditError(db.session.get(Action, action_id)) from None
     return action
 
 
@@ -309,19 +315,17 @@ def update_action(
 
 def participant_for(assessment: Assessment, user: User, create: bool = False) -> Participant | None:
     """The user's participant row in the assessment; created (agency = theirs) when asked."""
-    participant = db.session.execute(
-        db.select(Participant).filter_by(assessment_id=assessment.id, user_id=user.id)
-    ).scalar()
+    participant = participant_of(assessment.id, user.id)
     if participant is None and create:
-        participant = Participant(
-            assessment_id=assessment.id, user_id=user.id, agency=user.agency or "other"
-        )
-        db.session.add(participant)
+        assessment_id, user_id, agency = assessment.id, user.id, user.agency or "other"
         try:
-            db.session.commit()
+            with transaction() as session:
+                participant = Participant(
+                    assessment_id=assessment_id, user_id=user_id, agency=agency
+                )
+                session.add(participant)
         except IntegrityError:  # created at the same moment by another request
-            db.session.rollback()
-            return participant_for(assessment, user)
+            return participant_of(assessment_id, user_id)
     return participant
 
 
@@ -341,7 +345,7 @@ def save_rating(
     keep_text keeps the evidence and improvement already stored (a workshop vote changes only
     the value), without the caller reading the rating first.
     """
-    assessment = db.session.get(Assessment, participant.assessment_id)
+    assessment = assessment_or_none(participant.assessment_id)
     _refuse_if_submitted(assessment)
     if assessment.status != "open":
         raise AssessmentLocked(
@@ -353,13 +357,7 @@ def save_rating(
     evidence = _clean_text(evidence)
     improvement = _clean_text(improvement)
     user = _actor_user(actor)
-    if user is not None:
-        db.session.refresh(user)
-    rating = db.session.execute(
-        db.select(Rating).filter_by(
-            participant_id=participant.id, framework_id=fw.id, item_id=item_id
-        )
-    ).scalar()
+    rating = rating_of(participant.id, fw.id, item_id)
     if keep_text:
         evidence = rating.evidence if rating is not None else None
         improvement = rating.improvement if rating is not None else None
@@ -367,42 +365,67 @@ def save_rating(
     if rating is None:
         if value is None and evidence is None and improvement is None:
             raise ValueError("Nothing to save")
-        rating = Rating(
-            assessment_id=assessment.id,
-            participant_id=participant.id,
-            participant=participant,
-            framework_id=fw.id,
-            framework_version=fw.version,
-            item_id=item_id,
-        )
-        db.session.add(rating)
     elif (rating.value, rating.evidence, rating.improvement) == (value, evidence, improvement):
         return rating
-    rating.value = value
-    rating.evidence = evidence
-    rating.improvement = improvement
     try:
-        db.session.flush()
+        with transaction() as session:
+            if rating is None:
+                rating = Rating(
+                    assessment_id=assessment.id,
+                    participant_id=participant.id,
+                    participant=participant,
+                    framework_id=fw.id,
+                    framework_version=fw.version,
+                    item_id=item_id,
+                )
+                session.add(rating)
+            rating.value = value
+            rating.evidence = evidence
+            rating.improvement = improvement
+            session.flush()
+            audit.record(
+                "rating",
+                "created" if before is None else "changed",
+                before,
+                rating_snapshot(rating),
+                actor_user=user,
+                actor_label=audit.actor_label_for(actor),
+                assessment=assessment,
+                framework_id=fw.id,
+                item_id=item_id,
+                entity_id=rating.id,
+            )
     except IntegrityError:
         if before is not None:
             raise
         # The same person's first rating of this item was saved at the same moment (a double
         # tap, or autosave beside the Save button): that row now exists, so change it instead.
-        db.session.rollback()
         return save_rating(
             participant, fw, item_id, value, evidence, improvement, actor, keep_text=keep_text
         )
-    audit.record(
-        "rating",
-        "created" if before is None else "changed",
-        before,
-        rating_snapshot(rating),
-        actor_user=user,
-        actor_label=audit.actor_label_for(actor),
-        assessment=assessment,
-        framework_id=fw.id,
-        item_id=item_id,
-        entity_id=rating.id,
-    )
-    db.session.commit()
     return rating
+
+
+def autosave_rating(
+    participant: Participant,
+    framework: Framework,
+    item_id: str,
+    value: str | None,
+    evidence: str,
+    improvement: str,
+    actor: Any,
+) -> Rating | None:
+    """Save what autosave sent for one item. A blank choice keeps the rating already chosen
+    (the script sends text as it is typed, before or without a choice); nothing at all on an
+    item never rated saves nothing (None)."""
+    existing = rating_of(participant.id, framework.id, item_id)
+    if existing is None and not (value or evidence or improvement):
+        return None
+    value = value or (existing.value if existing else None)
+    return save_rating(participant, framework.id, item_id, value, evidence, improvement, actor)
+
+
+def mark_complete(participant: Participant) -> None:
+    """The member says their ratings are complete (they can still change them while open)."""
+    with transaction():
+        participant.completed_at = datetime.now(UTC)

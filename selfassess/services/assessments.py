@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from selfassess.domain import assessment_status
-from selfassess.extensions import db, frameworks
+from selfassess.extensions import frameworks
 from selfassess.models import Assessment, AssessmentFramework, Partnership, User
-from selfassess.services import audit
+from selfassess.services import audit, transaction
 from selfassess.services.framework_releases import record_first_use
 
 
@@ -41,53 +41,53 @@ def create_assessment(
         created_by_id=actor.id,
         frameworks=rows,
     )
-    db.session.add(assessment)
-    record_first_use(chosen)
-    db.session.flush()
-    audit.record(
-        "assessment",
-        "created",
-        None,
-        _snapshot(assessment),
-        actor_user=actor,
-        assessment=assessment,
-        entity_id=assessment.id,
-    )
-    db.session.commit()
+    with transaction() as session:
+        session.add(assessment)
+        record_first_use(chosen)
+        session.flush()
+        audit.record(
+            "assessment",
+            "created",
+            None,
+            _snapshot(assessment),
+            actor_user=actor,
+            assessment=assessment,
+            entity_id=assessment.id,
+        )
     return assessment
 
 
 def change_status(assessment: Assessment, to: str, actor: User) -> Assessment:
     """Move the assessment on (or back to open); StatusError when the rules do not allow it."""
     before = _snapshot(assessment)
-    assessment.status = assessment_status.next_status(assessment.status, to)
-    audit.record(
-        "assessment",
-        "status_changed",
-        before,
-        _snapshot(assessment),
-        actor_user=actor,
-        assessment=assessment,
-        entity_id=assessment.id,
-    )
-    db.session.commit()
+    with transaction():
+        assessment.status = assessment_status.next_status(assessment.status, to)
+        audit.record(
+            "assessment",
+            "status_changed",
+            before,
+            _snapshot(assessment),
+            actor_user=actor,
+            assessment=assessment,
+            entity_id=assessment.id,
+        )
     return assessment
 
 
 def share_results(assessment: Assessment, shared: bool, actor: User) -> Assessment:
     """Let members see everyone's ratings and evidence before the assessment is agreed, or stop."""
     before = _snapshot(assessment)
-    assessment.results_shared = shared
-    audit.record(
-        "assessment",
-        "results_shared" if shared else "results_unshared",
-        before,
-        _snapshot(assessment),
-        actor_user=actor,
-        assessment=assessment,
-        entity_id=assessment.id,
-    )
-    db.session.commit()
+    with transaction():
+        assessment.results_shared = shared
+        audit.record(
+            "assessment",
+            "results_shared" if shared else "results_unshared",
+            before,
+            _snapshot(assessment),
+            actor_user=actor,
+            assessment=assessment,
+            entity_id=assessment.id,
+        )
     return assessment
 
 

@@ -17,7 +17,7 @@ from selfassess.domain.frameworks import FrameworkLibrary
 from selfassess.extensions import db
 from selfassess.models import Action, AgreedRating, Assessment, AssessmentFramework, User
 from selfassess.queries.reports import OPEN_ACTION_STATUSES
-from selfassess.services import audit
+from selfassess.services import audit, transaction
 from selfassess.services.framework_releases import record_first_use
 
 MAX_TITLE = 200
@@ -67,17 +67,25 @@ def start_next_cycle(
             for n, fw in enumerate(pinned.values())
         ],
     )
-    db.session.add(assessment)
     previous_id = previous.id
     try:
-        db.session.flush()
+        with transaction():
+            _carry_forward(previous, assessment, pinned, actor, title, period)
     except IntegrityError:
         # Started at the same moment by another request (one next cycle per assessment).
-        db.session.rollback()
         winner = next_cycle_of(previous_id)
         if winner is None:
             raise ValueError("The next cycle could not be started. Try again.") from None
         return winner
+    return assessment
+
+
+def _carry_forward(
+    previous: Assessment, assessment: Assessment, pinned: dict, actor, title: str, period: str
+) -> None:
+    """Add the new cycle with the agreed ratings and open actions it carries, and its audit."""
+    db.session.add(assessment)
+    db.session.flush()
     record_first_use(pinned.values())
 
     carried_ratings = 0
@@ -146,5 +154,3 @@ def start_next_cycle(
         assessment=assessment,
         entity_id=assessment.id,
     )
-    db.session.commit()
-    return assessment

@@ -12,8 +12,8 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 
-from selfassess.extensions import db
 from selfassess.models.engine import is_busy
+from selfassess.services import abandon
 
 RETRY_AFTER_SECONDS = 5
 BUSY_MESSAGE = "The service is busy, so this was not saved. Try again in a few seconds."
@@ -32,7 +32,7 @@ def init_app(app: Flask) -> None:
     def database_busy(error: OperationalError):
         if not is_busy(error):
             raise error  # a fault, not a queue: the server error page, and logged as one
-        db.session.rollback()
+        abandon()
         app.logger.warning("Database busy, answered 503: %s %s", request.method, request.path)
         if wants_json():
             response = jsonify(error=BUSY_MESSAGE, errors={"form": BUSY_MESSAGE})

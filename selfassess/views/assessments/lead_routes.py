@@ -10,12 +10,14 @@ from flask_login import current_user, login_required
 
 from selfassess.domain.progress import progress
 from selfassess.domain.reference import agency_name
-from selfassess.extensions import db, frameworks
-from selfassess.models import Action, WorkshopSession
+from selfassess.extensions import frameworks
 from selfassess.models.assessments import ACTION_STATUSES
 from selfassess.queries.assessments import (
+    action_of,
+    agreed_rating_of,
     item_actions,
     item_ratings,
+    live_workshop_of,
     participants_with_rated_items,
     section_actions,
 )
@@ -67,7 +69,7 @@ def _item_page(
     role = my_role(assessment)
     is_lead = role == "lead" and not assessment.is_locked
     result = assessment_results(frameworks(), assessment).framework(framework.id).item(item.id)
-    agreed = agreement.current_agreed(assessment.id, framework.id, item.id)
+    agreed = agreed_rating_of(assessment.id, framework.id, item.id)
     if agreed_form is None:
         agreed_form = AgreedRatingForm(
             formdata=None,
@@ -185,8 +187,8 @@ def _add_action(form: ActionForm, assessment, framework, **about) -> None:
 @login_required
 def edit_action(assessment_id: int, action_id: int):
     assessment = assessment_or_404(assessment_id, LEAD_ROLES)
-    action = db.session.get(Action, action_id)
-    if action is None or action.assessment_id != assessment.id:
+    action = action_of(assessment.id, action_id)
+    if action is None:
         abort(404)
     if assessment.is_locked:
         abort(403)
@@ -286,8 +288,8 @@ def _back_from_action(assessment, action) -> str:
     # From the workshop's facilitator screen: back to the meeting while it is still running.
     workshop_id = request.args.get("workshop", type=database_id)
     if workshop_id is not None:
-        workshop = db.session.get(WorkshopSession, workshop_id)
-        if workshop and workshop.assessment_id == assessment.id and workshop.ended_at is None:
+        workshop = live_workshop_of(assessment.id, workshop_id)
+        if workshop is not None:
             return url_for("workshop.facilitate", session_id=workshop.id)
     if action.item_id:
         return url_for(

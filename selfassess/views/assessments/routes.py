@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from selfassess.domain import assessment_status
 from selfassess.domain.progress import all_completed, first_unfinished
 from selfassess.domain.visibility import results_visible_to_members
-from selfassess.extensions import db, frameworks
+from selfassess.extensions import frameworks
 from selfassess.queries.assessments import assessments_of
 from selfassess.services import agreement
 from selfassess.services.assessments import change_status, create_assessment, share_results
@@ -235,21 +233,8 @@ def autosave(assessment_id: int, framework_id: str, section_id: str):
     if errors:
         return jsonify(saved=False, errors=errors), 400
     participant = agreement.participant_for(assessment, current_user, create=True)
-    existing = db.session.execute(
-        db.select(agreement.Rating).filter_by(
-            participant_id=participant.id, framework_id=ref.framework.id, item_id=item.id
-        )
-    ).scalar()
-    if existing is None and not (value or evidence or improvement):
-        return jsonify(saved=True, item_id=item.id)
-    agreement.save_rating(
-        participant,
-        ref.framework.id,
-        item.id,
-        value or (existing.value if existing else None),
-        evidence,
-        improvement,
-        current_user,
+    agreement.autosave_rating(
+        participant, ref.framework, item.id, value, evidence, improvement, current_user
     )
     return jsonify(saved=True, item_id=item.id)
 
@@ -282,8 +267,7 @@ def complete(assessment_id: int):
     if participant is None or not all_completed(rows):
         flash("Rate every question before marking your ratings as complete.")
         return redirect(url_for("assessments.check", assessment_id=assessment.id))
-    participant.completed_at = datetime.now(UTC)
-    db.session.commit()
+    agreement.mark_complete(participant)
     flash(
         "Your ratings are marked as complete. You can still change them while the "
         "assessment is open.",

@@ -1,8 +1,7 @@
 from flask import render_template
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
-from selfassess.extensions import db, frameworks
+from selfassess.extensions import frameworks
+from selfassess.queries.health import database_answers
 from selfassess.views.main import bp
 
 
@@ -20,9 +19,6 @@ def start():
 def healthcheck():
     """JSON for load balancers: 200 when the database answers, 503 when it cannot be reached."""
     headers = {"Cache-Control": "no-store"}
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
+    if not database_answers():
         return {"status": "unavailable", "database": "unreachable"}, 503, headers
     return {"status": "ok", "database": "ok"}, 200, headers
