@@ -26,7 +26,7 @@ from selfassess.extensions import (
     migrate,
 )
 from selfassess.models.engine import SQLITE_BUSY_TIMEOUT_MS, configure_sqlite, engine_options
-from selfassess.web import busy, request_text, routing, security, templating
+from selfassess.web import busy, errors, request_text, routing, security, templating
 
 
 def create_app(config_class: type[Config] | str | None = None, **overrides) -> Flask:
@@ -87,7 +87,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         # The GOV.UK stylesheet asks for its fonts and images under /assets.
         return send_from_directory(Path(app.static_folder) / "assets", filename)
 
-    _register_error_pages(app)
+    errors.init_app(app)
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -168,17 +168,6 @@ def _refuse_versions_changed_in_place(app: Flask) -> None:
     problems = changed_in_place(app.extensions[FRAMEWORKS_KEY], held or [])
     if problems:
         raise FrameworkError(problems)
-
-
-def _register_error_pages(app: Flask) -> None:
-    from flask import render_template
-
-    for status in (403, 404, 500):
-
-        def handler(error, status=status):
-            return render_template(f"errors/{status}.html"), status
-
-        app.register_error_handler(status, handler)
 
 
 def _check_secret_key(app: Flask) -> None:

@@ -60,8 +60,8 @@ def rating_table(
     code = assessment.partnership.code
     rows = []
     for r in q.rating_rows(assessment.id, scope):
-        fw = library.get(r.framework_id, r.framework_version) or library.get(r.framework_id)
-        item = fw.item(r.item_id) if fw else None
+        fw = library.resolve(r.framework_id, r.framework_version)
+        item = fw.item(r.item_id)
         rows.append(
             [
                 code,

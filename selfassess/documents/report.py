@@ -204,9 +204,7 @@ def action_plan(
     actions = q.actions_of(assessment.id)
     groups: list[ActionPlanSection] = []
     for af in assessment.frameworks:
-        fw = library.get(af.framework_id, af.framework_version)
-        if fw is None:
-            continue
+        fw = library.resolve(af.framework_id, af.framework_version)
         mine = [a for a in actions if a.framework_id == fw.id]
         for section in fw.sections:
             in_section = [a for a in mine if a.section_id == section.id]

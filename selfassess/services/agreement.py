@@ -72,11 +72,7 @@ def _framework(assessment: Assessment, framework: Framework | str) -> Framework:
     pinned = next((af for af in assessment.frameworks if af.framework_id == framework_id), None)
     if pinned is None:
         raise ValueError(f"The assessment does not cover {framework_id}")
-    library = frameworks()
-    found = library.get(framework_id, pinned.framework_version) or library.get(framework_id)
-    if found is None:
-        raise ValueError(f"No framework {framework_id}")
-    return found
+    return frameworks().resolve(framework_id, pinned.framework_version)
 
 
 def _check_item(framework: Framework, item_id: str, value: str | None, allow_none: bool) -> None:

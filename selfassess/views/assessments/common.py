@@ -19,13 +19,10 @@ from selfassess.web.access import role_in
 
 
 def pinned_frameworks(assessment: Assessment) -> list[Framework]:
+    """The frameworks at the versions the assessment pinned (FrameworkVersionNotFound if one
+    is no longer held: the answers were given against that version, never another)."""
     library = frameworks()
-    out = []
-    for af in assessment.frameworks:
-        fw = library.get(af.framework_id, af.framework_version) or library.get(af.framework_id)
-        if fw is not None:
-            out.append(fw)
-    return out
+    return [library.resolve(af.framework_id, af.framework_version) for af in assessment.frameworks]
 
 
 def sections(assessment: Assessment) -> list[SectionRef]:
