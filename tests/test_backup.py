@@ -24,6 +24,7 @@ from selfassess.models import (
     Return,
     User,
 )
+from selfassess.queries.workshop import current_stop, walk_for
 from selfassess.services import workshop
 from selfassess.services.agreement import save_agreed_rating
 from selfassess.services.invitations import create_invitation
@@ -53,7 +54,7 @@ def populate(app) -> None:
     lead = db.session.scalar(select(User).filter_by(email="lead@demo.example"))
     session = workshop.start_session(demo, lead)
     guest = workshop.join_as_guest(session, "Gus Guest", "housing")
-    stop = workshop.current_stop(session, workshop.walk_for(demo))
+    stop = current_stop(session, walk_for(demo))
     workshop.cast_vote(guest, stop, "red", None)
     workshop.move(session, "reveal")
     create_invitation(demo.partnership, "member", lead, note="For the YOT", for_name="Yvonne")

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from selfassess.extensions import db
+from selfassess.queries.workshop import current_stop, walk_for
 from selfassess.services import workshop
 from selfassess.services.agreement import add_action, participant_for, save_agreed_rating
 from selfassess.services.invitations import create_invitation
@@ -49,7 +50,7 @@ def world(app):
     create_invitation(p, "member", lead, note=hostile("note"), for_name=hostile("invitee"))
     session = workshop.start_session(assessment, lead)
     guest = workshop.join_as_guest(session, hostile("guest"), "housing")
-    stop = workshop.current_stop(session, workshop.walk_for(assessment))
+    stop = current_stop(session, walk_for(assessment))
     workshop.cast_vote(guest, stop, "red", None)
     workshop.move(session, "reveal")
     today = date.today()

@@ -1,7 +1,9 @@
-"""The live workshop's data: sessions, where the board is, who joined, votes and the reveal.
+"""The live workshop's changes: starting and ending a session, moving the board, joining, votes
+and the rating the board agrees, each refused with a message when it cannot be taken.
 
 Votes are ordinary ratings and agreed ratings are ordinary agreed ratings, saved through
-``selfassess.services.agreement`` so they are checked and audited like any other change.
+``selfassess.services.agreement`` so they are checked and audited like any other change. What the
+pages read is in ``selfassess.queries.workshop``.
 """
 
 from __future__ import annotations
@@ -10,76 +12,48 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from selfassess.domain.frameworks import Framework
-from selfassess.domain.scoring import NOT_APPLICABLE, ItemResult
-from selfassess.domain.workshop import (
-    Stop,
-    Walk,
-    contested_filter,
-    is_valid_join_code,
-    new_join_code,
-    normalise_join_code,
-)
-from selfassess.extensions import db, frameworks
-from selfassess.models import Action, AgreedRating, Assessment, Participant, Rating, User
+from selfassess.domain.workshop import Stop, contested_filter, new_join_code
+from selfassess.extensions import db
+from selfassess.models import AgreedRating, Assessment, Participant, Rating, User
 from selfassess.models.assessments import WorkshopSession
-from selfassess.queries.ratings import assessment_results
-from selfassess.services import agreement, audit
+from selfassess.queries.workshop import (
+    contested_keys,
+    current_stop,
+    framework_of,
+    live_session_for,
+    vote_choices,
+    walk_for,
+)
+from selfassess.services import agreement, audit, transaction
 
 
 class WorkshopError(Exception):
     """Something the lead asked for that cannot be done; the message is shown as it is."""
 
 
+class WorkshopEnded(WorkshopError):
+    """The workshop has ended, so the lead can no longer change it."""
+
+    def __init__(self) -> None:
+        super().__init__("This workshop has ended.")
+
+
+class BoardMoved(WorkshopError):
+    """The lead saved against a question the board has since moved away from."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The board had moved to another question, so nothing was saved. Try again here."
+        )
+
+
+class VoteRefused(Exception):
+    """The vote was not taken; the message says why, in the participant's words."""
+
+
 # --- sessions -------------------------------------------------------------------------------
-
-
-def live_session_for(assessment_id: int) -> WorkshopSession | None:
-    return db.session.execute(
-        select(WorkshopSession).filter_by(assessment_id=assessment_id, status="live")
-    ).scalar()
-
-
-def sessions_for(assessment_id: int) -> list[WorkshopSession]:
-    return list(
-        db.session.execute(
-            select(WorkshopSession)
-            .filter_by(assessment_id=assessment_id)
-            .order_by(WorkshopSession.started_at.desc(), WorkshopSession.id.desc())
-        ).scalars()
-    )
-
-
-def walk_for(assessment: Assessment) -> Walk:
-    library = frameworks()
-    return Walk(
-        library.get(af.framework_id, af.framework_version) or library.get(af.framework_id)
-        for af in assessment.frameworks
-    )
-
-
-def framework_of(assessment: Assessment, framework_id: str) -> Framework:
-    """The framework at the version the assessment pinned."""
-    library = frameworks()
-    pinned = next(af for af in assessment.frameworks if af.framework_id == framework_id)
-    return library.get(framework_id, pinned.framework_version) or library.get(framework_id)
-
-
-def vote_choices(framework: Framework) -> list[tuple[str, str]]:
-    """Every value on the scale, words included: Red, Amber, Green, Don't know, Not applicable."""
-    return [(v.id, v.label) for v in framework.scale]
-
-
-def agree_choices(framework: Framework) -> list[tuple[str, str]]:
-    """What the board can agree: the scored ratings, and not applicable where the scale has it."""
-    return [
-        (v.id, v.label)
-        for v in framework.scale
-        if v.score is not None or v.counts_as == NOT_APPLICABLE
-    ]
 
 
 def start_session(assessment: Assessment, user: User) -> WorkshopSession:
@@ -95,58 +69,45 @@ def start_session(assessment: Assessment, user: User) -> WorkshopSession:
         raise WorkshopError("This assessment has no questions to rate.")
     assessment_id = assessment.id
     for _ in range(10):
-        session = WorkshopSession(
-            assessment_id=assessment_id,
-            join_code=new_join_code(),
-            status="live",
-            current_framework_id=first.framework_id,
-            current_item_id=first.item_id,
-            revealed=False,
-            contested_only=False,
-            step=0,
-            started_by_id=user.id,
-        )
-        db.session.add(session)
         try:
-            db.session.commit()
+            with transaction() as session:
+                workshop = WorkshopSession(
+                    assessment_id=assessment_id,
+                    join_code=new_join_code(),
+                    status="live",
+                    current_framework_id=first.framework_id,
+                    current_item_id=first.item_id,
+                    revealed=False,
+                    contested_only=False,
+                    step=0,
+                    started_by_id=user.id,
+                )
+                session.add(workshop)
         except IntegrityError:
-            # Another start won (one live workshop per assessment), or the code was taken.
-            db.session.rollback()
+            # Another start won (one live workshop per assessment), or the code was taken;
+            # transaction() has rolled back, so the winner can be read.
             live = live_session_for(assessment_id)
             if live is not None:
                 return live
             continue
-        return session
+        return workshop
     raise WorkshopError("Could not make a join code. Try again.")
 
 
-def session_by_code(raw_code: str | None) -> WorkshopSession | None:
-    """The live session with this join code; None for a wrong, malformed or ended code."""
-    code = normalise_join_code(raw_code)
-    if not is_valid_join_code(code):
-        return None
-    return db.session.execute(
-        select(WorkshopSession).filter_by(join_code=code, status="live")
-    ).scalar()
+def refuse_if_ended(session: WorkshopSession) -> None:
+    if session.status != "live":
+        raise WorkshopEnded()
 
 
 def end_session(session: WorkshopSession) -> None:
-    session.status = "ended"
-    session.ended_at = datetime.now(UTC)
-    session.step += 1
-    db.session.commit()
+    refuse_if_ended(session)
+    with transaction():
+        session.status = "ended"
+        session.ended_at = datetime.now(UTC)
+        session.step += 1
 
 
 # --- where the board is -----------------------------------------------------------------------
-
-
-def current_stop(session: WorkshopSession, walk: Walk) -> Stop | None:
-    return walk.find(session.current_framework_id, session.current_item_id) or walk.first
-
-
-def contested_keys(assessment: Assessment) -> set[tuple[str, str]]:
-    results = assessment_results(frameworks(), assessment)
-    return {(r.framework.id, i.item_id) for r in results.frameworks for i in r.items if i.contested}
 
 
 def move(session: WorkshopSession, action: str, target: str | None = None) -> None:
@@ -154,11 +115,13 @@ def move(session: WorkshopSession, action: str, target: str | None = None) -> No
 
     Every move bumps the session's step, so phones see that something changed.
     """
+    refuse_if_ended(session)
     assessment = session.assessment
     walk = walk_for(assessment)
     here = current_stop(session, walk)
     include = contested_filter(contested_keys(assessment)) if session.contested_only else None
     goto: Stop | None = None
+    revealed, contested_only = session.revealed, session.contested_only
     if action == "next":
         goto = walk.next(here, include)
         if goto is None:
@@ -173,62 +136,63 @@ def move(session: WorkshopSession, action: str, target: str | None = None) -> No
         if goto is None:
             raise WorkshopError("Choose a question to go to.")
     elif action == "reveal":
-        session.revealed = True
+        revealed = True
     elif action == "hide":
-        session.revealed = False
+        revealed = False
     elif action in ("contested_on", "contested_off"):
-        session.contested_only = action == "contested_on"
-        if session.contested_only:
+        contested_only = action == "contested_on"
+        if contested_only:
             keys = contested_keys(assessment)
             if not keys:
-                session.contested_only = False
                 raise WorkshopError("No question is contested yet.")
             if here is None or here.key not in keys:
                 goto = walk.next(None, contested_filter(keys))
     else:
         raise WorkshopError("Unknown move.")
-    if goto is not None:
-        session.current_framework_id = goto.framework_id
-        session.current_item_id = goto.item_id
-        session.revealed = False
-    session.step += 1
-    db.session.commit()
+    with transaction():
+        session.revealed = revealed and goto is None
+        session.contested_only = contested_only
+        if goto is not None:
+            session.current_framework_id = goto.framework_id
+            session.current_item_id = goto.item_id
+        session.step += 1
 
 
-def bump(session: WorkshopSession) -> None:
-    """Tell the phones something changed on the current item (an agreed rating, say)."""
-    session.step += 1
-    db.session.commit()
+def refuse_if_moved(session: WorkshopSession, stop: Stop) -> None:
+    """Refuse a save about ``stop`` once the board shows another question."""
+    if stop.key != (session.current_framework_id, session.current_item_id):
+        raise BoardMoved()
+
+
+def agree_rating(
+    session: WorkshopSession,
+    stop: Stop,
+    value: str,
+    rationale: str | None,
+    expected_version: int | None,
+    user: User,
+) -> AgreedRating:
+    """Save the rating the board agreed on the question it shows, and tell the phones.
+
+    Raises BoardMoved, WorkshopEnded, and what ``agreement.save_agreed_rating`` raises.
+    """
+    refuse_if_ended(session)
+    refuse_if_moved(session, stop)
+    agreed = agreement.save_agreed_rating(
+        session.assessment,
+        stop.framework_id,
+        stop.item_id,
+        value,
+        rationale,
+        expected_version,
+        user,
+    )
+    with transaction():
+        session.step += 1
+    return agreed
 
 
 # --- votes ----------------------------------------------------------------------------------
-
-
-def vote_count(assessment_id: int, stop: Stop) -> int:
-    return db.session.execute(
-        select(func.count())
-        .select_from(Rating)
-        .where(
-            Rating.assessment_id == assessment_id,
-            Rating.framework_id == stop.framework_id,
-            Rating.item_id == stop.item_id,
-            Rating.value.is_not(None),
-        )
-    ).scalar_one()
-
-
-def joined_count(session: WorkshopSession) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(Participant).filter_by(workshop_session_id=session.id)
-    ).scalar_one()
-
-
-def my_vote(participant: Participant, stop: Stop) -> str | None:
-    return db.session.execute(
-        select(Rating.value).filter_by(
-            participant_id=participant.id, framework_id=stop.framework_id, item_id=stop.item_id
-        )
-    ).scalar()
 
 
 def cast_vote(participant: Participant, stop: Stop, value: str, actor) -> Rating:
@@ -236,6 +200,32 @@ def cast_vote(participant: Participant, stop: Stop, value: str, actor) -> Rating
     return agreement.save_rating(
         participant, stop.framework_id, stop.item_id, value, None, None, actor, keep_text=True
     )
+
+
+def take_vote(
+    session: WorkshopSession, participant: Participant, stop: Stop, item: str | None, value: str
+) -> None:
+    """A vote from a phone on ``item`` ("framework_id:item_id", the question the phone showed).
+
+    Taken only while the session is live, on the question the board shows, before its votes are
+    revealed, and for a value on the scale; VoteRefused says why not. Objects the request read
+    before stay readable after the vote's commit (see kept_after_commit).
+    """
+    if session.status != "live":
+        raise VoteRefused("This workshop has ended, so votes are no longer taken.")
+    if item != f"{stop.framework_id}:{stop.item_id}":
+        raise VoteRefused("The board has moved on to another question. Vote on this one.")
+    if session.revealed:
+        raise VoteRefused(
+            "The votes on this question have been revealed, so it can no longer change."
+        )
+    if value not in dict(vote_choices(framework_of(session.assessment, stop.framework_id))):
+        raise VoteRefused("Choose one of the ratings.")
+    try:
+        with kept_after_commit():
+            cast_vote(participant, stop, value, participant.display_name)
+    except (ValueError, agreement.AssessmentLocked) as error:
+        raise VoteRefused(str(error)) from error
 
 
 @contextmanager
@@ -264,66 +254,32 @@ def join_as_guest(
     assessment as: they stay that participant (one person, one vote), moved to this session,
     and a changed name or agency changes that participant, audited."""
     if earlier is None:
-        participant = Participant(
-            assessment_id=session.assessment_id,
-            guest_name=name,
-            agency=agency,
-            workshop_session_id=session.id,
-        )
-        db.session.add(participant)
-        db.session.commit()
+        with transaction() as db_session:
+            participant = Participant(
+                assessment_id=session.assessment_id,
+                guest_name=name,
+                agency=agency,
+                workshop_session_id=session.id,
+            )
+            db_session.add(participant)
         return participant
     before = {"name": earlier.guest_name, "agency": earlier.agency}
     after = {"name": name, "agency": agency}
-    earlier.workshop_session_id = session.id
-    if before != after:
-        earlier.guest_name, earlier.agency = name, agency
-        audit.record(
-            "participant",
-            "details_changed",
-            before,
-            after,
-            actor_label=earlier.display_name,
-            assessment=session.assessment,
-            entity_id=earlier.id,
-        )
-    db.session.commit()
+    with transaction():
+        earlier.workshop_session_id = session.id
+        if before != after:
+            earlier.guest_name, earlier.agency = name, agency
+            audit.record(
+                "participant",
+                "details_changed",
+                before,
+                after,
+                actor_label=earlier.display_name,
+                assessment=session.assessment,
+                entity_id=earlier.id,
+            )
     return earlier
 
 
 def join_as_member(session: WorkshopSession, user: User) -> Participant:
     return agreement.participant_for(session.assessment, user, create=True)
-
-
-# --- the reveal -------------------------------------------------------------------------------
-
-
-def item_result(assessment: Assessment, stop: Stop) -> ItemResult | None:
-    results = assessment_results(frameworks(), assessment)
-    framework_result = results.framework(stop.framework_id)
-    return framework_result.item(stop.item_id) if framework_result else None
-
-
-def agreed_for(assessment_id: int, stop: Stop) -> AgreedRating | None:
-    return agreement.current_agreed(assessment_id, stop.framework_id, stop.item_id)
-
-
-def actions_for(assessment_id: int, stop: Stop) -> list[Action]:
-    return list(
-        db.session.execute(
-            select(Action)
-            .filter_by(
-                assessment_id=assessment_id, framework_id=stop.framework_id, item_id=stop.item_id
-            )
-            .order_by(Action.id)
-        ).scalars()
-    )
-
-
-def agreed_keys(assessment_id: int) -> set[tuple[str, str]]:
-    rows = db.session.execute(
-        select(AgreedRating.framework_id, AgreedRating.item_id).filter_by(
-            assessment_id=assessment_id, carried_forward=False
-        )
-    )
-    return {(f, i) for f, i in rows}

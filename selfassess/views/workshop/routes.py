@@ -13,15 +13,14 @@ import segno
 from flask import abort, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload
 
 from selfassess.domain.workshop import Stop, normalise_join_code, progress_among
-from selfassess.extensions import db, limiter
-from selfassess.models import Assessment, Participant
+from selfassess.extensions import limiter
+from selfassess.models import Participant
 from selfassess.models.assessments import WorkshopSession
+from selfassess.queries import workshop as ws_query
 from selfassess.services import workshop as ws_service
 from selfassess.services.agreement import AssessmentLocked, StaleEditError, add_action
-from selfassess.services.agreement import save_agreed_rating as save_agreed
 from selfassess.views.workshop import bp
 from selfassess.views.workshop.forms import ActionForm, AgreeForm, JoinForm
 from selfassess.web.access import LEAD_ROLES, RATE_ROLES, assessment_or_404, role_in
@@ -45,7 +44,7 @@ def _joined_text(count: int) -> str:
 
 
 def _lead_session(session_id: int) -> WorkshopSession:
-    workshop = db.session.get(WorkshopSession, session_id)
+    workshop = ws_query.workshop_or_none(session_id)
     if workshop is None:
         abort(404)
     assessment_or_404(workshop.assessment_id, LEAD_ROLES)
@@ -54,8 +53,10 @@ def _lead_session(session_id: int) -> WorkshopSession:
 
 def _live_lead_session(session_id: int) -> WorkshopSession:
     workshop = _lead_session(session_id)
-    if workshop.status != "live":
-        flash("This workshop has ended.")
+    try:
+        ws_service.refuse_if_ended(workshop)
+    except ws_service.WorkshopEnded as ended:
+        flash(str(ended))
         abort(redirect(url_for("workshop.facilitate", session_id=workshop.id)))
     return workshop
 
@@ -75,8 +76,8 @@ def overview(assessment_id: int):
     return render_template(
         "workshop/overview.html",
         assessment=assessment,
-        live=ws_service.live_session_for(assessment.id),
-        sessions=ws_service.sessions_for(assessment.id),
+        live=ws_query.live_session_for(assessment.id),
+        sessions=ws_query.sessions_for(assessment.id),
     )
 
 
@@ -108,24 +109,24 @@ def _facilitator_page(
     status: int = 200,
 ):
     assessment = workshop.assessment
-    walk = ws_service.walk_for(assessment)
-    stop = ws_service.current_stop(workshop, walk)
-    framework = ws_service.framework_of(assessment, stop.framework_id)
-    agreed = ws_service.agreed_for(assessment.id, stop)
-    contested = ws_service.contested_keys(assessment)
-    agreed_keys = ws_service.agreed_keys(assessment.id)
+    walk = ws_query.walk_for(assessment)
+    stop = ws_query.current_stop(workshop, walk)
+    framework = ws_query.framework_of(assessment, stop.framework_id)
+    agreed = ws_query.agreed_for(assessment.id, stop)
+    contested = ws_query.contested_keys(assessment)
+    agreed_keys = ws_query.agreed_keys(assessment.id)
     if agree_form is None:
         agree_form = AgreeForm(formdata=None)
         if agreed is not None:
             agree_form.value.data = agreed.value
             agree_form.rationale.data = agreed.rationale or ""
-    agree_form.value.choices = ws_service.agree_choices(framework)
+    agree_form.value.choices = ws_query.agree_choices(framework)
     if agree_form.expected_version.data in (None, "") and agreed is not None:
         agree_form.expected_version.data = str(agreed.version)
     if action_form is None:
         action_form = ActionForm(formdata=None)
     join_url = url_for("workshop.join", code=workshop.join_code, _external=True)
-    votes = ws_service.vote_count(assessment.id, stop)
+    votes = ws_query.vote_count(assessment.id, stop)
     return (
         render_template(
             "workshop/facilitate.html",
@@ -139,10 +140,10 @@ def _facilitator_page(
             contested=contested,
             agreed_keys=agreed_keys,
             votes_text=_votes_text(votes),
-            joined_text=_joined_text(ws_service.joined_count(workshop)),
-            result=ws_service.item_result(assessment, stop) if workshop.revealed else None,
+            joined_text=_joined_text(ws_query.joined_count(workshop)),
+            result=ws_query.item_result(assessment, stop) if workshop.revealed else None,
             agreed=agreed,
-            actions=ws_service.actions_for(assessment.id, stop),
+            actions=ws_query.actions_for(assessment.id, stop),
             agree_form=agree_form,
             action_form=action_form,
             stale=stale,
@@ -163,10 +164,10 @@ def facilitate(session_id: int):
 @login_required
 def facilitator_status(session_id: int):
     workshop = _lead_session(session_id)
-    walk = ws_service.walk_for(workshop.assessment)
-    stop = ws_service.current_stop(workshop, walk)
-    votes = ws_service.vote_count(workshop.assessment_id, stop)
-    joined = ws_service.joined_count(workshop)
+    walk = ws_query.walk_for(workshop.assessment)
+    stop = ws_query.current_stop(workshop, walk)
+    votes = ws_query.vote_count(workshop.assessment_id, stop)
+    joined = ws_query.joined_count(workshop)
     response = jsonify(
         step=workshop.step,
         status=workshop.status,
@@ -195,35 +196,37 @@ def move(session_id: int):
 def agree(session_id: int):
     workshop = _live_lead_session(session_id)
     assessment = workshop.assessment
-    stop = _stop_from_form(workshop, ws_service.walk_for(assessment))
-    framework = ws_service.framework_of(assessment, stop.framework_id)
+    stop = _stop_from_form(workshop, ws_query.walk_for(assessment))
+    framework = ws_query.framework_of(assessment, stop.framework_id)
     form = AgreeForm()
-    form.value.choices = ws_service.agree_choices(framework)
-    here = (workshop.current_framework_id, workshop.current_item_id)
-    if stop.key != here:
-        flash("The board had moved to another question, so nothing was saved. Try again here.")
+    form.value.choices = ws_query.agree_choices(framework)
+    try:
+        ws_service.refuse_if_moved(workshop, stop)
+    except ws_service.BoardMoved as moved:
+        flash(str(moved))
         return redirect(url_for("workshop.facilitate", session_id=workshop.id))
     if not form.validate_on_submit():
         return _facilitator_page(workshop, agree_form=form)
     raw_version = form.expected_version.data
     expected = int(raw_version) if raw_version and raw_version.isdigit() else None
     try:
-        save_agreed(
-            assessment,
-            stop.framework_id,
-            stop.item_id,
+        ws_service.agree_rating(
+            workshop,
+            stop,
             form.value.data,
             form.rationale.data,
             expected,
             current_user._get_current_object(),
         )
+    except ws_service.WorkshopError as refused:
+        flash(str(refused))
+        return redirect(url_for("workshop.facilitate", session_id=workshop.id))
     except StaleEditError as stale:
         form.expected_version.data = str(stale.current.version)
         return _facilitator_page(workshop, agree_form=form, stale=stale.current, status=409)
     except (ValueError, AssessmentLocked) as error:
         form.value.errors = [*form.value.errors, str(error)]
         return _facilitator_page(workshop, agree_form=form)
-    ws_service.bump(workshop)
     flash("Agreed rating saved.", "success")
     return redirect(url_for("workshop.facilitate", session_id=workshop.id))
 
@@ -233,7 +236,7 @@ def agree(session_id: int):
 def new_action(session_id: int):
     workshop = _live_lead_session(session_id)
     assessment = workshop.assessment
-    stop = _stop_from_form(workshop, ws_service.walk_for(assessment))
+    stop = _stop_from_form(workshop, ws_query.walk_for(assessment))
     form = ActionForm()
     if not form.validate_on_submit():
         return _facilitator_page(workshop, action_form=form)
@@ -279,7 +282,7 @@ def _remembered(workshop: WorkshopSession) -> Participant | None:
     participant_id = joined.get(str(workshop.assessment_id)) if isinstance(joined, dict) else None
     if not isinstance(participant_id, int):
         return None
-    participant = db.session.get(Participant, participant_id)
+    participant = ws_query.participant_or_none(participant_id)
     if participant is None or participant.assessment_id != workshop.assessment_id:
         return None
     return participant
@@ -311,7 +314,7 @@ def _is_member_of(workshop: WorkshopSession) -> bool:
 def _code_is_live() -> bool:
     """Whether the posted join code is a live workshop's; looked up once per request."""
     if "join_code_is_live" not in g:
-        live = request.method == "POST" and ws_service.session_by_code(request.form.get("code"))
+        live = request.method == "POST" and ws_query.session_by_code(request.form.get("code"))
         g.join_code_is_live = bool(live)
     return g.join_code_is_live
 
@@ -329,7 +332,7 @@ def join():
         form.code.data = normalise_join_code(request.args["code"])[:8]
     workshop = None
     if request.method == "POST":
-        workshop = ws_service.session_by_code(form.code.data)
+        workshop = ws_query.session_by_code(form.code.data)
         form.as_member = workshop is not None and _is_member_of(workshop)
     if form.validate_on_submit():
         if workshop is None:
@@ -351,17 +354,8 @@ def join():
     return render_template("workshop/join.html", form=form)
 
 
-def _phone_workshop(session_id: int) -> WorkshopSession | None:
-    # Every phone request reads the assessment and its frameworks too: one query, not three.
-    return db.session.get(
-        WorkshopSession,
-        session_id,
-        options=[joinedload(WorkshopSession.assessment).joinedload(Assessment.frameworks)],
-    )
-
-
 def _participant_or_redirect(session_id: int) -> tuple[WorkshopSession, Participant]:
-    workshop = _phone_workshop(session_id)
+    workshop = ws_query.workshop_for_phone(session_id)
     participant = _my_participant(workshop) if workshop is not None else None
     if participant is None:
         abort(redirect(url_for("workshop.join")))
@@ -372,9 +366,9 @@ def _panel_context(
     workshop: WorkshopSession, participant: Participant, with_my_vote: bool = True
 ) -> dict:
     assessment = workshop.assessment
-    walk = ws_service.walk_for(assessment)
-    stop = ws_service.current_stop(workshop, walk)
-    framework = ws_service.framework_of(assessment, stop.framework_id)
+    walk = ws_query.walk_for(assessment)
+    stop = ws_query.current_stop(workshop, walk)
+    framework = ws_query.framework_of(assessment, stop.framework_id)
     live = workshop.status == "live"
     return {
         "workshop": workshop,
@@ -382,10 +376,10 @@ def _panel_context(
         "framework": framework,
         "stop": stop,
         "progress": walk.progress(stop),
-        "my_vote": ws_service.my_vote(participant, stop) if with_my_vote else None,
-        "vote_choices": ws_service.vote_choices(framework),
-        "result": ws_service.item_result(assessment, stop) if live and workshop.revealed else None,
-        "agreed": ws_service.agreed_for(assessment.id, stop) if live else None,
+        "my_vote": ws_query.my_vote(participant, stop) if with_my_vote else None,
+        "vote_choices": ws_query.vote_choices(framework),
+        "result": ws_query.item_result(assessment, stop) if live and workshop.revealed else None,
+        "agreed": ws_query.agreed_for(assessment.id, stop) if live else None,
         "problem": None,
     }
 
@@ -405,18 +399,18 @@ def live_panel(session_id: int):
 
 @bp.route("/workshop/<int:session_id>/live/state.json")
 def live_state(session_id: int):
-    workshop = _phone_workshop(session_id)
+    workshop = ws_query.workshop_for_phone(session_id)
     participant = _my_participant(workshop) if workshop is not None else None
     if participant is None:
         abort(404)
-    walk = ws_service.walk_for(workshop.assessment)
-    stop = ws_service.current_stop(workshop, walk)
+    walk = ws_query.walk_for(workshop.assessment)
+    stop = ws_query.current_stop(workshop, walk)
     response = jsonify(
         step=workshop.step,
         status=workshop.status,
         revealed=workshop.revealed,
         item={"framework_id": stop.framework_id, "id": stop.item_id, "text": stop.item.text},
-        my_vote=ws_service.my_vote(participant, stop),
+        my_vote=ws_query.my_vote(participant, stop),
     )
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -433,24 +427,14 @@ def vote(session_id: int):
     value = request.form.get("value", "")
     problem = None
     voted = False
-    if workshop.status != "live":
-        problem = "This workshop has ended, so votes are no longer taken."
-    elif request.form.get("item") != f"{stop.framework_id}:{stop.item_id}":
-        problem = "The board has moved on to another question. Vote on this one."
-    elif workshop.revealed:
-        problem = "The votes on this question have been revealed, so it can no longer change."
-    elif value not in dict(context["vote_choices"]):
-        problem = "Choose one of the ratings."
-    else:
-        try:
-            with ws_service.kept_after_commit():
-                ws_service.cast_vote(participant, stop, value, participant.display_name)
-            voted = True
-        except (ValueError, AssessmentLocked) as error:
-            problem = str(error)
+    try:
+        ws_service.take_vote(workshop, participant, stop, request.form.get("item"), value)
+        voted = True
+    except ws_service.VoteRefused as refused:
+        problem = str(refused)
     if request.headers.get("X-Requested-With") == "fetch":
         context["problem"] = problem
-        context["my_vote"] = value if voted else ws_service.my_vote(participant, stop)
+        context["my_vote"] = value if voted else ws_query.my_vote(participant, stop)
         return render_template("workshop/_panel.html", **context), (409 if problem else 200)
     if problem:
         flash(problem)
