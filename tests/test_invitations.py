@@ -10,7 +10,13 @@ from sqlalchemy import select
 
 from selfassess.extensions import db
 from selfassess.models import AuditEvent, Invitation, Membership, Partnership, User
-from selfassess.services.invitations import create_invitation
+from selfassess.services.invitations import (
+    USED,
+    InvitationError,
+    create_account_from_invitation,
+    create_invitation,
+    load_invitation,
+)
 from tests.factories import PASSWORD, make_partnership, make_user
 
 NEW_PERSON = {
@@ -116,6 +122,23 @@ def test_a_link_works_once(app, client, get_page, post_page):
     assert page.h1.get_text() == "This invitation link has already been used"
     post_page(url, {**NEW_PERSON, "email": "second@test.example"}, status=410)
     assert db.session.execute(select(User).filter_by(email="second@test.example")).scalar() is None
+
+
+def test_two_people_racing_with_one_link_leave_one_member_and_one_account(app, client, post_page):
+    partnership = make_partnership()
+    lead = make_user(partnership, "lead")
+    invitation, url = invite(partnership, by=lead)
+    # The second person's page has read the link before the first person finishes joining.
+    seen_by_second = load_invitation(url.rsplit("/", 1)[1])
+    post_page(url, NEW_PERSON)
+    with pytest.raises(InvitationError) as refused:
+        create_account_from_invitation(
+            seen_by_second, "Sam Second", "second@test.example", "police", "a long password"
+        )
+    assert refused.value.reason == USED
+    assert db.session.execute(select(User).filter_by(email="second@test.example")).scalar() is None
+    first = db.session.execute(select(User.id).filter_by(email="nia@health.example")).scalar_one()
+    assert _unused_and_members(invitation, partnership) == (False, {lead.id, first})
 
 
 def test_an_expired_row_is_refused(app, client, get_page):

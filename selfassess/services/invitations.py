@@ -18,10 +18,14 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
+from werkzeug.security import generate_password_hash
 
 from selfassess.extensions import db
 from selfassess.models import Invitation, Membership, Partnership, User
 from selfassess.models.base import as_utc
+from selfassess.queries.invitations import invitation_by_nonce
+from selfassess.queries.people import email_taken
+from selfassess.services import transaction
 from selfassess.services.audit import record
 
 SALT = "invitation"
@@ -44,6 +48,14 @@ class InvitationError(Exception):
         if self.reason in (SOMEONE_ELSE, ANALYST):
             return 403
         return 404 if self.reason == INVALID else 410
+
+
+class WrongEmailError(Exception):
+    """A new account's email address is not the one the invitation was made for."""
+
+
+class EmailTakenError(Exception):
+    """A new account's email address already has an account (its owner signs in to join)."""
 
 
 @dataclass
@@ -73,7 +85,20 @@ def create_invitation(
     for_name: str | None = None,
     for_email: str | None = None,
 ) -> NewInvitation:
-    """Add an invitation (the caller commits), noting who it is for; the audit event says so too."""
+    """Invite someone to the partnership in role, noting who it is for; the audit event says so."""
+    with transaction():
+        return add_invitation(partnership, role, invited_by, note, for_name, for_email)
+
+
+def add_invitation(
+    partnership: Partnership,
+    role: str,
+    invited_by: User,
+    note: str | None = None,
+    for_name: str | None = None,
+    for_email: str | None = None,
+) -> NewInvitation:
+    """Add an invitation within the caller's transaction (see create_invitation)."""
     now = datetime.now(UTC)
     invitation = Invitation(
         partnership_id=partnership.id,
@@ -107,41 +132,18 @@ def create_invitation(
     return NewInvitation(invitation, token_for(invitation))
 
 
-def invitation_details(invitation_ids: list[int]) -> dict[int, dict]:
-    """What was said about each invitation when it was made: note, name and email it is for."""
-    if not invitation_ids:
-        return {}
-    rows = db.session.execute(
-        db.select(Invitation.id, Invitation.note, Invitation.for_name, Invitation.for_email).where(
-            Invitation.id.in_(invitation_ids)
-        )
-    ).all()
-    return {
-        row.id: {
-            key: value
-            for key, value in (
-                ("note", row.note),
-                ("for_name", row.for_name),
-                ("for_email", row.for_email),
-            )
-            if value
-        }
-        for row in rows
-    }
-
-
 def load_invitation(token: str) -> Invitation:
     """The invitation a link stands for, or InvitationError saying why it cannot be used."""
     try:
         nonce = _serializer().loads(token, max_age=_max_age_seconds())
     except SignatureExpired:
         # The signature is ours but too old; say "expired" only if the row is real.
-        if _by_nonce(_serializer().loads(token)) is None:
+        if invitation_by_nonce(_serializer().loads(token)) is None:
             raise InvitationError(INVALID) from None
         raise InvitationError(EXPIRED) from None
     except BadSignature:
         raise InvitationError(INVALID) from None
-    invitation = _by_nonce(nonce)
+    invitation = invitation_by_nonce(nonce)
     if invitation is None:
         raise InvitationError(INVALID)
     if invitation.used_at is not None:
@@ -149,27 +151,6 @@ def load_invitation(token: str) -> Invitation:
     if as_utc(invitation.expires_at) <= datetime.now(UTC):
         raise InvitationError(EXPIRED)
     return invitation
-
-
-def _by_nonce(nonce: object) -> Invitation | None:
-    if not isinstance(nonce, str):
-        return None
-    return db.session.execute(db.select(Invitation).filter_by(nonce=nonce)).scalar()
-
-
-def pending_invitations(partnership_id: int) -> list[Invitation]:
-    now = datetime.now(UTC)
-    return list(
-        db.session.execute(
-            db.select(Invitation)
-            .where(
-                Invitation.partnership_id == partnership_id,
-                Invitation.used_at.is_(None),
-                Invitation.expires_at > now,
-            )
-            .order_by(Invitation.created_at)
-        ).scalars()
-    )
 
 
 def is_for(invitation: Invitation, email: str) -> bool:
@@ -187,13 +168,43 @@ def check_who_accepts(invitation: Invitation, user: User) -> None:
 
 
 def accept(invitation: Invitation, user: User) -> Membership:
-    """Use the invitation for user: mark it used and add the membership, in one transaction.
+    """Use the invitation for a signed-in user: mark it used and add the membership, together.
 
-    The row is marked used with a conditional update, so two people racing with the same link
-    cannot both join. Raises InvitationError(USED) for the loser, and SOMEONE_ELSE or ANALYST
-    (changing nothing) when user may not use it. The caller has added user.
+    Raises InvitationError: USED when someone else used it first, SOMEONE_ELSE or ANALYST
+    (changing nothing) when user may not use it.
     """
     check_who_accepts(invitation, user)
+    with transaction():
+        return _use(invitation, user)
+
+
+def create_account_from_invitation(
+    invitation: Invitation, name: str, email: str, agency: str, password: str
+) -> User:
+    """A new account that joins through the invitation, made with its membership or not at all.
+
+    Raises WrongEmailError when the invitation names another address, EmailTakenError when the
+    address already has an account, and InvitationError(USED) when someone used the link first.
+    """
+    if not is_for(invitation, email):
+        raise WrongEmailError
+    if email_taken(email):
+        raise EmailTakenError
+    user = User(
+        name=name, email=email, agency=agency, password_hash=generate_password_hash(password)
+    )
+    with transaction() as session:
+        session.add(user)
+        _use(invitation, user)
+    return user
+
+
+def _use(invitation: Invitation, user: User) -> Membership:
+    """Mark the invitation used by user and add the membership, in the caller's transaction.
+
+    The row is marked used with a conditional update, so two people racing with the same link
+    cannot both join: the loser gets InvitationError(USED) and the transaction rolls back.
+    """
     now = datetime.now(UTC)
     db.session.flush()
     result = db.session.execute(
@@ -203,7 +214,6 @@ def accept(invitation: Invitation, user: User) -> Membership:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        db.session.rollback()
         raise InvitationError(USED)
     membership = Membership(
         user=user, partnership_id=invitation.partnership_id, role=invitation.role
@@ -228,21 +238,19 @@ def accept(invitation: Invitation, user: User) -> Membership:
         partnership_id=invitation.partnership_id,
         entity_id=membership.id,
     )
-    db.session.commit()
-    db.session.refresh(invitation)
     return membership
 
 
 def withdraw(invitation: Invitation, by: User) -> None:
     """A lead takes back a link not used yet: it expires now."""
-    record(
-        "invitation",
-        "withdrawn",
-        {"expires_at": as_utc(invitation.expires_at).isoformat()},
-        None,
-        actor_user=by,
-        partnership_id=invitation.partnership_id,
-        entity_id=invitation.id,
-    )
-    invitation.expires_at = datetime.now(UTC)
-    db.session.commit()
+    with transaction():
+        record(
+            "invitation",
+            "withdrawn",
+            {"expires_at": as_utc(invitation.expires_at).isoformat()},
+            None,
+            actor_user=by,
+            partnership_id=invitation.partnership_id,
+            entity_id=invitation.id,
+        )
+        invitation.expires_at = datetime.now(UTC)

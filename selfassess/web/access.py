@@ -1,6 +1,6 @@
 """Who may see and do what. Every view asks here; objects out of reach are a 404, not a 403.
 
-Rules (DESIGN.md, issue 3): a user sees only the partnerships they belong to; observers read and
+Rules (docs/design.md, "Who sees what"): a user sees only the partnerships they belong to; observers read and
 change nothing; leads run assessments; national analysts see a partnership's data only once it is
 submitted as a return, never drafts.
 """
@@ -14,8 +14,14 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from selfassess.domain.visibility import RatingsScope, sees_everyones_ratings
-from selfassess.extensions import db
-from selfassess.models import Assessment, Membership, Participant, Partnership
+from selfassess.models import Assessment, Partnership
+from selfassess.queries.assessments import participant_of
+from selfassess.queries.memberships import (
+    assessment_or_none,
+    partnership_or_none,
+    partnerships_of,
+    role_of,
+)
 
 READ_ROLES = ("lead", "member", "observer")
 RATE_ROLES = ("lead", "member")
@@ -25,9 +31,7 @@ LEAD_ROLES = ("lead",)
 def role_in(partnership_id: int) -> str | None:
     if not current_user.is_authenticated:
         return None
-    return db.session.execute(
-        db.select(Membership.role).filter_by(user_id=current_user.id, partnership_id=partnership_id)
-    ).scalar()
+    return role_of(current_user.id, partnership_id)
 
 
 def partnership_or_404(partnership_id: int, roles: tuple[str, ...] = READ_ROLES) -> Partnership:
@@ -36,7 +40,7 @@ def partnership_or_404(partnership_id: int, roles: tuple[str, ...] = READ_ROLES)
     Not belonging at all is a 404 (its existence is not confirmed); belonging with too small a
     role is a 403, since the user knows it exists.
     """
-    partnership = db.session.get(Partnership, partnership_id)
+    partnership = partnership_or_none(partnership_id)
     role = role_in(partnership_id) if partnership else None
     if partnership is None or role is None:
         abort(404)
@@ -50,7 +54,7 @@ def assessment_or_404(assessment_id: int, roles: tuple[str, ...] = READ_ROLES) -
 
     National analysts reach an assessment only through its submitted return (see national views).
     """
-    assessment = db.session.get(Assessment, assessment_id)
+    assessment = assessment_or_none(assessment_id)
     if assessment is None:
         abort(404)
     partnership_or_404(assessment.partnership_id, roles)
@@ -64,10 +68,8 @@ def ratings_scope(assessment: Assessment) -> RatingsScope:
     role = role_in(assessment.partnership_id)
     if sees_everyones_ratings(role, assessment.status, assessment.results_shared):
         return RatingsScope(everyone=True)
-    own = db.session.execute(
-        db.select(Participant.id).filter_by(assessment_id=assessment.id, user_id=current_user.id)
-    ).scalar()
-    return RatingsScope(everyone=False, participant_id=own)
+    own = participant_of(assessment.id, current_user.id)
+    return RatingsScope(everyone=False, participant_id=own.id if own else None)
 
 
 def analyst_required(view: Callable) -> Callable:
@@ -86,10 +88,4 @@ def analyst_required(view: Callable) -> Callable:
 def my_partnerships() -> list[tuple[Partnership, str]]:
     if not current_user.is_authenticated:
         return []
-    rows = db.session.execute(
-        db.select(Partnership, Membership.role)
-        .join(Membership, Membership.partnership_id == Partnership.id)
-        .filter(Membership.user_id == current_user.id)
-        .order_by(Partnership.name)
-    ).all()
-    return [(p, role) for p, role in rows]
+    return partnerships_of(current_user.id)

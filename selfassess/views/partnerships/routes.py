@@ -3,21 +3,32 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 from werkzeug.routing import BuildError
-from werkzeug.security import generate_password_hash
 
-from selfassess.extensions import db, limiter
+from selfassess.extensions import limiter
 from selfassess.models import Invitation, Partnership, User
-from selfassess.services import invitations
-from selfassess.services import partnerships as people
+from selfassess.queries.invitations import (
+    invitation_details,
+    invitation_or_none,
+    pending_invitations,
+)
+from selfassess.queries.memberships import partnership_or_none
+from selfassess.queries.partnerships import (
+    all_partnerships,
+    is_last_lead,
+    members,
+    membership_or_none,
+)
+from selfassess.queries.people import users_by_id
+from selfassess.services import invitations, partnerships
 from selfassess.services.invitations import (
+    EmailTakenError,
     InvitationError,
+    WrongEmailError,
     accept,
     check_who_accepts,
+    create_account_from_invitation,
     create_invitation,
-    invitation_details,
-    is_for,
     load_invitation,
-    pending_invitations,
     token_for,
     withdraw,
 )
@@ -59,10 +70,18 @@ def _assessments_url(partnership: Partnership) -> str | None:
 
 
 def _invitation_or_404(partnership: Partnership, invitation_id: int) -> Invitation:
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.partnership_id != partnership.id:
+    invitation = invitation_or_none(partnership.id, invitation_id)
+    if invitation is None:
         abort(404)
     return invitation
+
+
+def _any_partnership_or_404(partnership_id: int) -> Partnership:
+    """Any partnership, for analysts (who belong to none)."""
+    partnership = partnership_or_none(partnership_id)
+    if partnership is None:
+        abort(404)
+    return partnership
 
 
 @bp.route("/partnerships/")
@@ -71,7 +90,7 @@ def index():
     return render_template(
         "partnerships/index.html",
         mine=my_partnerships(),
-        everyone=people.all_partnerships() if current_user.is_analyst else [],
+        everyone=all_partnerships() if current_user.is_analyst else [],
         role_names=ROLE_NAMES,
     )
 
@@ -81,25 +100,19 @@ def index():
 def new():
     form = PartnershipForm()
     if form.validate_on_submit():
-        if people.code_taken(form.code.data):
-            form.code.errors = [*form.code.errors, "A partnership already uses this code"]
-        else:
-            partnership = people.create_partnership(
+        try:
+            partnership, made = partnerships.create_partnership(
                 form.name.data,
                 form.code.data,
                 form.region.data,
                 form.police_force_area.data,
                 by=_me(),
+                lead_name=form.lead_name.data,
+                lead_email=form.lead_email.data,
             )
-            made = create_invitation(
-                partnership,
-                "lead",
-                _me(),
-                note=f"{form.lead_name.data} ({form.lead_email.data})",
-                for_name=form.lead_name.data,
-                for_email=form.lead_email.data,
-            )
-            db.session.commit()
+        except partnerships.CodeTakenError:
+            form.code.errors = [*form.code.errors, "A partnership already uses this code"]
+        else:
             return redirect(
                 url_for(
                     "partnerships.lead_link",
@@ -114,7 +127,7 @@ def new():
 @bp.route("/partnerships/<int:partnership_id>/invite-lead", methods=["GET", "POST"])
 @analyst_required
 def invite_lead(partnership_id: int):
-    partnership = db.get_or_404(Partnership, partnership_id)
+    partnership = _any_partnership_or_404(partnership_id)
     form = LeadInvitationForm()
     if form.validate_on_submit():
         made = create_invitation(
@@ -125,7 +138,6 @@ def invite_lead(partnership_id: int):
             for_name=form.lead_name.data,
             for_email=form.lead_email.data,
         )
-        db.session.commit()
         return redirect(
             url_for(
                 "partnerships.lead_link",
@@ -139,7 +151,7 @@ def invite_lead(partnership_id: int):
 @bp.route("/partnerships/<int:partnership_id>/lead-invitations/<int:invitation_id>")
 @analyst_required
 def lead_link(partnership_id: int, invitation_id: int):
-    partnership = db.get_or_404(Partnership, partnership_id)
+    partnership = _any_partnership_or_404(partnership_id)
     invitation = _invitation_or_404(partnership, invitation_id)
     if invitation.role != "lead" or invitation not in pending_invitations(partnership.id):
         abort(404)
@@ -167,7 +179,7 @@ def show(partnership_id: int):
         partnership=partnership,
         role=role,
         is_lead=role == "lead",
-        members=people.members(partnership.id),
+        members=members(partnership.id),
         pending=pending,
         details=invitation_details([i.id for i in pending]),
         inviters={u.id: u for u in _users({i.invited_by_id for i in pending})},
@@ -181,7 +193,7 @@ def _users(ids: set[int | None]) -> list[User]:
     ids = {i for i in ids if i is not None}
     if not ids:
         return []
-    return list(db.session.execute(db.select(User).where(User.id.in_(ids))).scalars())
+    return users_by_id(ids)
 
 
 @bp.route("/partnerships/<int:partnership_id>/invite", methods=["GET", "POST"])
@@ -191,7 +203,6 @@ def invite(partnership_id: int):
     form = InviteForm()
     if form.validate_on_submit():
         made = create_invitation(partnership, form.role.data, _me(), note=form.note.data)
-        db.session.commit()
         return redirect(
             url_for(
                 "partnerships.invitation_link",
@@ -245,7 +256,7 @@ def _keep_my_session(changed_user_id: int) -> None:
 
 
 def _membership_or_404(partnership: Partnership, membership_id: int):
-    membership = people.membership_or_none(partnership.id, membership_id)
+    membership = membership_or_none(partnership.id, membership_id)
     if membership is None:
         abort(404)
     return membership
@@ -262,14 +273,14 @@ def change_role(partnership_id: int, membership_id: int):
     form = RoleForm(data={"role": membership.role})
     if form.validate_on_submit():
         try:
-            if people.change_role(membership, form.role.data, _me()):
+            if partnerships.change_role(membership, form.role.data, _me()):
                 _keep_my_session(membership.user_id)
                 flash(
                     f"{membership.user.name} is now {ROLE_NAMES[membership.role].lower()}.",
                     "success",
                 )
             return redirect(url_for("partnerships.show", partnership_id=partnership.id))
-        except people.LastLeadError:
+        except partnerships.LastLeadError:
             form.role.errors = [*form.role.errors, LAST_LEAD]
     return render_template(
         "partnerships/change_role.html", form=form, partnership=partnership, membership=membership
@@ -285,12 +296,12 @@ def remove_member(partnership_id: int, membership_id: int):
     partnership = partnership_or_404(partnership_id, LEAD_ROLES)
     membership = _membership_or_404(partnership, membership_id)
     form = ConfirmForm()
-    last_lead = people.is_last_lead(membership)
+    last_lead = is_last_lead(membership)
     if form.validate_on_submit() and not last_lead:
         name = membership.user.name
         member_id = membership.user_id
         leaving = member_id == current_user.id
-        people.remove_member(membership, _me())
+        partnerships.remove_member(membership, _me())
         _keep_my_session(member_id)
         flash(f"{name} is no longer a member of {partnership.name}.", "success")
         if leaving:
@@ -345,32 +356,26 @@ def accept_invitation(token: str):
     sign_in_url = url_for("auth.sign_in", next=url_for(".accept_invitation", token=token))
     existing_account = False
     if form.validate_on_submit():
-        email = form.email.data
-        if not is_for(invitation, email):
+        try:
+            user = create_account_from_invitation(
+                invitation, form.name.data, form.email.data, form.agency.data, form.password.data
+            )
+        except WrongEmailError:
             form.email.errors = [
                 *form.email.errors,
                 "This invitation is for a different email address. Use the address it was "
                 "sent for, or ask whoever sent it for a new one",
             ]
-        elif db.session.execute(db.select(User.id).filter_by(email=email)).scalar():
+        except EmailTakenError:
             existing_account = True
             form.email.errors = [
                 *form.email.errors,
                 "An account already uses this email address. Sign in first, then open "
                 "your invitation link again to join",
             ]
+        except InvitationError as error:
+            return _unusable(error)
         else:
-            user = User(
-                name=form.name.data,
-                email=email,
-                agency=form.agency.data,
-                password_hash=generate_password_hash(form.password.data),
-            )
-            db.session.add(user)
-            try:
-                accept(invitation, user)
-            except InvitationError as error:
-                return _unusable(error)
             login_user(user)
             flash(f"Your account is ready and you have joined {partnership.name}.", "success")
             return redirect(url_for("partnerships.show", partnership_id=partnership.id))
