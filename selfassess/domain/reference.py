@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# Agencies that take part in IOM arrangements, as partnerships name them (DESIGN.md: who uses it).
+# Agencies that take part in IOM arrangements, as partnerships name them (docs/design.md).
 AGENCIES: tuple[tuple[str, str], ...] = (
     ("police", "Police"),
     ("probation", "Probation Service"),

@@ -1,8 +1,8 @@
 """Who may see and do what. Every view asks here; objects out of reach are a 404, not a 403.
 
-Rules (docs/design.md, "Who sees what"): a user sees only the partnerships they belong to; observers read and
-change nothing; leads run assessments; national analysts see a partnership's data only once it is
-submitted as a return, never drafts.
+The rules (docs/design.md, "Who sees what"): a user sees only the partnerships they belong to;
+observers read and change nothing; leads run assessments; national analysts see a partnership's
+data only once it is submitted as a return, never drafts.
 """
 
 from __future__ import annotations
