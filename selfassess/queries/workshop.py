@@ -63,8 +63,7 @@ def session_by_code(raw_code: str | None) -> WorkshopSession | None:
 def walk_for(assessment: Assessment) -> Walk:
     library = frameworks()
     return Walk(
-        library.get(af.framework_id, af.framework_version) or library.get(af.framework_id)
-        for af in assessment.frameworks
+        library.resolve(af.framework_id, af.framework_version) for af in assessment.frameworks
     )
 
 
@@ -72,7 +71,7 @@ def framework_of(assessment: Assessment, framework_id: str) -> Framework:
     """The framework at the version the assessment pinned."""
     library = frameworks()
     pinned = next(af for af in assessment.frameworks if af.framework_id == framework_id)
-    return library.get(framework_id, pinned.framework_version) or library.get(framework_id)
+    return library.resolve(framework_id, pinned.framework_version)
 
 
 def vote_choices(framework: Framework) -> list[tuple[str, str]]:

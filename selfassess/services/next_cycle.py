@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from selfassess.domain.frameworks import FrameworkLibrary
+from selfassess.domain.frameworks import FrameworkLibrary, FrameworkVersionNotFound
 from selfassess.extensions import db
 from selfassess.models import Action, AgreedRating, Assessment, AssessmentFramework, User
 from selfassess.queries.reports import OPEN_ACTION_STATUSES
@@ -50,11 +50,13 @@ def start_next_cycle(
     already = next_cycle_of(previous.id)
     if already is not None:
         return already
+    # A new cycle moves on to the newest version of each framework the last one used.
     pinned = {}
     for af in previous.frameworks:
-        fw = library.get(af.framework_id) or library.get(af.framework_id, af.framework_version)
-        if fw is not None:
-            pinned[fw.id] = fw
+        fw = library.get(af.framework_id)
+        if fw is None:
+            raise FrameworkVersionNotFound(af.framework_id, af.framework_version)
+        pinned[fw.id] = fw
     assessment = Assessment(
         partnership_id=previous.partnership_id,
         title=title,
