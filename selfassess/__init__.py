@@ -160,7 +160,8 @@ def _load_frameworks(directory: Path):
 def _refuse_versions_changed_in_place(app: Flask) -> None:
     """Refuse to start (FrameworkError) when a framework version the database holds answers
     against was edited in place: one small query, skipped before the table exists."""
-    from selfassess.domain.frameworks import FrameworkError, changed_in_place
+    from selfassess.domain.framework_releases import changed_in_place
+    from selfassess.domain.frameworks import FrameworkError
     from selfassess.queries.framework_releases import held_releases
 
     with app.app_context():

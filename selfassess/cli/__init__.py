@@ -9,10 +9,10 @@ import click
 from flask.cli import FlaskGroup
 
 from selfassess.config import PROJECT_ROOT, UnsafeConfiguration
+from selfassess.domain.framework_releases import changed_in_place
 from selfassess.domain.frameworks import (
     FrameworkError,
     FrameworkLibrary,
-    changed_in_place,
     check_directory,
 )
 

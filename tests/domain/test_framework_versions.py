@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from selfassess.config import PROJECT_ROOT
+from selfassess.domain.framework_releases import changed_in_place
 from selfassess.domain.frameworks import (
     Framework,
     FrameworkError,
@@ -19,7 +20,6 @@ from selfassess.domain.frameworks import (
     ScaleValue,
     Section,
     SectionRule,
-    changed_in_place,
     check_directory,
     load_library,
     version_key,
