@@ -26,8 +26,8 @@ from selfassess.models import (
 )
 from selfassess.services import workshop
 from selfassess.services.agreement import save_agreed_rating
+from selfassess.services.collections import create_collection
 from selfassess.services.invitations import create_invitation
-from selfassess.services.returns import create_collection
 from tests.factories import make_assessment, make_partnership, make_user
 
 KP = "iom-key-principles"
