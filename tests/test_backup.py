@@ -12,7 +12,6 @@ from sqlalchemy import func, select, text
 
 from selfassess import create_app
 from selfassess.cli import cli, register_commands
-from selfassess.cli.backup import FORMAT_VERSION, dump_data
 from selfassess.config import TestConfig
 from selfassess.demo.partnership import load_demo, load_demo_analyst
 from selfassess.extensions import db
@@ -24,11 +23,12 @@ from selfassess.models import (
     Return,
     User,
 )
+from selfassess.queries.backup import FORMAT_VERSION, dump_data
 from selfassess.queries.workshop import current_stop, walk_for
 from selfassess.services import workshop
 from selfassess.services.agreement import save_agreed_rating
+from selfassess.services.collections import create_collection
 from selfassess.services.invitations import create_invitation
-from selfassess.services.returns import create_collection
 from tests.factories import make_assessment, make_partnership, make_user
 
 KP = "iom-key-principles"

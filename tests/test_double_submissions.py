@@ -19,7 +19,7 @@ from selfassess.extensions import db
 from selfassess.models import Assessment, AuditEvent, Return
 from selfassess.models.assessments import WorkshopSession
 from selfassess.services.agreement import save_agreed_rating
-from selfassess.services.returns import create_collection
+from selfassess.services.collections import create_collection
 from tests.factories import PASSWORD, make_assessment, make_partnership, make_user
 
 KP = "iom-key-principles"

@@ -17,7 +17,7 @@ from selfassess.domain.frameworks import FrameworkError
 from selfassess.extensions import db
 from selfassess.models import FrameworkRelease
 from selfassess.services.assessments import create_assessment
-from selfassess.services.returns import create_collection
+from selfassess.services.collections import create_collection
 from tests.factories import make_partnership, make_user
 
 KP = "iom-key-principles"

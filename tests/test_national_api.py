@@ -13,7 +13,8 @@ from sqlalchemy import select
 from selfassess.extensions import db
 from selfassess.models import ApiToken
 from selfassess.services.api_tokens import token_hash
-from selfassess.services.returns import create_collection, store_return
+from selfassess.services.collections import create_collection
+from selfassess.services.returns import store_return
 from tests.factories import make_partnership, make_user
 
 S = "national-survey-2013"

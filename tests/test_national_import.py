@@ -13,7 +13,7 @@ from selfassess.cli import cli, register_commands
 from selfassess.domain.returns_import import returns_to_rows, rows_to_csv
 from selfassess.extensions import db, frameworks
 from selfassess.models import AuditEvent, Return, ReturnAnswer
-from selfassess.services.returns import create_collection
+from selfassess.services.collections import create_collection
 from tests.factories import make_partnership
 from tests.national_helpers import KP, REGIONS, S
 from tests.national_helpers import known_returns as _returns

@@ -20,7 +20,8 @@ from selfassess.models import (
     ReturnAnswer,
 )
 from selfassess.services.agreement import save_agreed_rating
-from selfassess.services.returns import create_collection, submit_return
+from selfassess.services.collections import create_collection
+from selfassess.services.returns import submit_return
 from tests.factories import make_assessment, make_partnership, make_user
 
 S = "national-survey-2013"

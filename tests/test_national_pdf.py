@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from selfassess.extensions import db, frameworks
 from selfassess.queries.national import national_picture, regional_pictures
-from selfassess.services.returns import create_collection
+from selfassess.services.collections import create_collection
 from tests.factories import make_partnership, make_user
 from tests.national_helpers import KP, REGIONS, S, import_rows, known_returns
 

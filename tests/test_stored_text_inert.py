@@ -16,8 +16,8 @@ from selfassess.extensions import db
 from selfassess.queries.workshop import current_stop, walk_for
 from selfassess.services import workshop
 from selfassess.services.agreement import add_action, participant_for, save_agreed_rating
+from selfassess.services.collections import create_collection
 from selfassess.services.invitations import create_invitation
-from selfassess.services.returns import create_collection
 from tests.factories import make_assessment, make_partnership, make_user, rate
 
 KP = "iom-key-principles"

@@ -18,7 +18,8 @@ from selfassess.queries.national import (
     existing_codes,
     national_picture,
 )
-from selfassess.services.returns import create_collection, import_returns
+from selfassess.services.collections import create_collection
+from selfassess.services.returns import import_returns
 
 PROGRESS_FROM = 50  # returns: smaller files import without a progress bar
 

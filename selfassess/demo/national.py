@@ -10,7 +10,7 @@ Rows go in by bulk inserts (``selfassess.demo.writer``: one executemany per
 table and chunk), with ids assigned here so children can point at parents without a round trip;
 on PostgreSQL the id sequences are moved past them at the end. Returns have the row shapes a real
 submission makes: item ratings as scoring gives them (agreed, else derived), ``section:<id>``
-RAG rows (``selfassess.services.returns``) and survey answers that honour ``asked_if`` and the
+RAG rows (``selfassess.domain.return_snapshot``) and survey answers that honour ``asked_if`` and the
 arrangement unit (``selfassess.domain.survey_flow``). It all goes in one transaction.
 """
 
@@ -29,6 +29,7 @@ from werkzeug.security import generate_password_hash
 from selfassess.demo.partnership import DEMO_PASSWORD, demo_group, load_demo_analyst
 from selfassess.demo.places import FIRST, LAST, partnership_places
 from selfassess.demo.writer import BulkWriter
+from selfassess.domain.return_snapshot import return_snapshot, section_rows
 from selfassess.domain.scoring import AgreedInput, assess, low_median
 from selfassess.domain.survey_flow import ARRANGEMENTS_ITEM, return_rows, survey_steps
 from selfassess.extensions import db, frameworks
@@ -50,7 +51,7 @@ from selfassess.models import (
     SurveyAnswer,
     User,
 )
-from selfassess.services.returns import _section_rows, _survey_snapshot
+from selfassess.services import transaction
 
 RATED = ("iom-key-principles", "ppo-traffic-light", "dip")
 COLLECTED = ("iom-key-principles", "national-survey-2013")
@@ -162,6 +163,13 @@ def generate(partnerships: int, raters: int, rounds: int, seed: int, progress=No
             "This database already holds national demo data (collections "
             f"{SLUG_PREFIX}...): use an empty database."
         )
+    with transaction():  # all of it or, on any failure, none
+        counts = _fill(partnerships, raters, rounds, seed, progress)
+    load_demo_analyst()
+    return counts
+
+
+def _fill(partnerships: int, raters: int, rounds: int, seed: int, progress) -> Counter:
     rng = random.Random(seed)
     lib = frameworks()
     rated = [lib.get(fid) for fid in RATED]
@@ -241,8 +249,6 @@ def generate(partnerships: int, raters: int, rounds: int, seed: int, progress=No
             if progress is not None:
                 progress(1)
     w.finish()
-    db.session.commit()
-    load_demo_analyst()
     return w.counts
 
 
@@ -375,7 +381,7 @@ def _return(w, rng, lib, place, kp, surveys, collection, closes, collected, open
     sections = {kp.id: {s.id: s.rag for s in result.sections}}
     answers = _survey_answers(rng, surveys, place.quality)
     survey, arrangements = return_rows(surveys, answers)
-    rows += survey + _section_rows(sections)
+    rows += survey + section_rows(sections)
     source = "app" if rng.random() < 0.85 else "import"
     lead = place.user_ids[0]
     submitted = datetime.combine(
@@ -384,19 +390,13 @@ def _return(w, rng, lib, place, kp, surveys, collection, closes, collected, open
         UTC,
     )
     aid = place.assessment_ids[-1]
+    ratings = {
+        kp.id: {i.item_id: {"rating": i.rating, "agreed": not i.provisional} for i in result.items}
+    }
     snapshot = {
-        "collection": slug,
-        "partnership_code": place.code,
-        "assessment_id": aid,
-        "frameworks": [{"id": fw.id, "version": fw.version} for fw in collected],
-        "ratings": {
-            kp.id: {
-                i.item_id: {"rating": i.rating, "agreed": not i.provisional} for i in result.items
-            }
-        },
-        "sections": sections,
-        "survey": _survey_snapshot(survey),
-        "arrangements": arrangements,
+        **return_snapshot(
+            slug, place.code, aid, collected, ratings, sections, survey, arrangements
+        ),
         "version": 1,
     }
     rid = w.add(

@@ -19,6 +19,9 @@ from selfassess.models import (
     Rating,
     User,
 )
+from selfassess.queries.national import partnerships_by_code
+from selfassess.queries.people import user_by_email
+from selfassess.services import transaction
 from selfassess.services.agreement import add_action, save_agreed_rating, update_action
 
 DEMO_CODE = "E22DEMO"
@@ -45,9 +48,14 @@ EVIDENCE = {
 
 def load_demo(seed: int = 2026) -> bool:
     """Create the demo partnership if it is not there yet. Returns True when it created it."""
-    if db.session.execute(db.select(Partnership).filter_by(code=DEMO_CODE)).scalar():
+    if partnerships_by_code([DEMO_CODE]):
         return False
-    rng = random.Random(seed)
+    with transaction():
+        _add_demo_partnership(random.Random(seed))
+    return True
+
+
+def _add_demo_partnership(rng: random.Random) -> None:
     partnership = Partnership(
         name="Northshire Community Safety Partnership",
         code=DEMO_CODE,
@@ -58,7 +66,7 @@ def load_demo(seed: int = 2026) -> bool:
     users = []
     password_hash = generate_password_hash(DEMO_PASSWORD)
     for email, name, agency, role, _ in DEMO_PEOPLE:
-        user = db.session.execute(db.select(User).filter_by(email=email)).scalar()
+        user = user_by_email(email)
         if user is None:
             user = User(email=email, name=name, agency=agency, password_hash=password_hash)
             db.session.add(user)
@@ -111,8 +119,6 @@ def load_demo(seed: int = 2026) -> bool:
                     )
                 )
     _add_agreement(assessment, chosen[0], users[0])
-    db.session.commit()
-    return True
 
 
 # What the board agreed on a few Key Principles questions, and its actions (one overdue).
@@ -184,11 +190,11 @@ DEMO_ANALYST = ("analyst@demo.example", "Ana Lytic")
 def load_demo_analyst() -> bool:
     """Create the demo national analyst if missing (also for databases loaded before it)."""
     email, name = DEMO_ANALYST
-    if db.session.execute(db.select(User).filter_by(email=email)).scalar():
+    if user_by_email(email) is not None:
         return False
     password_hash = generate_password_hash(DEMO_PASSWORD)
-    db.session.add(User(email=email, name=name, is_analyst=True, password_hash=password_hash))
-    db.session.commit()
+    with transaction():
+        db.session.add(User(email=email, name=name, is_analyst=True, password_hash=password_hash))
     return True
 
 

@@ -29,12 +29,14 @@ from selfassess.domain.reference import REGIONS, region_name
 from selfassess.extensions import db
 from selfassess.extensions import frameworks as library
 from selfassess.models import (
+    Assessment,
     Collection,
     CollectionFramework,
     CollectionPartnership,
     Partnership,
     Return,
     ReturnAnswer,
+    SurveyAnswer,
 )
 from selfassess.queries.national_rows import SECTION_PREFIX, national_rows, regional_rows
 
@@ -191,6 +193,12 @@ def return_for(collection: Collection, partnership_id: int) -> Return | None:
     ).scalar_one_or_none()
 
 
+def return_in(collection: Collection, return_id: int) -> Return | None:
+    """The return with this id if it was made to this collection."""
+    ret = db.session.get(Return, return_id)
+    return ret if ret is not None and ret.collection_id == collection.id else None
+
+
 def existing_codes(collection: Collection) -> set[str]:
     return set(
         db.session.execute(
@@ -237,6 +245,26 @@ def response_rates(collection: Collection) -> dict:
     }
 
 
+def partnerships_by_code(codes: Sequence[str]) -> dict[str, Partnership]:
+    """The partnerships the tool knows among these codes, by code."""
+    return {
+        p.code: p
+        for p in db.session.execute(
+            select(Partnership).where(Partnership.code.in_(list(codes)))
+        ).scalars()
+    }
+
+
+def is_expected(collection: Collection, partnership_id: int) -> bool:
+    """Whether the partnership is among those the collection expects a return from."""
+    found = db.session.execute(
+        select(CollectionPartnership.id).filter_by(
+            collection_id=collection.id, partnership_id=partnership_id
+        )
+    ).first()
+    return found is not None
+
+
 def expected_collections_for(partnership_id: int) -> list[Collection]:
     """Collections the partnership is expected to return to, newest first."""
     return list(
@@ -247,6 +275,30 @@ def expected_collections_for(partnership_id: int) -> list[Collection]:
             .order_by(Collection.closes_on.desc())
         ).scalars()
     )
+
+
+def assessments_to_submit(partnership_id: int) -> list[Assessment]:
+    """The partnership's assessments a return may be made from (agreed, or submitted already),
+    newest first."""
+    return list(
+        db.session.execute(
+            select(Assessment)
+            .where(
+                Assessment.partnership_id == partnership_id,
+                Assessment.status.in_(("agreed", "submitted")),
+            )
+            .order_by(Assessment.created_at.desc())
+        ).scalars()
+    )
+
+
+def draft_answers(collection: Collection, partnership_id: int) -> dict:
+    """The survey answers the partnership has saved so far in this collection:
+    {(framework_id, item_id, arrangement): [values]}."""
+    rows = db.session.execute(
+        select(SurveyAnswer).filter_by(collection_id=collection.id, partnership_id=partnership_id)
+    ).scalars()
+    return {(a.framework_id, a.item_id, a.arrangement): list(a.values or []) for a in rows}
 
 
 def dataset_rows(collection: Collection) -> list[dict]:

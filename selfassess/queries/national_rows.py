@@ -14,10 +14,9 @@ from sqlalchemy import Integer, String, and_, bindparam, func, literal, null, or
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.national import collection_items
 from selfassess.domain.national_figures import ARRANGEMENT, item_unit
+from selfassess.domain.return_snapshot import SECTION_PREFIX
 from selfassess.extensions import db
 from selfassess.models import Partnership, Return, ReturnAnswer
-
-SECTION_PREFIX = "section:"
 
 
 def regional_rows(collection_id: int, fws: Sequence[Framework]) -> dict:

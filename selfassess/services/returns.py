@@ -1,18 +1,16 @@
-"""Returns to a national collection: submit from the app, import from files, open collections.
+"""Returns to a national collection: submit from the app, import from files, survey drafts.
 
 A return is a locked, versioned snapshot: the ratings of the partnership's assessment (agreed, or
 provisional where the board has not agreed one) and their section RAGs, plus the national survey
-answers. ``return_answer`` gets one row per chosen option per unit, so the national picture is
-grouped counts; each section RAG is a row whose item id is ``section:<id>``
-(``selfassess.queries.national``). Resubmission replaces the whole return, bumps its version
-and is audited. A submission from the app names the version it was shown, so a double click or
-two tabs make one new version, not several.
+answers (``selfassess.domain.return_snapshot`` builds its rows and snapshot). Resubmission
+replaces the whole return, bumps its version and is audited. A submission from the app names
+the version it was shown, so a double click or two tabs make one new version, not several.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -21,28 +19,33 @@ from sqlalchemy.exc import IntegrityError
 
 from selfassess.domain import assessment_status
 from selfassess.domain.frameworks import Framework
+from selfassess.domain.return_snapshot import (
+    AnswerRow,
+    return_snapshot,
+    section_rags,
+    section_rows,
+)
 from selfassess.domain.returns_import import ImportedReturn, ImportResult
-from selfassess.domain.scoring import AgreedInput, assess
 from selfassess.extensions import db
 from selfassess.extensions import frameworks as library
 from selfassess.models import (
     Assessment,
     Collection,
-    CollectionFramework,
-    CollectionPartnership,
     Partnership,
     Return,
     ReturnAnswer,
     SurveyAnswer,
     User,
 )
-from selfassess.queries.national import SECTION_PREFIX, collection_frameworks, is_open
+from selfassess.queries.national import (
+    collection_frameworks,
+    is_open,
+    partnerships_by_code,
+    return_for,
+)
 from selfassess.queries.ratings import assessment_results
-from selfassess.services import audit
-from selfassess.services.framework_releases import record_first_use
-
-RAGS = ("red", "amber", "green")
-AnswerRow = tuple[str, str, int, str]  # framework_id, item_id, arrangement, value
+from selfassess.services import audit, transaction
+from selfassess.services.collections import expect_partnerships
 
 
 class ReturnError(ValueError):
@@ -68,86 +71,7 @@ class StaleReturn(ReturnError):
         super().__init__(message)
 
 
-# --- collections ------------------------------------------------------------------------------
-
-
-def create_collection(
-    title: str,
-    slug: str,
-    framework_ids: Iterable[str],
-    opens_on: date,
-    closes_on: date,
-    actor: User | None = None,
-    expected: Iterable[Partnership] = (),
-) -> Collection:
-    lib = library()
-    collection = Collection(
-        title=title,
-        slug=slug,
-        opens_on=opens_on,
-        closes_on=closes_on,
-        created_by_id=actor.id if actor else None,
-        frameworks=[
-            CollectionFramework(
-                framework_id=fid, framework_version=lib.get(fid).version, position=i
-            )
-            for i, fid in enumerate(framework_ids)
-        ],
-    )
-    db.session.add(collection)
-    record_first_use(lib.get(cf.framework_id) for cf in collection.frameworks)
-    db.session.flush()
-    expect_partnerships(collection, expected)
-    audit.record(
-        "collection",
-        "created",
-        None,
-        {"slug": slug, "title": title, "frameworks": list(framework_ids)},
-        actor_user=actor,
-        entity_id=collection.id,
-    )
-    db.session.commit()
-    return collection
-
-
-def expect_partnerships(collection: Collection, partnerships: Iterable[Partnership]) -> int:
-    """Add partnerships to those expected to return (once each); the number added."""
-    have = set(
-        db.session.execute(
-            select(CollectionPartnership.partnership_id).filter_by(collection_id=collection.id)
-        ).scalars()
-    )
-    added = 0
-    for p in partnerships:
-        if p.id not in have:
-            db.session.add(CollectionPartnership(collection_id=collection.id, partnership_id=p.id))
-            have.add(p.id)
-            added += 1
-    return added
-
-
 # --- storing a return -------------------------------------------------------------------------
-
-
-def section_rags(fws: Iterable[Framework], values: Mapping[tuple[str, str], str]) -> dict:
-    """Section RAGs of rated frameworks from item ratings ((fid, iid) -> value), as scoring
-    computes them: {fid: {section_id: rag or None}}."""
-    lib = library()
-    rated = [fw for fw in fws if fw.is_rated]
-    if not rated:
-        return {}
-    agreed = {key: AgreedInput(value) for key, value in values.items()}
-    results = assess(lib, [(fw.id, fw.version) for fw in rated], [], agreed)
-    return {r.framework.id: {s.id: s.rag for s in r.sections} for r in results.frameworks}
-
-
-def _section_rows(sections: Mapping[str, Mapping[str, str | None]]) -> list[AnswerRow]:
-    return [
-        (fid, f"{SECTION_PREFIX}{sid}", 0, rag)
-        for fid, by_id in sections.items()
-        for sid, rag in by_id.items()
-        if rag in RAGS
-    ]
 
 
 def store_return(
@@ -167,7 +91,7 @@ def store_return(
     whether it is still current (the unique return per partnership for a first version, a
     conditional update that takes the row's lock for a later one), so of submissions made at
     once from one page exactly one stores and the others raise ReturnRaced. An import passes
-    None and replaces whatever is there.
+    None and replaces whatever is there. In the caller's transaction.
     """
     where = (Return.collection_id == collection.id, Return.partnership_id == partnership.id)
     if shown_version:
@@ -236,13 +160,6 @@ def _same_answers(stored: Return, snapshot: dict[str, Any]) -> bool:
     return kept == json.loads(json.dumps(snapshot))
 
 
-def _survey_snapshot(rows: Iterable[AnswerRow]) -> dict:
-    out: dict[str, dict[str, dict[str, list[str]]]] = {}
-    for fid, iid, arr, value in rows:
-        out.setdefault(fid, {}).setdefault(iid, {}).setdefault(str(arr), []).append(value)
-    return out
-
-
 def submit_return(
     collection: Collection,
     partnership: Partnership,
@@ -285,62 +202,56 @@ def submit_return(
             rows += [(fw.id, i.item_id, 0, i.rating) for i in result.items if i.rating]
             sections[fw.id] = {s.id: s.rag for s in result.sections}
     survey = list(survey_answers)
-    rows += survey + _section_rows(sections)
-    snapshot = {
-        "collection": collection.slug,
-        "partnership_code": partnership.code,
-        "assessment_id": assessment.id if assessment else None,
-        "frameworks": [{"id": fw.id, "version": fw.version} for fw in fws],
-        "ratings": ratings,
-        "sections": sections,
-        "survey": _survey_snapshot(survey),
-        "arrangements": arrangements,
-    }
+    rows += survey + section_rows(sections)
+    snapshot = return_snapshot(
+        collection.slug,
+        partnership.code,
+        assessment.id if assessment else None,
+        fws,
+        ratings,
+        sections,
+        survey,
+        arrangements,
+    )
     try:
-        ret = store_return(
-            collection,
-            partnership,
-            rows,
-            arrangements,
-            snapshot,
-            actor,
-            source,
-            assessment,
-            shown_version=shown_version,
-        )
+        with transaction():
+            ret = store_return(
+                collection,
+                partnership,
+                rows,
+                arrangements,
+                snapshot,
+                actor,
+                source,
+                assessment,
+                shown_version=shown_version,
+            )
+            if assessment is not None and assessment.status != "submitted":
+                _lock_submitted(assessment, actor)
     except ReturnRaced:
-        db.session.rollback()
-        current = db.session.execute(
-            select(Return).filter_by(collection_id=collection.id, partnership_id=partnership.id)
-        ).scalar_one_or_none()
+        # transaction() has rolled the loser back: read what the winner stored.
+        current = return_for(collection, partnership.id)
         if current is not None and _same_answers(current, snapshot):
             return current
         raise StaleReturn(current) from None
-    if assessment is not None and assessment.status != "submitted":
-        before = assessment.status
-        assessment.status = assessment_status.next_status(before, "submitted", manual=False)
-        audit.record(
-            "assessment",
-            "status_changed",
-            {"status": before},
-            {"status": "submitted"},
-            actor_user=actor,
-            assessment=assessment,
-            entity_id=assessment.id,
-        )
-    db.session.commit()
     return ret
 
 
+def _lock_submitted(assessment: Assessment, actor: User | None) -> None:
+    before = assessment.status
+    assessment.status = assessment_status.next_status(before, "submitted", manual=False)
+    audit.record(
+        "assessment",
+        "status_changed",
+        {"status": before},
+        {"status": "submitted"},
+        actor_user=actor,
+        assessment=assessment,
+        entity_id=assessment.id,
+    )
+
+
 # --- survey drafts ----------------------------------------------------------------------------
-
-
-def draft_answers(collection: Collection, partnership: Partnership) -> dict:
-    """{(framework_id, item_id, arrangement): [values]} saved so far."""
-    rows = db.session.execute(
-        select(SurveyAnswer).filter_by(collection_id=collection.id, partnership_id=partnership.id)
-    ).scalars()
-    return {(a.framework_id, a.item_id, a.arrangement): list(a.values or []) for a in rows}
 
 
 def save_draft_answer(
@@ -351,26 +262,29 @@ def save_draft_answer(
     arrangement: int,
     values: list[str],
 ) -> None:
-    answer = db.session.execute(
-        select(SurveyAnswer).filter_by(
-            collection_id=collection.id,
-            partnership_id=partnership.id,
-            item_id=item_id,
-            arrangement=arrangement,
-        )
-    ).scalar_one_or_none()
-    if answer is None:
-        answer = SurveyAnswer(
-            collection_id=collection.id,
-            partnership_id=partnership.id,
-            framework_id=framework_id,
-            item_id=item_id,
-            arrangement=arrangement,
-        )
-        db.session.add(answer)
-    answer.framework_id = framework_id
-    answer.values = list(values)
-    answer.updated_at = datetime.now(UTC)
+    """Save the partnership's answer to one survey question (for one arrangement), replacing
+    the one saved before."""
+    with transaction():
+        answer = db.session.execute(
+            select(SurveyAnswer).filter_by(
+                collection_id=collection.id,
+                partnership_id=partnership.id,
+                item_id=item_id,
+                arrangement=arrangement,
+            )
+        ).scalar_one_or_none()
+        if answer is None:
+            answer = SurveyAnswer(
+                collection_id=collection.id,
+                partnership_id=partnership.id,
+                framework_id=framework_id,
+                item_id=item_id,
+                arrangement=arrangement,
+            )
+            db.session.add(answer)
+        answer.framework_id = framework_id
+        answer.values = list(values)
+        answer.updated_at = datetime.now(UTC)
 
 
 # --- importing returns from a file --------------------------------------------------------------
@@ -386,23 +300,14 @@ def import_returns(
     if not result.ok:
         raise ReturnError("The file has errors: nothing was imported.")
     fws = collection_frameworks(collection)
-    by_code = {
-        p.code: p
-        for p in db.session.execute(
-            select(Partnership).where(Partnership.code.in_(list(result.returns)))
-        ).scalars()
-    }
-    try:
+    by_code = partnerships_by_code(list(result.returns))
+    with transaction():
         for code, imported in result.returns.items():
             partnership = by_code[code]
             _store_imported(collection, partnership, fws, imported, actor)
             if progress is not None:
                 progress(code)
         expect_partnerships(collection, by_code.values())
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return len(result.returns)
 
 
@@ -416,74 +321,27 @@ def _store_imported(
     rated_ids = {fw.id for fw in fws if fw.is_rated}
     rows = list(imported.answer_rows())
     values = {(f, i): v for f, i, a, v in rows if f in rated_ids}
-    sections = section_rags(fws, values)
+    sections = section_rags(library(), fws, values)
     ratings: dict[str, dict[str, dict[str, Any]]] = {}
     for (fid, iid), value in values.items():
         ratings.setdefault(fid, {})[iid] = {"rating": value, "agreed": True}
     survey = [r for r in rows if r[0] not in rated_ids]
-    snapshot = {
-        "collection": collection.slug,
-        "partnership_code": partnership.code,
-        "assessment_id": None,
-        "frameworks": [{"id": fw.id, "version": fw.version} for fw in fws],
-        "ratings": ratings,
-        "sections": sections,
-        "survey": _survey_snapshot(survey),
-        "arrangements": imported.arrangement_count,
-    }
+    snapshot = return_snapshot(
+        collection.slug,
+        partnership.code,
+        None,
+        fws,
+        ratings,
+        sections,
+        survey,
+        imported.arrangement_count,
+    )
     return store_return(
         collection,
         partnership,
-        rows + _section_rows(sections),
+        rows + section_rows(sections),
         imported.arrangement_count,
         snapshot,
         actor,
         "import",
     )
-
-
-def partnerships_for_expected(
-    rows: Iterable[Any], actor: User | None = None
-) -> tuple[list[Partnership], int]:
-    """The partnerships a parsed expected-partnerships list names, creating those the tool does
-    not know yet (by code), each audited as a partnership created by hand is; and how many were
-    created. The caller commits."""
-    rows = list(rows)
-    known = {
-        p.code: p
-        for p in db.session.execute(
-            select(Partnership).where(Partnership.code.in_([r.code for r in rows]))
-        ).scalars()
-    }
-    created: list[Partnership] = []
-    out = []
-    for row in rows:
-        partnership = known.get(row.code)
-        if partnership is None:
-            partnership = Partnership(
-                name=row.name,
-                code=row.code,
-                region=row.region,
-                police_force_area=row.police_force_area,
-            )
-            db.session.add(partnership)
-            known[row.code] = partnership
-            created.append(partnership)
-        out.append(partnership)
-    db.session.flush()
-    for partnership in created:
-        audit.record(
-            "partnership",
-            "created",
-            None,
-            {
-                "name": partnership.name,
-                "code": partnership.code,
-                "region": partnership.region,
-                "police_force_area": partnership.police_force_area,
-            },
-            actor_user=actor,
-            partnership_id=partnership.id,
-            entity_id=partnership.id,
-        )
-    return out, len(created)

@@ -12,7 +12,8 @@ from datetime import date, timedelta
 
 from selfassess.extensions import db
 from selfassess.models import ApiToken
-from selfassess.services.returns import create_collection, store_return
+from selfassess.services.collections import create_collection
+from selfassess.services.returns import store_return
 from tests.authz.harness import DENIED, Route, everyone, expect, route_test
 
 S = "national-survey-2013"

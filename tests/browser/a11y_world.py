@@ -29,8 +29,9 @@ from selfassess.demo.partnership import (
 from selfassess.domain.survey_flow import ARRANGEMENTS_ITEM
 from selfassess.extensions import db, frameworks
 from selfassess.models import Action, Assessment, Membership, Partnership, User
+from selfassess.services.collections import create_collection
 from selfassess.services.invitations import create_invitation
-from selfassess.services.returns import create_collection, save_draft_answer, submit_return
+from selfassess.services.returns import save_draft_answer, submit_return
 from selfassess.services.workshop import start_session
 from tests.factories import make_assessment, make_participant, make_partnership, make_user, rate
 

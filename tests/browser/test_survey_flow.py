@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from selfassess.extensions import db
-from selfassess.services.returns import create_collection
+from selfassess.services.collections import create_collection
 from tests.browser.test_assessment_flow import sign_in
 from tests.factories import make_partnership, make_user
 

@@ -24,16 +24,13 @@ from selfassess.domain.expected_partnerships import parse_expected
 from selfassess.domain.reference import REGIONS, region_name
 from selfassess.domain.returns_import import parse_returns, rows_to_csv, rows_to_xlsx
 from selfassess.domain.spreadsheet_safety import safe_row
-from selfassess.extensions import db, frameworks
-from selfassess.models import Collection, Return
+from selfassess.extensions import frameworks
+from selfassess.models import Collection
 from selfassess.queries import api_tokens as token_queries
 from selfassess.queries import national as q
 from selfassess.services import api_tokens
-from selfassess.services.returns import (
-    create_collection,
-    import_returns,
-    partnerships_for_expected,
-)
+from selfassess.services.collections import create_collection_expecting
+from selfassess.services.returns import import_returns
 from selfassess.views.national import bp
 from selfassess.views.national.forms import CollectionForm, ConfirmForm, ImportForm, TokenForm
 from selfassess.web.access import analyst_required
@@ -74,18 +71,17 @@ def new_collection():
         if upload and upload.filename:
             rows, problems = parse_expected(upload.read(), upload.filename)
         if not form.slug.errors and not problems:
-            expected, created = partnerships_for_expected(rows, current_user)
-            collection = create_collection(
+            collection, expected, created = create_collection_expecting(
                 form.title.data,
                 form.slug.data,
                 form.frameworks.data,
                 form.opens_on.data,
                 form.closes_on.data,
                 current_user,
-                expected,
+                rows,
             )
             flash(
-                f"Collection created: {len(expected)} partnerships expected"
+                f"Collection created: {expected} partnerships expected"
                 + (f", {created} of them new to the tool." if created else "."),
                 "success",
             )
@@ -111,8 +107,8 @@ def collection(slug: str):
 @analyst_required
 def show_return(slug: str, return_id: int):
     coll = collection_or_404(slug)
-    ret = db.session.get(Return, return_id)
-    if ret is None or ret.collection_id != coll.id:
+    ret = q.return_in(coll, return_id)
+    if ret is None:
         abort(404)
     return render_template(
         "national/return.html",

@@ -12,7 +12,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from sqlalchemy import select
 from wtforms import IntegerField, RadioField, SelectMultipleField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
@@ -25,13 +24,10 @@ from selfassess.domain.survey_flow import (
     survey_steps,
     unanswered,
 )
-from selfassess.extensions import db
-from selfassess.models import Assessment, CollectionPartnership
 from selfassess.queries import national as q
 from selfassess.services.returns import (
     ReturnError,
     StaleReturn,
-    draft_answers,
     save_draft_answer,
     submit_return,
 )
@@ -42,14 +38,7 @@ from selfassess.web.routing import database_id
 
 def _expected_collection_or_404(partnership, slug):
     collection = q.collection_or_none(slug)
-    if collection is None:
-        abort(404)
-    expected = db.session.execute(
-        select(CollectionPartnership.id).filter_by(
-            collection_id=collection.id, partnership_id=partnership.id
-        )
-    ).first()
-    if expected is None:
+    if collection is None or not q.is_expected(collection, partnership.id):
         abort(404)
     return collection
 
@@ -89,7 +78,7 @@ def partnership_returns(partnership_id: int):
 def survey_start(partnership_id: int, slug: str):
     partnership = partnership_or_404(partnership_id, LEAD_ROLES)
     collection = _expected_collection_or_404(partnership, slug)
-    answers = draft_answers(collection, partnership)
+    answers = q.draft_answers(collection, partnership.id)
     todo = unanswered(_survey_frameworks(collection), answers)
     if todo:
         return redirect(_step_url(partnership, collection, todo[0]))
@@ -153,7 +142,7 @@ def survey_question(partnership_id: int, slug: str, framework_id: str, item_id: 
     fw = next((f for f in fws if f.id == framework_id), None)
     if fw is None:
         abort(404)
-    answers = draft_answers(collection, partnership)
+    answers = q.draft_answers(collection, partnership.id)
     step = Step(framework_id, item_id, arrangement)
     if step not in survey_steps(fws, answers):
         abort(404)
@@ -168,8 +157,7 @@ def survey_question(partnership_id: int, slug: str, framework_id: str, item_id: 
         else:
             values = [value] if value and value != "None" else []
         save_draft_answer(collection, partnership, framework_id, item_id, arrangement, values)
-        db.session.commit()
-        answers = draft_answers(collection, partnership)
+        answers = q.draft_answers(collection, partnership.id)
         steps = survey_steps(fws, answers)
         following = steps[steps.index(step) + 1 :] if step in steps else []
         if following and request.args.get("change") is None:
@@ -196,19 +184,6 @@ def survey_question(partnership_id: int, slug: str, framework_id: str, item_id: 
 MAX_VERSION = 2**31 - 1
 
 
-def _assessments_to_submit(partnership):
-    return list(
-        db.session.execute(
-            select(Assessment)
-            .where(
-                Assessment.partnership_id == partnership.id,
-                Assessment.status.in_(("agreed", "submitted")),
-            )
-            .order_by(Assessment.created_at.desc())
-        ).scalars()
-    )
-
-
 @bp.route("/partnerships/<int:partnership_id>/collections/<slug>/check", methods=["GET", "POST"])
 @login_required
 def check_answers(partnership_id: int, slug: str):
@@ -217,9 +192,9 @@ def check_answers(partnership_id: int, slug: str):
     fws = q.collection_frameworks(collection)
     surveys = [fw for fw in fws if fw.kind == "survey"]
     rated = [fw for fw in fws if fw.is_rated]
-    answers = draft_answers(collection, partnership)
+    answers = q.draft_answers(collection, partnership.id)
     steps = survey_steps(surveys, answers)
-    assessments = _assessments_to_submit(partnership) if rated else []
+    assessments = q.assessments_to_submit(partnership.id) if rated else []
     existing = q.return_for(collection, partnership.id)
     error = None
     status = 400
