@@ -262,3 +262,25 @@ def test_analyst_imports_in_the_app_and_downloads_the_dataset(client, get_page):
     xlsx = client.get("/national/collections/upload/dataset.xlsx").data
     sheet = load_workbook(io.BytesIO(xlsx)).active
     assert sheet.max_row == 1 + len(data)
+
+
+def test_a_return_matches_the_collections_framework_version_not_just_its_id(app):
+    """An assessment rated against another version of the Key Principles is refused by name."""
+    import pytest
+
+    from selfassess.models import AssessmentFramework
+    from selfassess.services.returns import ReturnError
+
+    partnership = make_partnership()
+    lead = make_user(partnership, "lead")
+    assessment = _agreed_assessment(partnership, lead, {"1.1": "green"})
+    pinned = db.session.scalar(
+        select(AssessmentFramework).filter_by(assessment_id=assessment.id, framework_id=KP)
+    )
+    pinned.framework_version = "2009.1"
+    db.session.commit()
+    collection = _open_collection([partnership], frameworks=(KP,), slug="versions")
+
+    with pytest.raises(ReturnError, match="version 2009.1"):
+        submit_return(collection, partnership, assessment, [], 1, lead)
+    assert db.session.scalar(select(Return)) is None

@@ -63,8 +63,8 @@ def collection_frameworks(collection: Collection) -> list[Framework]:
         .order_by(CollectionFramework.position)
     ).all()
     for framework_id, version in pinned:
-        fw = lib.get(framework_id, version) or lib.get(framework_id)
-        if fw is not None and fw.kind in ("rag", "survey"):
+        fw = lib.resolve(framework_id, version)
+        if fw.kind in ("rag", "survey"):
             out.append(fw)
     return out
 

@@ -89,7 +89,9 @@ def _new_collection(
         ],
     )
     db.session.add(collection)
-    record_first_use(lib.get(cf.framework_id) for cf in collection.frameworks)
+    record_first_use(
+        lib.resolve(cf.framework_id, cf.framework_version) for cf in collection.frameworks
+    )
     db.session.flush()
     expect_partnerships(collection, expected)
     audit.record(

@@ -191,6 +191,15 @@ def submit_return(
             raise ReturnError("Choose the partnership's agreed assessment to submit.")
         if assessment.status not in ("agreed", "submitted"):
             raise ReturnError("Only an agreed assessment can be submitted as a return.")
+        pinned = {af.framework_id: af.framework_version for af in assessment.frameworks}
+        for fw in rated:
+            if fw.id in pinned and pinned[fw.id] != fw.version:
+                # Answers keep the version they were given against: never re-read as another.
+                raise ReturnError(
+                    f"The assessment was rated against version {pinned[fw.id]} of {fw.title}; "
+                    f"this collection collects version {fw.version}. Submit an assessment "
+                    "rated against that version."
+                )
         results = assessment_results(library(), assessment)
         for fw in rated:
             result = results.framework(fw.id)
