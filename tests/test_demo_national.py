@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from selfassess.cli import cli, register_commands
 from selfassess.demo.partnership import DEMO_PASSWORD
-from selfassess.domain.returns_files import returns_to_rows, rows_to_csv
 from selfassess.domain.returns_import import ImportedReturn, parse_returns
+from selfassess.domain.returns_writing import returns_to_rows, rows_to_csv
 from selfassess.extensions import db
 from selfassess.models import (
     AgreedRating,

@@ -48,10 +48,8 @@ from selfassess.domain.returns_files import (
     column_position,
     quoted,
     read_file,
-    returns_to_rows,
-    rows_to_csv,
-    rows_to_xlsx,
 )
+from selfassess.domain.returns_writing import returns_to_rows, rows_to_csv, rows_to_xlsx
 
 __all__ = [
     "ARRANGEMENT_COLUMN",
