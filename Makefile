@@ -67,6 +67,7 @@ TEST_WORKERS ?= auto
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: setup chromium lint
 	$(BIN)/selfassess frameworks check
