@@ -390,3 +390,25 @@ def test_making_a_lead_invitation_is_audited(app, client, post_page):
         partnership.id,
     )
     assert event.after["role"] == "lead" and event.after["for_email"] == "lou@test.example"
+
+
+def test_an_address_taken_at_the_same_moment_is_told_so_not_a_server_error(app, monkeypatch):
+    """Two invitations used by one address at once: the check before saving passes for both,
+    and the unique address decides; the loser is told the address has an account."""
+    import selfassess.services.invitations as service
+
+    partnership = make_partnership()
+    lead = make_user(partnership, "lead")
+    first = create_invitation(partnership, "member", lead).invitation
+    second = create_invitation(partnership, "member", lead).invitation
+    service.create_account_from_invitation(
+        first, "Sam", "sam@x.example", "police", "a long password"
+    )
+    monkeypatch.setattr(service, "email_taken", lambda email: False)  # the race's window
+
+    with pytest.raises(service.EmailTakenError):
+        service.create_account_from_invitation(
+            second, "Sam", "sam@x.example", "police", "a long password"
+        )
+    assert db.session.scalar(select(Invitation).filter_by(id=second.id)).used_at is None
+    assert len(db.session.scalars(select(User).filter_by(email="sam@x.example")).all()) == 1

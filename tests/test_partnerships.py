@@ -347,3 +347,18 @@ def test_a_lead_who_steps_down_keeps_this_session_but_not_old_copies(app, client
     post_page(f"/partnerships/{partnership.id}/members/{mine}/role", {"role": "member"})
     assert client.get(f"/partnerships/{partnership.id}").status_code == 200
     assert copy.get(f"/partnerships/{partnership.id}").status_code == 302
+
+
+def test_a_code_taken_at_the_same_moment_is_told_so_not_a_server_error(app, monkeypatch):
+    import pytest
+
+    import selfassess.services.partnerships as service
+
+    analyst = make_user(is_analyst=True)
+    args = ("Northshire CSP", "E22000999", "north_west", "Northshire Police", analyst)
+    service.create_partnership(*args, "Lee Lead", "lee@x.example")
+    monkeypatch.setattr(service, "code_taken", lambda code: False)  # the race's window
+
+    with pytest.raises(service.CodeTakenError):
+        service.create_partnership(*args, "Kim Lead", "kim@x.example")
+    assert len(db.session.scalars(select(Partnership)).all()) == 1

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
 from selfassess.extensions import db
@@ -193,9 +194,13 @@ def create_account_from_invitation(
     user = User(
         name=name, email=email, agency=agency, password_hash=generate_password_hash(password)
     )
-    with transaction() as session:
-        session.add(user)
-        _use(invitation, user)
+    try:
+        with transaction() as session:
+            session.add(user)
+            _use(invitation, user)
+    except IntegrityError:
+        # The same address signed up at the same moment through another invitation.
+        raise EmailTakenError from None
     return user
 
 

@@ -7,6 +7,8 @@ the person's sessions, so a cookie copied earlier cannot go on acting under the 
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
 from selfassess.models import Membership, Partnership, User
 from selfassess.queries.partnerships import code_taken, is_last_lead
 from selfassess.services import transaction
@@ -35,6 +37,25 @@ def create_partnership(
     """Add a partnership and its first lead's invitation, together or not at all."""
     if code_taken(code):
         raise CodeTakenError
+    try:
+        partnership, made = _add_partnership(
+            name, code, region, police_force_area, by, lead_name, lead_email
+        )
+    except IntegrityError:
+        # Another analyst added the same code at the same moment; the unique code decided.
+        raise CodeTakenError from None
+    return partnership, made
+
+
+def _add_partnership(
+    name: str,
+    code: str,
+    region: str,
+    police_force_area: str,
+    by: User,
+    lead_name: str,
+    lead_email: str,
+) -> tuple[Partnership, NewInvitation]:
     with transaction() as session:
         partnership = Partnership(
             name=name, code=code, region=region, police_force_area=police_force_area
