@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import threading
 
 import pytest
 from bs4 import BeautifulSoup
@@ -17,6 +18,7 @@ from flask import has_app_context
 from flask.testing import FlaskClient
 from hypothesis import settings
 from sqlalchemy import create_engine, make_url, text
+from werkzeug.serving import make_server
 
 from selfassess import create_app
 from selfassess.config import TestConfig, database_url
@@ -110,6 +112,17 @@ def app(database, tmp_path):
             with db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+@pytest.fixture
+def server(app):
+    """The app behind a real threaded server on a free port: for requests at the same moment."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from selfassess.extensions import db
 from selfassess.models import Assessment, AuditEvent, Return
@@ -25,16 +24,6 @@ from tests.factories import PASSWORD, make_assessment, make_partnership, make_us
 KP = "iom-key-principles"
 S = "national-survey-2013"
 AT_ONCE = 8
-
-
-@pytest.fixture
-def server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 def signed_in_browsers(server: str, user, count: int) -> list[requests.Session]:

@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from selfassess.extensions import db
 from selfassess.models import User
@@ -19,16 +18,6 @@ from selfassess.services.accounts import MAX_FAILED_SIGN_INS
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 def _at_once(server: str, email: str, password: str, count: int) -> list[requests.Response]:

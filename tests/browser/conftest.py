@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Flags for a closed network: no background calls home, no sandbox as root.
@@ -22,16 +20,11 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def live_server(app):
+def live_server(app, server):
     # A real browser posts real forms and script requests: hold them to the CSRF check as in
     # service, so a page or script that forgets its token fails here.
     app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    return server
 
 
 @pytest.fixture(scope="session")
