@@ -38,47 +38,37 @@ def create_partnership(
     if code_taken(code):
         raise CodeTakenError
     try:
-        partnership, made = _add_partnership(
-            name, code, region, police_force_area, by, lead_name, lead_email
-        )
+        with transaction() as session:
+            partnership = Partnership(
+                name=name, code=code, region=region, police_force_area=police_force_area
+            )
+            session.add(partnership)
+            session.flush()
+            record(
+                "partnership",
+                "created",
+                None,
+                {
+                    "name": name,
+                    "code": code,
+                    "region": region,
+                    "police_force_area": police_force_area,
+                },
+                actor_user=by,
+                partnership_id=partnership.id,
+                entity_id=partnership.id,
+            )
+            made = add_invitation(
+                partnership,
+                "lead",
+                by,
+                note=f"{lead_name} ({lead_email})",
+                for_name=lead_name,
+                for_email=lead_email,
+            )
     except IntegrityError:
         # Another analyst added the same code at the same moment; the unique code decided.
         raise CodeTakenError from None
-    return partnership, made
-
-
-def _add_partnership(
-    name: str,
-    code: str,
-    region: str,
-    police_force_area: str,
-    by: User,
-    lead_name: str,
-    lead_email: str,
-) -> tuple[Partnership, NewInvitation]:
-    with transaction() as session:
-        partnership = Partnership(
-            name=name, code=code, region=region, police_force_area=police_force_area
-        )
-        session.add(partnership)
-        session.flush()
-        record(
-            "partnership",
-            "created",
-            None,
-            {"name": name, "code": code, "region": region, "police_force_area": police_force_area},
-            actor_user=by,
-            partnership_id=partnership.id,
-            entity_id=partnership.id,
-        )
-        made = add_invitation(
-            partnership,
-            "lead",
-            by,
-            note=f"{lead_name} ({lead_email})",
-            for_name=lead_name,
-            for_email=lead_email,
-        )
     return partnership, made
 
 
