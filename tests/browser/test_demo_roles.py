@@ -82,6 +82,9 @@ def test_the_observer_finds_everyones_ratings(demo, browser):
 
 def test_the_analyst_finds_the_national_picture_and_its_change(demo, browser):
     analyst = _signed_in(browser, demo, "analyst@demo.example")
+    # The picture draws a chart for every question on its first showing: on a busy machine that
+    # outlasts Playwright's 30 s default, which is about the machine, not the page.
+    analyst.set_default_timeout(120_000)
     analyst.get_by_role("link", name="National", exact=True).click()
     rounds = analyst.get_by_role("link", name=re.compile(r"^IOM national return \d{4}$"))
     expect(rounds).to_have_count(2)
