@@ -9,13 +9,18 @@ ROOT := $(shell id -u 2>/dev/null)
 # The service runs production settings unless told otherwise; on this machine it is told.
 DEV := SELFASSESS_CONFIG=$${SELFASSESS_CONFIG:-development}
 
-.PHONY: run test setup system-deps chromium assets migrate demo lint serve bench clean constraints
+.PHONY: run test setup system-deps chromium assets migrate demo demo-reset lint serve bench clean constraints
+
+# Where `make run` listens: `make run PORT=5001`, or `HOST=0.0.0.0` so phones on your network can
+# join a workshop.
+PORT ?= 5000
+HOST ?= 127.0.0.1
 
 run: setup migrate demo
 	@echo ""
-	@echo "selfassess is starting on http://127.0.0.1:5000"
-	@echo "Sign in as lead@demo.example with password demo-password-1 (Ctrl+C stops it)"
-	$(DEV) $(BIN)/selfassess run --host 127.0.0.1 --port 5000
+	@echo "selfassess is starting on http://$(HOST):$(PORT) (Ctrl+C stops it)"
+	@echo "Demo accounts are listed above and in README.md"
+	$(DEV) $(BIN)/selfassess run --host $(HOST) --port $(PORT)
 
 setup: system-deps $(VENV)/.installed static/.built
 
@@ -52,6 +57,16 @@ migrate: setup
 	$(DEV) $(BIN)/selfassess db upgrade
 
 demo: migrate
+	$(DEV) $(BIN)/selfassess demo load
+
+# Starts the demo over: the local SQLite demo database is dropped, made again and loaded. A
+# database named by DATABASE_URL is never dropped from here.
+DEMO_DB := $${SELFASSESS_INSTANCE:-instance}/selfassess.sqlite
+demo-reset: setup
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  echo "DATABASE_URL is set: demo-reset only starts over the local SQLite demo" >&2; exit 1; fi
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(DEV) $(BIN)/selfassess db upgrade
 	$(DEV) $(BIN)/selfassess demo load
 
 # Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).

@@ -25,6 +25,7 @@ from selfassess.services import transaction
 from selfassess.services.agreement import add_action, save_agreed_rating, update_action
 
 DEMO_CODE = "E22DEMO"
+DEMO_TITLE = "Key Principles self-assessment 2026"
 DEMO_PASSWORD = "demo-password-1"  # noqa: S105 - printed for people trying the service locally
 DEMO_PEOPLE = (
     # email, name, agency, role, share of items rated
@@ -78,7 +79,7 @@ def _add_demo_partnership(rng: random.Random) -> None:
     chosen = [fw for fw in chosen if fw is not None]
     assessment = Assessment(
         partnership=partnership,
-        title="Key Principles self-assessment 2026",
+        title=DEMO_TITLE,
         period="2026 to 2027",
         status="open",
         created_by_id=None,
@@ -201,14 +202,3 @@ def load_demo_analyst() -> bool:
 @click.group("demo", cls=AppGroup)
 def demo_group() -> None:
     """Demo data for trying the service locally."""
-
-
-@demo_group.command("load")
-def demo_load() -> None:
-    """Load the demo partnership (does nothing if it is already there)."""
-    created = load_demo()
-    load_demo_analyst()
-    click.echo("Demo data loaded." if created else "Demo data already present.")
-    click.echo(f"Sign in as lead@demo.example (lead) with password {DEMO_PASSWORD}")
-    click.echo("Other demo accounts: " + ", ".join(p[0] for p in DEMO_PEOPLE[1:]))
-    click.echo(f"National analyst: {DEMO_ANALYST[0]} (same password)")
