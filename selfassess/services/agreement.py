@@ -8,6 +8,7 @@ StaleEditError, which carries the newer record so the page can show it; nothing 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -335,11 +336,13 @@ def save_rating(
     actor: Any,
     *,
     keep_text: bool = False,
+    also: Callable[[], None] | None = None,
 ) -> Rating:
     """Create or change a participant's rating of an item; no audit event when nothing changed.
 
     keep_text keeps the evidence and improvement already stored (a workshop vote changes only
-    the value), without the caller reading the rating first.
+    the value), without the caller reading the rating first. ``also`` adds more changes to the
+    same commit (a workshop keeps its own record of the vote), even when the rating is unchanged.
     """
     assessment = assessment_or_none(participant.assessment_id)
     _refuse_if_submitted(assessment)
@@ -362,9 +365,14 @@ def save_rating(
         if value is None and evidence is None and improvement is None:
             raise ValueError("Nothing to save")
     elif (rating.value, rating.evidence, rating.improvement) == (value, evidence, improvement):
+        if also is not None:
+            with transaction():
+                also()
         return rating
     try:
         with transaction() as session:
+            if also is not None:
+                also()
             if rating is None:
                 rating = Rating(
                     assessment_id=assessment.id,
@@ -397,7 +405,15 @@ def save_rating(
         # The same person's first rating of this item was saved at the same moment (a double
         # tap, or autosave beside the Save button): that row now exists, so change it instead.
         return save_rating(
-            participant, fw, item_id, value, evidence, improvement, actor, keep_text=keep_text
+            participant,
+            fw,
+            item_id,
+            value,
+            evidence,
+            improvement,
+            actor,
+            keep_text=keep_text,
+            also=also,
         )
     return rating
 
