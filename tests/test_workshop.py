@@ -9,6 +9,7 @@ from selfassess.config import TestConfig
 from selfassess.extensions import db
 from selfassess.models import Action, AgreedRating, AuditEvent, Participant, Rating
 from selfassess.models.assessments import WorkshopSession
+from selfassess.services.agreement import save_agreed_rating
 from tests.factories import (
     PASSWORD,
     make_assessment,
@@ -243,6 +244,28 @@ def test_join_errors_and_ended_sessions(app, lead_client, world):
         data={"item": "iom-key-principles:1.1", "value": "red"},
     )
     assert db.session.query(Rating).count() == 0
+
+
+def test_ending_the_workshop_asks_first_and_says_what_will_happen(app, lead_client, world):
+    workshop = start(lead_client, world["assessment"])
+    join_guest(app, workshop.join_code)
+    lead_client.post(f"/workshop/{workshop.id}/move", data={"action": "reveal"})
+    lead_client.post(
+        f"/workshop/{workshop.id}/agree",
+        data={"item": "iom-key-principles:1.1", "value": "amber", "rationale": ""},
+    )
+    page = parse(lead_client.get(f"/workshop/{workshop.id}"))
+    link = page.find("a", string=lambda s: s and "End the workshop" in s)
+    assert link["href"] == f"/workshop/{workshop.id}/end"
+    page = parse(lead_client.get(link["href"]))
+    assert text(page, "h1") == "End the workshop?"
+    assert text(page, "#agreed-so-far") == "1 of 32 questions has an agreed rating."
+    assert "the 1 person who joined" in page.get_text(" ")
+    assert db.session.get(WorkshopSession, workshop.id).status == "live"
+    lead_client.post(f"/workshop/{workshop.id}/end")
+    assert db.session.get(WorkshopSession, workshop.id).status == "ended"
+    # Once ended, the confirmation page sends the lead back to the ended workshop.
+    assert lead_client.get(f"/workshop/{workshop.id}/end").status_code == 302
 
 
 def test_a_browser_that_joins_again_is_still_one_guest_with_one_vote(app, lead_client, world):
@@ -517,3 +540,30 @@ def test_join_is_rate_limited_per_address(database, tmp_path):
         assert client.get("/join").status_code == 200
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_workshop_offers_the_same_agreed_ratings_as_the_question_page(lead_client, world):
+    assessment = world["assessment"]
+    workshop = start(lead_client, assessment)
+    lead_client.post(f"/workshop/{workshop.id}/move", data={"action": "reveal"})
+    in_workshop = parse(lead_client.get(f"/workshop/{workshop.id}"))
+    on_page = parse(lead_client.get(f"/assessments/{assessment.id}/items/iom-key-principles/1.1"))
+
+    def choices(page):
+        return [
+            label.get_text(strip=True)
+            for label in page.select("input[name=value] + label, input[name=value] ~ label")
+        ]
+
+    assert choices(in_workshop) == choices(on_page) == ["Red", "Amber", "Green", "Not applicable"]
+    # "Don't know" settles nothing, so the board cannot agree it by any way in.
+    response = lead_client.post(
+        f"/workshop/{workshop.id}/agree",
+        data={"item": "iom-key-principles:1.1", "value": "dont_know"},
+    )
+    assert response.status_code == 200
+    with pytest.raises(ValueError, match="Choose the rating the board agreed"):
+        save_agreed_rating(
+            assessment, "iom-key-principles", "1.1", "dont_know", None, None, world["lead"]
+        )
+    assert db.session.query(AgreedRating).count() == 0

@@ -171,7 +171,7 @@ def test_the_same_name_and_agency_from_another_device_is_offered_continue_as(
         "Yes, continue as Gita Guest",
         "No, I am someone else: join as a new person",
     ]
-    page = parse(phone.post("/join", data={**details, "continue_as": "maybe"}))
+    page = parse(phone.post("/join", data={**details, "asked": "1"}))
     assert page.title.string.startswith("Error: ")
     assert "Select whether you are Gita Guest" in text(page, ".govuk-error-summary")
     assert db.session.query(Participant).count() == 1

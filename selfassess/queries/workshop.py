@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from selfassess.domain.frameworks import Framework
-from selfassess.domain.scoring import NOT_APPLICABLE, ItemResult
+from selfassess.domain.scoring import ItemResult, agreed_choices
 from selfassess.domain.scoring import item_result as score_item
 from selfassess.domain.workshop import Stop, Walk, is_valid_join_code, normalise_join_code
 from selfassess.extensions import db, frameworks
@@ -89,12 +89,8 @@ def vote_choices(framework: Framework) -> list[tuple[str, str]]:
 
 
 def agree_choices(framework: Framework) -> list[tuple[str, str]]:
-    """What the board can agree: the scored ratings, and not applicable where the scale has it."""
-    return [
-        (v.id, v.label)
-        for v in framework.scale
-        if v.score is not None or v.counts_as == NOT_APPLICABLE
-    ]
+    """What the board can agree: the same choices as on the question page."""
+    return agreed_choices(framework)
 
 
 def current_stop(session: WorkshopSession, walk: Walk) -> Stop | None:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from selfassess.domain.frameworks import Framework
+from selfassess.domain.scoring import agreed_choices
 from selfassess.extensions import db, frameworks
 from selfassess.models import Action, AgreedRating, Assessment, Participant, Rating, User
 from selfassess.models.assessments import ACTION_STATUSES
@@ -139,6 +140,11 @@ def save_agreed_rating(
     _refuse_if_submitted(assessment)
     framework = _framework(assessment, framework_id)
     _check_item(framework, item_id, value, allow_none=False)
+    if value not in dict(agreed_choices(framework)):
+        raise ValueError(
+            "Choose the rating the board agreed: "
+            + ", ".join(label for _, label in agreed_choices(framework))
+        )
     rationale = _clean_text(rationale)
     user = _actor_user(actor)
     user_id = user.id if user else None  # read before any change, so no early autoflush

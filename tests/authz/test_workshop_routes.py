@@ -57,6 +57,7 @@ ROUTES = [
         expect(lead=302),
         setup=session_with_guest,
     ),
+    Route("GET", "/workshop/{session}/end", expect(lead=200), setup=live_session),
     Route("POST", "/workshop/{session}/end", expect(lead=302), setup=live_session),
     # Joining: no account needed. A wrong code shows the form again with an error.
     Route("GET", "/join", everyone(200)),
@@ -102,6 +103,7 @@ def test_a_guest_reaches_their_own_session_and_never_the_leads_screens(app, worl
         ("POST", f"/workshop/{session_id}/move"),
         ("POST", f"/workshop/{session_id}/agree"),
         ("POST", f"/workshop/{session_id}/actions"),
+        ("GET", f"/workshop/{session_id}/end"),
         ("POST", f"/workshop/{session_id}/end"),
         ("POST", f"/workshop/{session_id}/participants/1/remove"),
         ("GET", f"/assessments/{world.assessment.id}/workshop"),

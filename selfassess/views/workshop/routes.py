@@ -281,6 +281,22 @@ def remove_participant(session_id: int, participant_id: int):
     return redirect(url_for("workshop.facilitate", session_id=workshop.id))
 
 
+@bp.route("/workshop/<int:session_id>/end")
+@login_required
+def confirm_end(session_id: int):
+    """What ending will do, before the lead does it for the whole room."""
+    workshop = _live_lead_session(session_id)
+    walk = ws_query.walk_for(workshop.assessment)
+    agreed = len(ws_query.agreed_keys(workshop.assessment_id) & {s.key for s in walk})
+    return render_template(
+        "workshop/end.html",
+        workshop=workshop,
+        agreed=agreed,
+        total=len(walk),
+        joined=ws_query.joined_count(workshop),
+    )
+
+
 @bp.route("/workshop/<int:session_id>/end", methods=["POST"])
 @login_required
 def end(session_id: int):
@@ -407,7 +423,7 @@ def _join_guest(
                 ("no", "No, I am someone else: join as a new person"),
             ]
             if choice not in ("yes", "no"):
-                if choice is not None:
+                if "asked" in request.form:  # the question was shown and left unanswered
                     form.continue_as.errors = [f"Select whether you are {match.guest_name}"]
                     form._errors = None
                 return None, match
