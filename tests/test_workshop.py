@@ -9,6 +9,7 @@ from selfassess.config import TestConfig
 from selfassess.extensions import db
 from selfassess.models import Action, AgreedRating, AuditEvent, Participant, Rating
 from selfassess.models.assessments import WorkshopSession
+from selfassess.services.agreement import save_agreed_rating
 from tests.factories import (
     PASSWORD,
     make_assessment,
@@ -184,7 +185,7 @@ def test_state_endpoint_follows_the_facilitator(app, lead_client, world):
     assert "moved on" in response.get_data(as_text=True)
 
 
-def test_member_joins_as_themselves_with_earlier_rating_preselected(app, lead_client, world):
+def test_member_joins_as_themselves_and_is_shown_their_earlier_rating(app, lead_client, world):
     member = world["member"]
     participant = make_participant(world["assessment"], member)
     rate(participant, "1.1", "amber", evidence="Signed protocol")
@@ -194,16 +195,28 @@ def test_member_joins_as_themselves_with_earlier_rating_preselected(app, lead_cl
     response = client.post("/join", data={"code": workshop.join_code})
     assert response.status_code == 302
     page = parse(client.get(f"/workshop/{workshop.id}/live"))
-    pressed = page.select_one('.app-vote[aria-pressed="true"]')
-    assert pressed.get_text(strip=True) == "Amber (your vote)"
-    assert "Your vote is saved: Amber." in text(page, "#vote-status")
-    client.post(
-        f"/workshop/{workshop.id}/live/vote",
-        data={"item": "iom-key-principles:1.1", "value": "green"},
+    # A rating given before the meeting is not a vote in it until they vote.
+    assert page.select('.app-vote[aria-pressed="true"]') == []
+    assert "Before this meeting you rated this question Amber" in text(page, "#vote-status")
+    assert text(parse(lead_client.get(f"/workshop/{workshop.id}")), "#vote-count") == (
+        "0 votes cast"
     )
+    page = parse(
+        client.post(
+            f"/workshop/{workshop.id}/live/vote",
+            data={"item": "iom-key-principles:1.1", "value": "green"},
+            follow_redirects=True,
+        )
+    )
+    pressed = page.select_one('.app-vote[aria-pressed="true"]')
+    assert " ".join(pressed.get_text(" ", strip=True).split()) == "Green ✓ (your vote)"
     rating = db.session.execute(db.select(Rating)).scalar_one()
     assert (rating.value, rating.evidence) == ("green", "Signed protocol")
     assert db.session.query(Participant).count() == 1
+    page = parse(lead_client.get(f"/workshop/{workshop.id}"))
+    assert text(page, "#vote-count") == "1 vote cast"
+    assert text(page, "#joined-count") == "1 person has joined"
+    assert "Mo Member, Probation Service" in text(page, "#present")
 
 
 def test_join_errors_and_ended_sessions(app, lead_client, world):
@@ -233,6 +246,28 @@ def test_join_errors_and_ended_sessions(app, lead_client, world):
     assert db.session.query(Rating).count() == 0
 
 
+def test_ending_the_workshop_asks_first_and_says_what_will_happen(app, lead_client, world):
+    workshop = start(lead_client, world["assessment"])
+    join_guest(app, workshop.join_code)
+    lead_client.post(f"/workshop/{workshop.id}/move", data={"action": "reveal"})
+    lead_client.post(
+        f"/workshop/{workshop.id}/agree",
+        data={"item": "iom-key-principles:1.1", "value": "amber", "rationale": ""},
+    )
+    page = parse(lead_client.get(f"/workshop/{workshop.id}"))
+    link = page.find("a", string=lambda s: s and "End the workshop" in s)
+    assert link["href"] == f"/workshop/{workshop.id}/end"
+    page = parse(lead_client.get(link["href"]))
+    assert text(page, "h1") == "End the workshop?"
+    assert text(page, "#agreed-so-far") == "1 of 32 questions has an agreed rating."
+    assert "the 1 person who joined" in page.get_text(" ")
+    assert db.session.get(WorkshopSession, workshop.id).status == "live"
+    lead_client.post(f"/workshop/{workshop.id}/end")
+    assert db.session.get(WorkshopSession, workshop.id).status == "ended"
+    # Once ended, the confirmation page sends the lead back to the ended workshop.
+    assert lead_client.get(f"/workshop/{workshop.id}/end").status_code == 302
+
+
 def test_a_browser_that_joins_again_is_still_one_guest_with_one_vote(app, lead_client, world):
     workshop = start(lead_client, world["assessment"])
     phone = join_guest(app, workshop.join_code, name="Gita Guest", agency="health")
@@ -249,7 +284,7 @@ def test_a_browser_that_joins_again_is_still_one_guest_with_one_vote(app, lead_c
     assert db.session.execute(db.select(Rating.value)).scalars().all() == ["green"]
     page = parse(lead_client.get(f"/workshop/{workshop.id}"))
     assert text(page, "#vote-count") == "1 vote cast"
-    assert text(page, "#joined-count") == "1 guest has joined"
+    assert text(page, "#joined-count") == "1 person has joined"
     change = db.session.execute(
         db.select(AuditEvent).filter_by(entity="participant", entity_id=guest.id)
     ).scalar_one()
@@ -306,14 +341,35 @@ def test_only_the_lead_drives(app, lead_client, world):
     assert db.session.get(WorkshopSession, workshop.id).step == 0
 
 
-def test_reveal_shows_distribution_by_agency_in_words(app, lead_client, world):
+def vote(client, workshop, value, item="1.1"):
+    response = client.post(
+        f"/workshop/{workshop.id}/live/vote",
+        data={"item": f"iom-key-principles:{item}", "value": value},
+    )
+    assert response.status_code == 302
+
+
+def test_reveal_shows_this_meetings_votes_by_agency_and_earlier_ratings_apart(
+    app, lead_client, world
+):
     assessment = world["assessment"]
-    for agency, value in (("police", "red"), ("police", "red"), ("probation", "green")):
-        rate(make_participant(assessment, agency=agency), "1.1", value)
-    rate(make_participant(assessment, agency="health"), "1.1", "dont_know")
+    # Rated before the meeting by people who are not in the room.
+    rate(make_participant(assessment, agency="police"), "1.1", "red")
+    rate(make_participant(assessment, agency="housing"), "1.1", "dont_know")
     workshop = start(lead_client, assessment)
     page = parse(lead_client.get(f"/workshop/{workshop.id}"))
+    assert text(page, "#vote-count") == "0 votes cast"
+    assert text(page, "#joined-count") == "0 people have joined"
+    for name, agency, value in (
+        ("Pat", "police", "red"),
+        ("Pam", "police", "red"),
+        ("Pru", "probation", "green"),
+        ("Hal", "health", "dont_know"),
+    ):
+        vote(join_guest(app, workshop.join_code, name, agency), workshop, value)
+    page = parse(lead_client.get(f"/workshop/{workshop.id}"))
     assert text(page, "#vote-count") == "4 votes cast"
+    assert text(page, "#joined-count") == "4 people have joined"
     assert page.select(".app-bars") == []
     lead_client.post(f"/workshop/{workshop.id}/move", data={"action": "reveal"})
     page = parse(lead_client.get(f"/workshop/{workshop.id}"))
@@ -341,6 +397,14 @@ def test_reveal_shows_distribution_by_agency_in_words(app, lead_client, world):
     assert "67% of the scored votes gave the derived rating" in summary
     assert "Contested Red and green both given" in summary
     assert "Uncertain" not in summary
+    # The two earlier ratings are shown apart, per agency, and not in the meeting's count.
+    before = page.select_one("#before")
+    assert "2 ratings" in text(before, "caption")
+    by_agency = {
+        r.th.get_text(strip=True): [td.get_text(strip=True) for td in r.select("td")]
+        for r in before.tbody.select("tr")
+    }
+    assert by_agency == {"Police": ["1", "0", "0", "0", "0"], "Housing": ["0", "0", "0", "1", "0"]}
 
 
 def test_agree_rating_and_actions_then_reopen_with_stale_check(app, lead_client, world):
@@ -476,3 +540,30 @@ def test_join_is_rate_limited_per_address(database, tmp_path):
         assert client.get("/join").status_code == 200
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_workshop_offers_the_same_agreed_ratings_as_the_question_page(lead_client, world):
+    assessment = world["assessment"]
+    workshop = start(lead_client, assessment)
+    lead_client.post(f"/workshop/{workshop.id}/move", data={"action": "reveal"})
+    in_workshop = parse(lead_client.get(f"/workshop/{workshop.id}"))
+    on_page = parse(lead_client.get(f"/assessments/{assessment.id}/items/iom-key-principles/1.1"))
+
+    def choices(page):
+        return [
+            label.get_text(strip=True)
+            for label in page.select("input[name=value] + label, input[name=value] ~ label")
+        ]
+
+    assert choices(in_workshop) == choices(on_page) == ["Red", "Amber", "Green", "Not applicable"]
+    # "Don't know" settles nothing, so the board cannot agree it by any way in.
+    response = lead_client.post(
+        f"/workshop/{workshop.id}/agree",
+        data={"item": "iom-key-principles:1.1", "value": "dont_know"},
+    )
+    assert response.status_code == 200
+    with pytest.raises(ValueError, match="Choose the rating the board agreed"):
+        save_agreed_rating(
+            assessment, "iom-key-principles", "1.1", "dont_know", None, None, world["lead"]
+        )
+    assert db.session.query(AgreedRating).count() == 0

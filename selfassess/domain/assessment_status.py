@@ -36,20 +36,27 @@ MANUAL_TRANSITIONS: dict[str, tuple[str, ...]] = {
 class Move:
     to: str
     button: str
-    explanation: str
+    explanation: str  # what the move would do, said as "if": the page states the current state
+    confirm: bool = False  # asked on a confirmation page first: it stops everyone's rating
 
 
 MOVES = {
     ("draft", "open"): Move(
-        "open", "Open for rating", "Members can then rate every question with their evidence."
+        "open",
+        "Open for rating",
+        "If you open it for rating, members can rate every question with their evidence.",
     ),
     ("open", "agreed"): Move(
         "agreed",
         "Mark as agreed",
-        "Members can no longer change their ratings; the board's agreed ratings stand.",
+        "If you mark it as agreed, members can no longer change their ratings and the board's "
+        "agreed ratings stand.",
+        confirm=True,
     ),
     ("agreed", "open"): Move(
-        "open", "Reopen for rating", "Members can change their ratings again."
+        "open",
+        "Reopen for rating",
+        "If you reopen it for rating, members can change their ratings again.",
     ),
 }
 

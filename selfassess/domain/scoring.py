@@ -146,6 +146,16 @@ class AssessmentResults:
 # --- items ------------------------------------------------------------------------------
 
 
+def agreed_choices(framework: Framework) -> list[tuple[str, str]]:
+    """What a board can agree for a question, wherever it agrees it: the scored ratings, and not
+    applicable where the scale has it (not "don't know": agreeing settles the question)."""
+    return [
+        (v.id, v.label)
+        for v in framework.scale
+        if v.score is not None or v.counts_as == NOT_APPLICABLE
+    ]
+
+
 def low_median(scores: Sequence[int]) -> int | None:
     """The median of some scores; between two levels, the lower one (towards red)."""
     if not scores:

@@ -7,7 +7,9 @@ from selfassess.models.assessments import (
     AssessmentFramework,
     Participant,
     Rating,
+    WorkshopAttendee,
     WorkshopSession,
+    WorkshopVote,
 )
 from selfassess.models.audit import AuditEvent
 from selfassess.models.frameworks import FrameworkRelease
@@ -41,5 +43,7 @@ __all__ = [
     "ReturnAnswer",
     "SurveyAnswer",
     "User",
+    "WorkshopAttendee",
     "WorkshopSession",
+    "WorkshopVote",
 ]

@@ -118,6 +118,60 @@ class WorkshopSession(db.Model):
     assessment: Mapped[Assessment] = relationship()
 
 
+class WorkshopAttendee(db.Model):
+    """Someone present at one workshop session: who joined, and whether the lead removed them.
+
+    A vote counts in the meeting's tally only while its participant is present (not removed).
+    """
+
+    __tablename__ = "workshop_attendee"
+    __table_args__ = (UniqueConstraint("workshop_session_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_session_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop_session.id", ondelete="CASCADE")
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    joined_at: Mapped[datetime] = created_at_column()
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    participant: Mapped[Participant] = relationship()
+
+
+class WorkshopVote(db.Model):
+    """A vote cast in one workshop session, in one round of one question.
+
+    The vote also becomes the participant's current rating (``Rating``); this row is what says
+    the rating was cast in this meeting, so the reveal counts this meeting's votes apart from
+    ratings given before it.
+    """
+
+    __tablename__ = "workshop_vote"
+    __table_args__ = (
+        UniqueConstraint(
+            "workshop_session_id", "participant_id", "framework_id", "item_id", "round"
+        ),
+        Index("ix_workshop_vote_item", "workshop_session_id", "framework_id", "item_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_session_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop_session.id", ondelete="CASCADE")
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    framework_id: Mapped[str] = mapped_column(String(60))
+    item_id: Mapped[str] = mapped_column(String(40))
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    value: Mapped[str] = mapped_column(String(20))
+    cast_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
 class Participant(db.Model):
     """Someone rating in an assessment: a member with an account, or a named workshop guest."""
 

@@ -7,12 +7,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from selfassess.domain.frameworks import Framework
-from selfassess.domain.scoring import NOT_APPLICABLE, ItemResult
+from selfassess.domain.scoring import ItemResult, agreed_choices
+from selfassess.domain.scoring import item_result as score_item
 from selfassess.domain.workshop import Stop, Walk, is_valid_join_code, normalise_join_code
 from selfassess.extensions import db, frameworks
-from selfassess.models import Action, AgreedRating, Assessment, Participant, Rating
+from selfassess.models import (
+    Action,
+    AgreedRating,
+    Assessment,
+    Participant,
+    Rating,
+    WorkshopAttendee,
+    WorkshopVote,
+)
 from selfassess.models.assessments import WorkshopSession
-from selfassess.queries.ratings import assessment_results
+from selfassess.queries.ratings import agreed_ratings, assessment_results
 
 # --- sessions -------------------------------------------------------------------------------
 
@@ -80,12 +89,8 @@ def vote_choices(framework: Framework) -> list[tuple[str, str]]:
 
 
 def agree_choices(framework: Framework) -> list[tuple[str, str]]:
-    """What the board can agree: the scored ratings, and not applicable where the scale has it."""
-    return [
-        (v.id, v.label)
-        for v in framework.scale
-        if v.score is not None or v.counts_as == NOT_APPLICABLE
-    ]
+    """What the board can agree: the same choices as on the question page."""
+    return agreed_choices(framework)
 
 
 def current_stop(session: WorkshopSession, walk: Walk) -> Stop | None:
@@ -104,26 +109,114 @@ def participant_or_none(participant_id: int) -> Participant | None:
     return db.session.get(Participant, participant_id)
 
 
-def joined_count(session: WorkshopSession) -> int:
+def guest_named(assessment_id: int, name: str, agency: str) -> Participant | None:
+    """A guest of the assessment with this name (any case) and agency: someone joining again
+    from another device is offered to continue as them."""
     return db.session.execute(
-        select(func.count()).select_from(Participant).filter_by(workshop_session_id=session.id)
-    ).scalar_one()
+        select(Participant)
+        .where(
+            Participant.assessment_id == assessment_id,
+            Participant.user_id.is_(None),
+            func.lower(Participant.guest_name) == name.strip().lower(),
+            Participant.agency == agency,
+        )
+        .order_by(Participant.id.desc())
+        .limit(1)
+    ).scalar()
 
 
-def vote_count(assessment_id: int, stop: Stop) -> int:
+def attendee_of(session: WorkshopSession, participant: Participant) -> WorkshopAttendee | None:
+    return db.session.execute(
+        select(WorkshopAttendee).filter_by(
+            workshop_session_id=session.id, participant_id=participant.id
+        )
+    ).scalar()
+
+
+def is_present(session: WorkshopSession, participant: Participant) -> bool:
+    attendee = attendee_of(session, participant)
+    return attendee is not None and attendee.removed_at is None
+
+
+def present(session: WorkshopSession) -> list[WorkshopAttendee]:
+    """Who is in the room: everyone who joined this session and was not removed, by joining."""
+    return list(
+        db.session.execute(
+            select(WorkshopAttendee)
+            .options(joinedload(WorkshopAttendee.participant).joinedload(Participant.user))
+            .filter_by(workshop_session_id=session.id, removed_at=None)
+            .order_by(WorkshopAttendee.joined_at, WorkshopAttendee.id)
+        ).scalars()
+    )
+
+
+def joined_count(session: WorkshopSession) -> int:
+    """How many people are present at this session (members and guests, not removed)."""
     return db.session.execute(
         select(func.count())
-        .select_from(Rating)
-        .where(
-            Rating.assessment_id == assessment_id,
-            Rating.framework_id == stop.framework_id,
-            Rating.item_id == stop.item_id,
-            Rating.value.is_not(None),
-        )
+        .select_from(WorkshopAttendee)
+        .filter_by(workshop_session_id=session.id, removed_at=None)
     ).scalar_one()
 
 
-def my_vote(participant: Participant, stop: Stop) -> str | None:
+def _counted_votes(session: WorkshopSession, stop: Stop):
+    """This session's votes on the question, from people still present."""
+    return (
+        select(WorkshopVote)
+        .join(
+            WorkshopAttendee,
+            (WorkshopAttendee.workshop_session_id == WorkshopVote.workshop_session_id)
+            & (WorkshopAttendee.participant_id == WorkshopVote.participant_id),
+        )
+        .where(
+            WorkshopVote.workshop_session_id == session.id,
+            WorkshopVote.framework_id == stop.framework_id,
+            WorkshopVote.item_id == stop.item_id,
+            WorkshopAttendee.removed_at.is_(None),
+        )
+    )
+
+
+def voter_ids(session: WorkshopSession, stop: Stop) -> set[int]:
+    """The participants present who have voted on the question in this session."""
+    counted = _counted_votes(session, stop).with_only_columns(WorkshopVote.participant_id)
+    return set(db.session.execute(counted).scalars())
+
+
+def vote_count(session: WorkshopSession, stop: Stop) -> int:
+    """How many people present have voted on the question in this session."""
+    counted = _counted_votes(session, stop).subquery()
+    return db.session.execute(select(func.count()).select_from(counted)).scalar_one()
+
+
+def vote_in(
+    session: WorkshopSession, participant: Participant, stop: Stop, round_: int = 1
+) -> WorkshopVote | None:
+    return db.session.execute(
+        select(WorkshopVote).filter_by(
+            workshop_session_id=session.id,
+            participant_id=participant.id,
+            framework_id=stop.framework_id,
+            item_id=stop.item_id,
+            round=round_,
+        )
+    ).scalar()
+
+
+def my_vote(participant: Participant, stop: Stop, session: WorkshopSession) -> str | None:
+    """The participant's vote on the question in this session (not a rating given before)."""
+    return db.session.execute(
+        select(WorkshopVote.value).filter_by(
+            workshop_session_id=session.id,
+            participant_id=participant.id,
+            framework_id=stop.framework_id,
+            item_id=stop.item_id,
+        )
+    ).scalar()
+
+
+def earlier_rating(participant: Participant, stop: Stop) -> str | None:
+    """The participant's current rating of the question, however it was given."""
     return db.session.execute(
         select(Rating.value).filter_by(
             participant_id=participant.id, framework_id=stop.framework_id, item_id=stop.item_id
@@ -134,10 +227,46 @@ def my_vote(participant: Participant, stop: Stop) -> str | None:
 # --- the reveal and what was agreed ------------------------------------------------------------
 
 
-def item_result(assessment: Assessment, stop: Stop) -> ItemResult | None:
-    results = assessment_results(frameworks(), assessment)
-    framework_result = results.framework(stop.framework_id)
-    return framework_result.item(stop.item_id) if framework_result else None
+def _result_from(
+    assessment: Assessment, stop: Stop, rows: list[tuple[str, str, int]]
+) -> ItemResult:
+    framework = framework_of(assessment, stop.framework_id)
+    votes: dict[str, dict[str, int]] = {}
+    for agency, value, count in rows:
+        votes.setdefault(agency or "", {})[value] = int(count)
+    agreed = agreed_ratings(assessment.id).get(stop.key)
+    return score_item(framework, stop.item, votes, agreed)
+
+
+def meeting_result(session: WorkshopSession, stop: Stop) -> ItemResult:
+    """This meeting's votes on the question: one per person present who voted in it."""
+    counted = _counted_votes(session, stop).subquery()
+    rows = db.session.execute(
+        select(Participant.agency, counted.c.value, func.count())
+        .join(Participant, Participant.id == counted.c.participant_id)
+        .group_by(Participant.agency, counted.c.value)
+    ).all()
+    return _result_from(session.assessment, stop, [tuple(r) for r in rows])
+
+
+def before_result(session: WorkshopSession, stop: Stop) -> ItemResult:
+    """The other current ratings of the question: people who have not voted on it in this
+    meeting (they rated before it, or were removed from it). With ``meeting_result`` every
+    current rating is shown once, and none twice."""
+    voted_here = _counted_votes(session, stop).with_only_columns(WorkshopVote.participant_id)
+    rows = db.session.execute(
+        select(Participant.agency, Rating.value, func.count())
+        .join(Participant, Participant.id == Rating.participant_id)
+        .where(
+            Rating.assessment_id == session.assessment_id,
+            Rating.framework_id == stop.framework_id,
+            Rating.item_id == stop.item_id,
+            Rating.value.is_not(None),
+            Rating.participant_id.not_in(voted_here),
+        )
+        .group_by(Participant.agency, Rating.value)
+    ).all()
+    return _result_from(session.assessment, stop, [tuple(r) for r in rows])
 
 
 def agreed_for(assessment_id: int, stop: Stop) -> AgreedRating | None:

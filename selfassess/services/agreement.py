@@ -8,6 +8,7 @@ StaleEditError, which carries the newer record so the page can show it; nothing 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from selfassess.domain.frameworks import Framework
+from selfassess.domain.scoring import agreed_choices
 from selfassess.extensions import db, frameworks
 from selfassess.models import Action, AgreedRating, Assessment, Participant, Rating, User
 from selfassess.models.assessments import ACTION_STATUSES
@@ -138,6 +140,11 @@ def save_agreed_rating(
     _refuse_if_submitted(assessment)
     framework = _framework(assessment, framework_id)
     _check_item(framework, item_id, value, allow_none=False)
+    if value not in dict(agreed_choices(framework)):
+        raise ValueError(
+            "Choose the rating the board agreed: "
+            + ", ".join(label for _, label in agreed_choices(framework))
+        )
     rationale = _clean_text(rationale)
     user = _actor_user(actor)
     user_id = user.id if user else None  # read before any change, so no early autoflush
@@ -335,11 +342,13 @@ def save_rating(
     actor: Any,
     *,
     keep_text: bool = False,
+    also: Callable[[], None] | None = None,
 ) -> Rating:
     """Create or change a participant's rating of an item; no audit event when nothing changed.
 
     keep_text keeps the evidence and improvement already stored (a workshop vote changes only
-    the value), without the caller reading the rating first.
+    the value), without the caller reading the rating first. ``also`` adds more changes to the
+    same commit (a workshop keeps its own record of the vote), even when the rating is unchanged.
     """
     assessment = assessment_or_none(participant.assessment_id)
     _refuse_if_submitted(assessment)
@@ -362,9 +371,14 @@ def save_rating(
         if value is None and evidence is None and improvement is None:
             raise ValueError("Nothing to save")
     elif (rating.value, rating.evidence, rating.improvement) == (value, evidence, improvement):
+        if also is not None:
+            with transaction():
+                also()
         return rating
     try:
         with transaction() as session:
+            if also is not None:
+                also()
             if rating is None:
                 rating = Rating(
                     assessment_id=assessment.id,
@@ -397,7 +411,15 @@ def save_rating(
         # The same person's first rating of this item was saved at the same moment (a double
         # tap, or autosave beside the Save button): that row now exists, so change it instead.
         return save_rating(
-            participant, fw, item_id, value, evidence, improvement, actor, keep_text=keep_text
+            participant,
+            fw,
+            item_id,
+            value,
+            evidence,
+            improvement,
+            actor,
+            keep_text=keep_text,
+            also=also,
         )
     return rating
 

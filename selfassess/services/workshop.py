@@ -16,14 +16,24 @@ from sqlalchemy.exc import IntegrityError
 
 from selfassess.domain.workshop import Stop, contested_filter, new_join_code
 from selfassess.extensions import db
-from selfassess.models import AgreedRating, Assessment, Participant, Rating, User
+from selfassess.models import (
+    AgreedRating,
+    Assessment,
+    Participant,
+    Rating,
+    User,
+    WorkshopAttendee,
+    WorkshopVote,
+)
 from selfassess.models.assessments import WorkshopSession
 from selfassess.queries.workshop import (
+    attendee_of,
     contested_keys,
     current_stop,
     framework_of,
     live_session_for,
     vote_choices,
+    vote_in,
     walk_for,
 )
 from selfassess.services import agreement, audit, transaction
@@ -51,6 +61,15 @@ class BoardMoved(WorkshopError):
 
 class VoteRefused(Exception):
     """The vote was not taken; the message says why, in the participant's words."""
+
+
+class RemovedFromWorkshop(WorkshopError):
+    """The lead removed this participant from the session, so they cannot join it again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The partnership lead removed you from this workshop. Ask them if this is a mistake."
+        )
 
 
 # --- sessions -------------------------------------------------------------------------------
@@ -195,11 +214,46 @@ def agree_rating(
 # --- votes ----------------------------------------------------------------------------------
 
 
-def cast_vote(participant: Participant, stop: Stop, value: str, actor) -> Rating:
-    """The participant's vote, as their rating of the item; evidence they gave is kept."""
+def cast_vote(
+    participant: Participant,
+    stop: Stop,
+    value: str,
+    actor,
+    workshop: WorkshopSession | None = None,
+) -> Rating:
+    """The participant's vote, as their rating of the item; evidence they gave is kept.
+
+    Cast in a workshop session, the vote is also kept as this meeting's vote on the item, in
+    the same commit as the rating it changes.
+    """
+    also = (lambda: _record_vote(workshop, participant, stop, value)) if workshop else None
     return agreement.save_rating(
-        participant, stop.framework_id, stop.item_id, value, None, None, actor, keep_text=True
+        participant,
+        stop.framework_id,
+        stop.item_id,
+        value,
+        None,
+        None,
+        actor,
+        keep_text=True,
+        also=also,
     )
+
+
+def _record_vote(session: WorkshopSession, participant: Participant, stop: Stop, value: str):
+    """Add or change the participant's vote in this session (the caller commits)."""
+    vote = vote_in(session, participant, stop)
+    if vote is None:
+        vote = WorkshopVote(
+            workshop_session_id=session.id,
+            participant_id=participant.id,
+            framework_id=stop.framework_id,
+            item_id=stop.item_id,
+            round=1,
+        )
+        db.session.add(vote)
+    vote.value = value
+    vote.cast_at = datetime.now(UTC)
 
 
 def take_vote(
@@ -207,9 +261,10 @@ def take_vote(
 ) -> None:
     """A vote from a phone on ``item`` ("framework_id:item_id", the question the phone showed).
 
-    Taken only while the session is live, on the question the board shows, before its votes are
-    revealed, and for a value on the scale; VoteRefused says why not. Objects the request read
-    before stay readable after the vote's commit (see kept_after_commit).
+    Taken only while the session is live, from someone present, on the question the board
+    shows, before its votes are revealed, and for a value on the scale; VoteRefused says why
+    not. Objects the request read before stay readable after the vote's commit (see
+    kept_after_commit).
     """
     if session.status != "live":
         raise VoteRefused("This workshop has ended, so votes are no longer taken.")
@@ -221,11 +276,18 @@ def take_vote(
         )
     if value not in dict(vote_choices(framework_of(session.assessment, stop.framework_id))):
         raise VoteRefused("Choose one of the ratings.")
-    try:
-        with kept_after_commit():
-            cast_vote(participant, stop, value, participant.display_name)
-    except (ValueError, agreement.AssessmentLocked) as error:
-        raise VoteRefused(str(error)) from error
+    for attempt in range(2):
+        try:
+            with kept_after_commit():
+                cast_vote(participant, stop, value, participant.display_name, workshop=session)
+            return
+        except IntegrityError:
+            # The same phone's first vote saved at the same moment (a double tap): the row now
+            # exists, so the second try changes it.
+            if attempt:
+                raise
+        except (ValueError, agreement.AssessmentLocked) as error:
+            raise VoteRefused(str(error)) from error
 
 
 @contextmanager
@@ -247,12 +309,32 @@ def kept_after_commit() -> Iterator[None]:
 # --- participants -----------------------------------------------------------------------------
 
 
+def _attend(session: WorkshopSession, participant: Participant) -> None:
+    """Record that the participant is present at the session (the caller commits); refused
+    with RemovedFromWorkshop if the lead removed them from it."""
+    attendee = attendee_of(session, participant)
+    if attendee is not None and attendee.removed_at is not None:
+        raise RemovedFromWorkshop()
+    if attendee is None:
+        db.session.add(WorkshopAttendee(workshop_session_id=session.id, participant=participant))
+
+
+def _attend_now(session: WorkshopSession, participant: Participant) -> None:
+    try:
+        with transaction():
+            _attend(session, participant)
+    except IntegrityError:
+        pass  # the same person's join at the same moment recorded them already
+
+
 def join_as_guest(
     session: WorkshopSession, name: str, agency: str, earlier: Participant | None = None
 ) -> Participant:
     """A guest joins the session. ``earlier`` is the guest this browser already joined the
-    assessment as: they stay that participant (one person, one vote), moved to this session,
-    and a changed name or agency changes that participant, audited."""
+    assessment as (or chose to continue as): they stay that participant (one person, one vote),
+    moved to this session, and a changed name or agency changes that participant, audited.
+
+    Raises RemovedFromWorkshop if the lead removed that participant from this session."""
     if earlier is None:
         with transaction() as db_session:
             participant = Participant(
@@ -262,10 +344,14 @@ def join_as_guest(
                 workshop_session_id=session.id,
             )
             db_session.add(participant)
+            db_session.add(
+                WorkshopAttendee(workshop_session_id=session.id, participant=participant)
+            )
         return participant
     before = {"name": earlier.guest_name, "agency": earlier.agency}
     after = {"name": name, "agency": agency}
     with transaction():
+        _attend(session, earlier)
         earlier.workshop_session_id = session.id
         if before != after:
             earlier.guest_name, earlier.agency = name, agency
@@ -282,4 +368,28 @@ def join_as_guest(
 
 
 def join_as_member(session: WorkshopSession, user: User) -> Participant:
-    return agreement.participant_for(session.assessment, user, create=True)
+    """A signed-in member joins as themselves: their votes are their own ratings."""
+    participant = agreement.participant_for(session.assessment, user, create=True)
+    _attend_now(session, participant)
+    return participant
+
+
+def remove_participant(session: WorkshopSession, participant: Participant, user: User) -> None:
+    """The lead removes someone from the session: their votes leave this meeting's tally (their
+    rating stays their own), they cannot vote here again, and the removal is audited."""
+    refuse_if_ended(session)
+    attendee = attendee_of(session, participant)
+    if attendee is None or attendee.removed_at is not None:
+        raise WorkshopError("That person is not in this workshop.")
+    with transaction():
+        attendee.removed_at = datetime.now(UTC)
+        session.step += 1
+        audit.record(
+            "participant",
+            "removed_from_workshop",
+            {"workshop": session.id, "present": True},
+            {"workshop": session.id, "present": False},
+            actor_user=user,
+            assessment=session.assessment,
+            entity_id=participant.id,
+        )

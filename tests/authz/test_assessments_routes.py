@@ -45,6 +45,7 @@ ROUTES = [
     # The overview and status
     Route("GET", A, READERS, states=STATES),
     Route("GET", QA, Q_ONLY),
+    Route("GET", A + "/status/agreed", expect(lead=200)),
     Route("POST", A + "/status", expect(lead=302), data={"to": "agreed"}),
     # Sharing results with members early (or stopping): the lead, until the return is submitted.
     Route("POST", A + "/share-results", expect(lead=302), data={"share": "yes"}, states=STATES),

@@ -11,12 +11,17 @@ from __future__ import annotations
 from selfassess.extensions import db
 from selfassess.models import Rating
 from selfassess.models.assessments import WorkshopSession
-from selfassess.services.workshop import start_session
+from selfassess.services.workshop import join_as_guest, start_session
 from tests.authz.harness import Route, everyone, expect, route_test
 
 
 def live_session(world):
     return {"session": start_session(world.assessment, world.users["lead"]).id}
+
+
+def session_with_guest(world):
+    session = start_session(world.assessment, world.users["lead"])
+    return {"session": session.id, "guest": join_as_guest(session, "Gus", "housing").id}
 
 
 ITEM = "iom-key-principles:1.1"
@@ -46,6 +51,13 @@ ROUTES = [
         data={"item": ITEM, "description": "Do it", "owner": "Police", "status": "not_started"},
         setup=live_session,
     ),
+    Route(
+        "POST",
+        "/workshop/{session}/participants/{guest}/remove",
+        expect(lead=302),
+        setup=session_with_guest,
+    ),
+    Route("GET", "/workshop/{session}/end", expect(lead=200), setup=live_session),
     Route("POST", "/workshop/{session}/end", expect(lead=302), setup=live_session),
     # Joining: no account needed. A wrong code shows the form again with an error.
     Route("GET", "/join", everyone(200)),
@@ -91,7 +103,9 @@ def test_a_guest_reaches_their_own_session_and_never_the_leads_screens(app, worl
         ("POST", f"/workshop/{session_id}/move"),
         ("POST", f"/workshop/{session_id}/agree"),
         ("POST", f"/workshop/{session_id}/actions"),
+        ("GET", f"/workshop/{session_id}/end"),
         ("POST", f"/workshop/{session_id}/end"),
+        ("POST", f"/workshop/{session_id}/participants/1/remove"),
         ("GET", f"/assessments/{world.assessment.id}/workshop"),
     ]
     for method, url in lead_urls:

@@ -202,6 +202,8 @@ CASES = [
         lambda w: f"/workshop/{w.workshop_id}",
         _facilitator(revealed=True),
     ),
+    Case("mark as agreed confirmation (lead)", "lead", lambda w: _a(w, "/status/agreed")),
+    Case("workshop end confirmation (lead)", "lead", lambda w: f"/workshop/{w.workshop_id}/end"),
     Case("report (member)", "member", lambda w: _a(w, "/report")),
     Case("next cycle form (lead)", "lead", lambda w: _a(w, "/next-cycle")),
     Case("national collections (analyst)", "analyst", lambda w: "/national/"),
@@ -329,6 +331,21 @@ def test_participant_phone_screens_have_no_axe_violations(world, open_as):
     expect(phone.locator("#vote-status")).to_contain_text("Your vote is saved: Amber.")
     assert_accessible(phone, "voting screen after a vote")
 
+    # The same name and agency from another phone is asked whether to continue as them.
+    other = open_as(None, **PHONE)
+    other.goto(f"{world.url}/join?code={world.join_code}")
+    other.get_by_label("Your name").fill("Pat Phone")
+    other.get_by_label("Police", exact=True).check()
+    other.get_by_role("button", name="Join the workshop").click()
+    expect(other.locator("legend")).to_contain_text("Have you joined before as Pat Phone")
+    assert_accessible(other, "continue as")
+    other.get_by_role("button", name="Continue").click()
+    expect(other.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(other, "continue as with an error")
+    other.get_by_label("Yes, continue as Pat Phone").check()
+    other.get_by_role("button", name="Continue").click()
+    expect(other.locator("#vote-status")).to_contain_text("Your vote is saved: Amber.")
+
     _workshop(world, revealed=True)
     expect(phone.locator("#vote-status")).to_contain_text("The votes are revealed.")
     assert_accessible(phone, "voting screen after the reveal")
@@ -384,7 +401,7 @@ def test_refusals_and_the_ended_workshop_have_no_axe_violations(world, open_as):
     _workshop(world, revealed=False)
     phone = open_as(None, **PHONE)
     phone.goto(f"{world.url}/join?code={world.join_code}")
-    phone.get_by_label("Your name").fill("Pat Phone")
+    phone.get_by_label("Your name").fill("Rae Refusal")
     phone.get_by_label("Police", exact=True).check()
     phone.get_by_role("button", name="Join the workshop").click()
     expect(phone.locator("#item-text")).to_be_visible()

@@ -11,7 +11,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from selfassess.services.workshop import move, start_session
+from selfassess.queries.workshop import current_stop, walk_for
+from selfassess.services.workshop import (
+    cast_vote,
+    end_session,
+    join_as_guest,
+    move,
+    start_session,
+)
 from tests.factories import PASSWORD, make_assessment, make_partnership, make_user
 
 pytestmark = pytest.mark.browser
@@ -122,6 +129,8 @@ def test_a_live_workshop_from_join_to_end(live_server, contexts):
 
     # The lead ends the workshop; the phones say so and the code stops working.
     screen.get_by_role("button", name="End the workshop").click()
+    expect(screen.locator("#agreed-so-far")).to_have_text("1 of 32 questions has an agreed rating.")
+    screen.get_by_role("button", name="Yes, end the workshop").click()
     expect(screen.get_by_text("Its join code no longer works.")).to_be_visible()
     for phone in phones:
         expect(phone.get_by_role("heading", name="This workshop has ended")).to_be_visible()
@@ -153,3 +162,78 @@ def test_without_javascript_a_participant_votes_and_refreshes(live_server, conte
     expect(phone.locator("#item-text")).to_contain_text("1.1")  # no script: it stays put
     phone.get_by_role("link", name="Refresh").click()
     expect(phone.locator("#item-text")).to_contain_text("1.2")
+
+
+def _sign_in(page, live_server, user):
+    page.goto(f"{live_server}/sign-in")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_the_count_is_one_vote_per_person_in_this_meeting(live_server, contexts):
+    partnership = make_partnership()
+    lead = make_user(partnership, "lead", name="Lena Lead")
+    member = make_user(partnership, "member", name="Mo Member", agency="probation")
+    assessment = make_assessment(partnership)
+    earlier = start_session(assessment, lead)
+    before = join_as_guest(earlier, "Old Olga", "housing")
+    cast_vote(before, current_stop(earlier, walk_for(assessment)), "red", None, workshop=earlier)
+    end_session(earlier)
+    workshop = start_session(assessment, lead)
+
+    screen = contexts(viewport={"width": 1280, "height": 900})
+    _sign_in(screen, live_server, lead)
+    screen.goto(f"{live_server}/workshop/{workshop.id}")
+    expect(screen.locator("#joined-count")).to_have_text("0 people have joined")
+    expect(screen.locator("#vote-count")).to_have_text("0 votes cast")
+
+    # A signed-in member joins on a phone as themselves; two guests join; one of them joins
+    # again from a second browser and continues as themselves.
+    mo = contexts(**PHONE)
+    _sign_in(mo, live_server, member)
+    mo.goto(f"{live_server}/join?code={workshop.join_code}")
+    mo.get_by_role("button", name="Join the workshop").click()
+    expect(mo.locator("main")).to_contain_text("You joined as Mo Member")
+    guests = []
+    for name, agency in (("Gita Guest", "Health (NHS and public health)"), ("Pat", "Police")):
+        phone = contexts(**PHONE)
+        phone.goto(f"{live_server}/join?code={workshop.join_code}")
+        phone.get_by_label("Your name").fill(name)
+        phone.get_by_label(agency, exact=True).check()
+        phone.get_by_role("button", name="Join the workshop").click()
+        expect(phone.locator("#item-text")).to_be_visible()
+        guests.append(phone)
+    expect(screen.locator("#joined-count")).to_have_text("3 people have joined")
+
+    for phone, value in zip([mo, *guests], ("Green", "Amber", "Red"), strict=True):
+        phone.get_by_role("button", name=value, exact=True).click()
+        expect(phone.locator("#vote-status")).to_contain_text(f"Your vote is saved: {value}.")
+    expect(screen.locator("#vote-count")).to_have_text("3 votes cast")
+    # The chosen button is filled with its own colour and carries a tick.
+    chosen = guests[0].locator(".app-vote[aria-pressed=true]")
+    expect(chosen).to_contain_text("Amber")
+    expect(chosen.locator(".app-vote__tick")).to_have_text("✓")
+    assert chosen.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(255, 221, 0)"
+
+    second = contexts(**PHONE)
+    second.goto(f"{live_server}/join?code={workshop.join_code}")
+    second.get_by_label("Your name").fill("Gita Guest")
+    second.get_by_label("Health (NHS and public health)", exact=True).check()
+    second.get_by_role("button", name="Join the workshop").click()
+    second.get_by_label("Yes, continue as Gita Guest").check()
+    second.get_by_role("button", name="Continue").click()
+    expect(second.locator("#vote-status")).to_contain_text("Your vote is saved: Amber.")
+    second.get_by_role("button", name="Green", exact=True).click()
+    expect(second.locator("#vote-status")).to_contain_text("Your vote is saved: Green.")
+    expect(screen.locator("#vote-count")).to_have_text("3 votes cast")
+    expect(screen.locator("#joined-count")).to_have_text("3 people have joined")
+
+    screen.keyboard.press("r")
+    table = screen.locator(".app-bars").first
+    expect(table.locator("caption")).to_have_text("All agencies: 3 votes")
+    expect(table.get_by_role("row", name=re.compile(r"^Green 2"))).to_be_visible()
+    expect(table.get_by_role("row", name=re.compile(r"^Red 1"))).to_be_visible()
+    # The earlier workshop's guest is shown apart, not counted in this meeting.
+    expect(screen.locator("#before caption")).to_contain_text("1 rating")
+    expect(screen.locator("#before")).to_contain_text("Housing")

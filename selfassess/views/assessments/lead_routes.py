@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from selfassess.domain.progress import progress
 from selfassess.domain.reference import agency_name
+from selfassess.domain.scoring import agreed_choices
 from selfassess.extensions import frameworks
 from selfassess.models.assessments import ACTION_STATUSES
 from selfassess.queries.assessments import (
@@ -77,7 +78,7 @@ def _item_page(
             rationale=agreed.rationale if agreed else "",
             version=str(agreed.version) if agreed else "",
         )
-    agreed_form.value.choices = [(v.id, v.label) for v in framework.scale]
+    agreed_form.value.choices = agreed_choices(framework)
     if action_form is None:
         action_form = ActionForm(formdata=None)
     return render_template(
@@ -128,7 +129,7 @@ def agree(assessment_id: int, framework_id: str, item_id: str):
     if assessment.is_locked:
         abort(403)
     form = AgreedRatingForm()
-    form.value.choices = [(v.id, v.label) for v in framework.scale]
+    form.value.choices = agreed_choices(framework)
     if not form.validate_on_submit():
         return _item_page(assessment, framework, found, agreed_form=form)
     version = int(form.version.data) if (form.version.data or "").isdigit() else None

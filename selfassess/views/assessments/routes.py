@@ -10,6 +10,7 @@ from selfassess.domain.progress import all_completed, first_unfinished
 from selfassess.domain.visibility import results_visible_to_members
 from selfassess.extensions import frameworks
 from selfassess.queries.assessments import assessments_of
+from selfassess.queries.ratings import assessment_results
 from selfassess.services import agreement
 from selfassess.services.assessments import change_status, create_assessment, share_results
 from selfassess.views.assessments import bp, rating_form
@@ -95,6 +96,26 @@ def show(assessment_id: int):
         ),
         status_names=assessment_status.STATUS_NAMES,
         status_colours=assessment_status.STATUS_COLOURS,
+    )
+
+
+@bp.route("/assessments/<int:assessment_id>/status/<to>")
+@login_required
+def confirm_move(assessment_id: int, to: str):
+    """What a move that stops everyone's rating will do, before the lead makes it."""
+    assessment = assessment_or_404(assessment_id, LEAD_ROLES)
+    move = next((m for m in assessment_status.moves_from(assessment.status) if m.to == to), None)
+    if move is None or not move.confirm:
+        abort(404)
+    results = assessment_results(frameworks(), assessment)
+    items = [i for f in results.frameworks for i in f.items]
+    return render_template(
+        "assessments/confirm_status.html",
+        assessment=assessment,
+        move=move,
+        agreed=sum(1 for i in items if i.agreed),
+        total=len(items),
+        status_form=StatusForm(),
     )
 
 

@@ -30,6 +30,13 @@ class JoinForm(FlaskForm):
         validators=[Length(max=120, message="Your name must be 120 characters or fewer")],
     )
     agency = RadioField("Your agency", widget=GovRadioInput(), choices=list(AGENCIES))
+    # Asked only when a guest of the same name and agency joined before on another device.
+    continue_as = RadioField(
+        "Have you joined this assessment's workshops before?",
+        widget=GovRadioInput(),
+        choices=[("yes", "Yes"), ("no", "No")],
+        validate_choice=False,
+    )
     submit = SubmitField("Join the workshop", widget=GovSubmitInput())
 
     as_member = False

@@ -37,7 +37,7 @@ def _votes_text(count: int) -> str:
 
 
 def _joined_text(count: int) -> str:
-    return "1 guest has joined" if count == 1 else f"{count} guests have joined"
+    return "1 person has joined" if count == 1 else f"{count} people have joined"
 
 
 # --- the lead -----------------------------------------------------------------------------------
@@ -126,7 +126,7 @@ def _facilitator_page(
     if action_form is None:
         action_form = ActionForm(formdata=None)
     join_url = url_for("workshop.join", code=workshop.join_code, _external=True)
-    votes = ws_query.vote_count(assessment.id, stop)
+    votes = ws_query.vote_count(workshop, stop)
     return (
         render_template(
             "workshop/facilitate.html",
@@ -141,7 +141,10 @@ def _facilitator_page(
             agreed_keys=agreed_keys,
             votes_text=_votes_text(votes),
             joined_text=_joined_text(ws_query.joined_count(workshop)),
-            result=ws_query.item_result(assessment, stop) if workshop.revealed else None,
+            present=ws_query.present(workshop) if workshop.status == "live" else [],
+            voted=ws_query.voter_ids(workshop, stop),
+            result=ws_query.meeting_result(workshop, stop) if workshop.revealed else None,
+            before=ws_query.before_result(workshop, stop) if workshop.revealed else None,
             agreed=agreed,
             actions=ws_query.actions_for(assessment.id, stop),
             agree_form=agree_form,
@@ -166,7 +169,7 @@ def facilitator_status(session_id: int):
     workshop = _lead_session(session_id)
     walk = ws_query.walk_for(workshop.assessment)
     stop = ws_query.current_stop(workshop, walk)
-    votes = ws_query.vote_count(workshop.assessment_id, stop)
+    votes = ws_query.vote_count(workshop, stop)
     joined = ws_query.joined_count(workshop)
     response = jsonify(
         step=workshop.step,
@@ -258,6 +261,42 @@ def new_action(session_id: int):
     return redirect(url_for("workshop.facilitate", session_id=workshop.id))
 
 
+@bp.route("/workshop/<int:session_id>/participants/<int:participant_id>/remove", methods=["POST"])
+@login_required
+def remove_participant(session_id: int, participant_id: int):
+    workshop = _live_lead_session(session_id)
+    participant = ws_query.participant_or_none(participant_id)
+    if participant is None or participant.assessment_id != workshop.assessment_id:
+        abort(404)
+    try:
+        ws_service.remove_participant(workshop, participant, current_user._get_current_object())
+    except ws_service.WorkshopError as error:
+        flash(str(error))
+    else:
+        flash(
+            f"{participant.display_name} was removed from this workshop. "
+            "Their votes no longer count in this meeting.",
+            "success",
+        )
+    return redirect(url_for("workshop.facilitate", session_id=workshop.id))
+
+
+@bp.route("/workshop/<int:session_id>/end")
+@login_required
+def confirm_end(session_id: int):
+    """What ending will do, before the lead does it for the whole room."""
+    workshop = _live_lead_session(session_id)
+    walk = ws_query.walk_for(workshop.assessment)
+    agreed = len(ws_query.agreed_keys(workshop.assessment_id) & {s.key for s in walk})
+    return render_template(
+        "workshop/end.html",
+        workshop=workshop,
+        agreed=agreed,
+        total=len(walk),
+        joined=ws_query.joined_count(workshop),
+    )
+
+
 @bp.route("/workshop/<int:session_id>/end", methods=["POST"])
 @login_required
 def end(session_id: int):
@@ -295,14 +334,18 @@ def _earlier_guest(workshop: WorkshopSession) -> Participant | None:
 
 
 def _my_participant(workshop: WorkshopSession) -> Participant | None:
-    """The participant this browser joined this workshop session as, if any."""
+    """The participant this browser joined this workshop session as, if any, while present
+    (the lead has not removed them)."""
     participant = _remembered(workshop)
     if participant is None:
         return None
     if participant.user_id is not None:
         signed_in_as = current_user.id if current_user.is_authenticated else None
-        return participant if participant.user_id == signed_in_as else None
-    return participant if participant.workshop_session_id == workshop.id else None
+        if participant.user_id != signed_in_as:
+            return None
+    elif participant.workshop_session_id != workshop.id:
+        return None
+    return participant if ws_query.is_present(workshop, participant) else None
 
 
 def _is_member_of(workshop: WorkshopSession) -> bool:
@@ -334,6 +377,7 @@ def join():
     if request.method == "POST":
         workshop = ws_query.session_by_code(form.code.data)
         form.as_member = workshop is not None and _is_member_of(workshop)
+    confirm = None
     if form.validate_on_submit():
         if workshop is None:
             form.code.errors = [
@@ -341,17 +385,50 @@ def join():
             ]
             form._errors = None
         else:
-            if form.as_member:
-                participant = ws_service.join_as_member(
-                    workshop, current_user._get_current_object()
-                )
+            try:
+                if form.as_member:
+                    participant = ws_service.join_as_member(
+                        workshop, current_user._get_current_object()
+                    )
+                else:
+                    participant, confirm = _join_guest(workshop, form)
+            except ws_service.RemovedFromWorkshop as removed:
+                form.code.errors = [str(removed)]
+                form._errors = None
             else:
-                participant = ws_service.join_as_guest(
-                    workshop, form.name.data.strip(), form.agency.data, _earlier_guest(workshop)
-                )
-            _remember(workshop, participant)
-            return redirect(url_for("workshop.live", session_id=workshop.id))
+                if participant is not None:
+                    _remember(workshop, participant)
+                    return redirect(url_for("workshop.live", session_id=workshop.id))
+    if confirm is not None:
+        return render_template("workshop/join_confirm.html", form=form, earlier=confirm)
     return render_template("workshop/join.html", form=form)
+
+
+def _join_guest(
+    workshop: WorkshopSession, form: JoinForm
+) -> tuple[Participant | None, Participant | None]:
+    """Join as a guest: (the participant, None), or (None, the guest to offer "continue as").
+
+    A browser that joined before stays its guest. Otherwise a guest of the same name and agency
+    (the same person on another device, or a namesake) is offered to continue as, and asked.
+    """
+    name, agency = form.name.data.strip(), form.agency.data
+    earlier = _earlier_guest(workshop)
+    if earlier is None:
+        match = ws_query.guest_named(workshop.assessment_id, name, agency)
+        if match is not None:
+            choice = form.continue_as.data
+            form.continue_as.choices = [
+                ("yes", f"Yes, continue as {match.guest_name}"),
+                ("no", "No, I am someone else: join as a new person"),
+            ]
+            if choice not in ("yes", "no"):
+                if "asked" in request.form:  # the question was shown and left unanswered
+                    form.continue_as.errors = [f"Select whether you are {match.guest_name}"]
+                    form._errors = None
+                return None, match
+            earlier = match if choice == "yes" else None
+    return ws_service.join_as_guest(workshop, name, agency, earlier), None
 
 
 def _participant_or_redirect(session_id: int) -> tuple[WorkshopSession, Participant]:
@@ -376,9 +453,10 @@ def _panel_context(
         "framework": framework,
         "stop": stop,
         "progress": walk.progress(stop),
-        "my_vote": ws_query.my_vote(participant, stop) if with_my_vote else None,
+        "my_vote": ws_query.my_vote(participant, stop, workshop) if with_my_vote else None,
+        "earlier": ws_query.earlier_rating(participant, stop) if with_my_vote else None,
         "vote_choices": ws_query.vote_choices(framework),
-        "result": ws_query.item_result(assessment, stop) if live and workshop.revealed else None,
+        "result": ws_query.meeting_result(workshop, stop) if live and workshop.revealed else None,
         "agreed": ws_query.agreed_for(assessment.id, stop) if live else None,
         "problem": None,
     }
@@ -410,7 +488,7 @@ def live_state(session_id: int):
         status=workshop.status,
         revealed=workshop.revealed,
         item={"framework_id": stop.framework_id, "id": stop.item_id, "text": stop.item.text},
-        my_vote=ws_query.my_vote(participant, stop),
+        my_vote=ws_query.my_vote(participant, stop, workshop),
     )
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -434,7 +512,7 @@ def vote(session_id: int):
         problem = str(refused)
     if request.headers.get("X-Requested-With") == "fetch":
         context["problem"] = problem
-        context["my_vote"] = value if voted else ws_query.my_vote(participant, stop)
+        context["my_vote"] = value if voted else ws_query.my_vote(participant, stop, workshop)
         return render_template("workshop/_panel.html", **context), (409 if problem else 200)
     if problem:
         flash(problem)
