@@ -180,7 +180,7 @@ def section_bars(result: FrameworkResult) -> Chart:
                 )
         left = [a + b for a, b in zip(left, widths, strict=True)]
     ax.invert_yaxis()
-    ax.set_xlabel(f"Number of {fw.item_label.lower()}s")
+    ax.set_xlabel(f"Number of {fw.item_label_plural.lower()}")
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.12 - 0.5 / max(len(sections), 1)),
@@ -190,7 +190,7 @@ def section_bars(result: FrameworkResult) -> Chart:
     svg = _svg(fig)
 
     caption = (
-        f"{fw.name}: {fw.item_label.lower()}s in each {fw.section_label.lower()} by rating "
+        f"{fw.name}: {fw.item_label_plural.lower()} in each {fw.section_label.lower()} by rating "
         "(agreed where agreed, otherwise provisional)."
     )
     rows = [[fw.section_label, "Red", "Amber", "Green", "Not rated", "RAG"]]

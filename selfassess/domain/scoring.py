@@ -119,6 +119,12 @@ class SectionResult:
     explanation: str
 
     @property
+    def heading(self) -> str:
+        """How a page heads it: "Principle 1: All partners…", or 'Enabler "Data and analysis"'
+        where the name already holds the title (never the title twice)."""
+        return self.name if self.title in self.name else f"{self.name}: {self.title}"
+
+    @property
     def provisional(self) -> bool:
         """True when any item counted in the score is not yet agreed by the board."""
         return any(i.provisional for i in self.items if i.rating_score is not None)
