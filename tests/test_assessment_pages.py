@@ -105,7 +105,7 @@ def test_rating_a_section_without_javascript_saves_and_moves_on(world, visit, ap
     labels = text(items[0].find("fieldset"))
     for word in ("Red", "Amber", "Green", "Don't know", "Not applicable"):
         assert word in labels
-    assert items[0].find("strong", class_="govuk-tag--red").get_text(strip=True) == "Red"
+    assert items[0].find("strong", class_="app-rag--red").get_text(strip=True) == "Red"
     form = {}
     for item in items:
         key = item["id"]

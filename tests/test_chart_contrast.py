@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import matplotlib as mpl
 import pytest
 from matplotlib.colors import to_rgba
 
-from selfassess.documents.charts import LEVELS, text_colour_on
+from selfassess.documents.charts import LEVELS, RAG_MAP, TEXT_ON, text_colour_on
 
 
 def luminance(colour) -> float:
@@ -24,11 +23,10 @@ def contrast(a, b) -> float:
 
 @pytest.mark.parametrize("step", range(101))
 def test_heatmap_numbers_contrast_with_every_cell_colour(step):
-    fill = mpl.colormaps["RdYlGn"](step / 100)
+    fill = RAG_MAP(step / 100)
     assert contrast(text_colour_on(fill), fill) >= 4.5
 
 
 @pytest.mark.parametrize(("value", "label", "colour", "hatch"), LEVELS)
 def test_section_bar_counts_contrast_with_their_bar(value, label, colour, hatch):
-    text = "black" if value in (None, "amber") else "white"  # as section_bars prints them
-    assert contrast(text, colour) >= 4.5, label
+    assert contrast(TEXT_ON[value], colour) >= 4.5, label  # as section_bars prints them

@@ -256,7 +256,9 @@ def test_analyst_imports_in_the_app_and_downloads_the_dataset(client, get_page):
         for r in data
     )
     assert any(r["item"] == "q6" and r["arrangement"] == 1 for r in data)
-    csv_out = client.get("/national/collections/upload/dataset.csv").get_data(as_text=True)
+    csv_response = client.get("/national/collections/upload/dataset.csv")
+    assert csv_response.headers["Content-Type"] == "text/csv; charset=utf-8"  # charset once
+    csv_out = csv_response.get_data(as_text=True)
     assert csv_out.splitlines()[0].startswith('"collection","partnership_code"')  # all quoted
     assert len(csv_out.splitlines()) == 1 + len(data)
     xlsx = client.get("/national/collections/upload/dataset.xlsx").data

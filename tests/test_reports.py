@@ -6,7 +6,8 @@ from bs4 import BeautifulSoup
 
 from selfassess.extensions import frameworks
 from selfassess.queries.ratings import assessment_results
-from tests.factories import make_partnership, make_user
+from selfassess.services.agreement import participant_for, save_agreed_rating
+from tests.factories import make_partnership, make_user, rate
 from tests.report_world import KP, SCRIPT, build, sign_in
 
 
@@ -39,6 +40,30 @@ def test_gaps_come_in_priority_order_with_reasons(app, client, get_page):
     assert any(g.startswith("2.1") and "don't know" in g for g in gaps)
     strengths = page.find(id="strengths").find_next("ul").get_text(" ", strip=True)
     assert "1.2" in strengths and "1.3" in strengths and "(agreed)" in strengths
+
+
+def test_an_agreed_green_settles_a_contest_and_the_contest_stays_on_its_detail(
+    app, client, get_page
+):
+    world = build()
+    lead_part = participant_for(world.assessment, world.lead)
+    member_part = participant_for(world.assessment, world.member)
+    rate(lead_part, "2.2", "red")
+    rate(member_part, "2.2", "green")  # red and green both given: contested
+    save_agreed_rating(world.assessment, KP, "2.2", "green", "Seen in practice", None, world.lead)
+    sign_in(client, world.observer)
+    page = get_page(report_url(world))
+
+    strengths = page.find(id="strengths").find_next("ul").get_text(" ", strip=True)
+    assert "2.2" in strengths and "the votes were contested" in strengths
+    gaps = [li.get_text(" ", strip=True) for li in page.select("#gap-list > li")]
+    assert not any(g.startswith("2.2") for g in gaps)
+    detail = page.find(id=f"item-{KP}-2.2").get_text(" ", strip=True)
+    assert "Contested" in detail and "The board agreed green, which settles it." in detail
+
+    sign_in(client, world.lead)
+    item_page = get_page(f"/assessments/{world.assessment.id}/items/{KP}/2.2")
+    assert "Contested" in item_page.get_text(" ", strip=True)
 
 
 def test_item_detail_quotes_evidence_by_agency_and_lists_actions(app, client, get_page):

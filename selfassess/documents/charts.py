@@ -24,8 +24,10 @@ from typing import NamedTuple
 import cachetools
 import matplotlib
 from cachetools import LRUCache
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
+from selfassess.domain import palette
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.reference import agency_name
 from selfassess.domain.scoring import FrameworkResult, SectionResult
@@ -53,13 +55,13 @@ def drawing() -> Iterator[None]:
         yield
 
 
-# GOV.UK colours; each level also has its own hatch and always its word.
-LEVELS = (
-    ("red", "Red", "#d4351c", "////"),
-    ("amber", "Amber", "#f47738", "---"),
-    ("green", "Green", "#00703c", ""),
-    (None, "Not rated", "#b1b4b6", "xx"),
-)
+# The RAG palette's colours; each level also has its own hatch and always its word.
+LEVELS = tuple((c.id, c.word, c.fill, c.hatch) for c in palette.LEVELS)
+TEXT_ON = {c.id: c.text for c in palette.LEVELS}
+# The heatmap's colours run through the same red, amber and green.
+RAG_MAP = LinearSegmentedColormap.from_list("rag", [c.fill for c in palette.RAG])
+PREVIOUS_COLOUR = palette.NOT_RATED.fill  # last cycle's bars: grey, hatched
+NOW_COLOUR = "#1d70b8"  # GOV.UK blue: this cycle's bars, not a rating
 CACHE_SIZE = 64
 
 
@@ -159,7 +161,8 @@ def section_bars(result: FrameworkResult) -> Chart:
             left=left,
             color=colour,
             hatch=hatch,
-            edgecolor="white",
+            edgecolor=palette.EDGE,
+            hatchcolor=TEXT_ON[value],  # the pattern as plain as the words on the fill
             linewidth=0.5,
             label=label,
         )
@@ -171,13 +174,13 @@ def section_bars(result: FrameworkResult) -> Chart:
                     str(width),
                     ha="center",
                     va="center",
-                    color="black" if value in (None, "amber") else "white",
+                    color=TEXT_ON[value],
                     fontweight="bold",
                     bbox={"boxstyle": "round,pad=0.15", "fc": colour, "ec": "none"},
                 )
         left = [a + b for a, b in zip(left, widths, strict=True)]
     ax.invert_yaxis()
-    ax.set_xlabel(f"Number of {fw.item_label.lower()}s")
+    ax.set_xlabel(f"Number of {fw.item_label_plural.lower()}")
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.12 - 0.5 / max(len(sections), 1)),
@@ -187,7 +190,7 @@ def section_bars(result: FrameworkResult) -> Chart:
     svg = _svg(fig)
 
     caption = (
-        f"{fw.name}: {fw.item_label.lower()}s in each {fw.section_label.lower()} by rating "
+        f"{fw.name}: {fw.item_label_plural.lower()} in each {fw.section_label.lower()} by rating "
         "(agreed where agreed, otherwise provisional)."
     )
     rows = [[fw.section_label, "Red", "Amber", "Green", "Not rated", "RAG"]]
@@ -246,7 +249,7 @@ def agency_heatmap(result: FrameworkResult) -> Chart:
     ax = fig.subplots()
     if agencies:
         data = [[float("nan") if v is None else v for v in row] for row in grid]
-        image = ax.imshow(data, cmap="RdYlGn", vmin=low, vmax=high, aspect="auto")
+        image = ax.imshow(data, cmap=RAG_MAP, vmin=low, vmax=high, aspect="auto")
         for r, row in enumerate(grid):
             for c, value in enumerate(row):
                 ax.text(
@@ -301,7 +304,7 @@ def change_chart(result: FrameworkResult, previous: FrameworkResult) -> Chart:
         [y - 0.2 for y in ys],
         [v or 0 for v in then],
         height=0.38,
-        color="#b1b4b6",
+        color=PREVIOUS_COLOUR,
         hatch="////",
         edgecolor="white",
         label="Previous assessment",
@@ -310,7 +313,7 @@ def change_chart(result: FrameworkResult, previous: FrameworkResult) -> Chart:
         [y + 0.2 for y in ys],
         [v or 0 for v in now],
         height=0.38,
-        color="#1d70b8",
+        color=NOW_COLOUR,
         edgecolor="white",
         label="This assessment",
     )

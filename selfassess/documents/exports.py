@@ -9,8 +9,10 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
 
 from selfassess.documents.report import action_plan, current_rating
+from selfassess.domain import palette
 from selfassess.domain.frameworks import FrameworkLibrary
 from selfassess.domain.reference import agency_name
 from selfassess.domain.spreadsheet_safety import CSV_QUOTING, safe_row, xlsx_row
@@ -123,12 +125,31 @@ def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+# Columns holding a rating: their cells take the RAG palette's fill, beside the word.
+RAG_COLUMNS = frozenset({"Value", "Current rating"})
+
+
+def _rag_styles() -> dict[str, tuple[PatternFill, Font]]:
+    return {
+        c.id: (PatternFill("solid", fgColor=c.fill[1:].upper()), Font(color=c.text[1:].upper()))
+        for c in palette.RAG
+    }
+
+
 def to_xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     sheet.append(header)
+    rag_at = [n for n, name in enumerate(header) if name in RAG_COLUMNS]
+    styles = _rag_styles()
     for row in rows:
-        sheet.append(xlsx_row(sheet, row))
+        cells = xlsx_row(sheet, row)
+        for n in rag_at:
+            cell = cells[n]
+            colour = palette.rag_colour(getattr(cell, "value", None)).id
+            if colour in styles:
+                cell.fill, cell.font = styles[colour]
+        sheet.append(cells)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

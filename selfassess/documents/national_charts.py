@@ -24,10 +24,12 @@ from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.ft2font import LoadFlags
 
 from selfassess.documents.charts import Chart, drawing
+from selfassess.domain import palette
 from selfassess.domain.national_figures import ItemFigures, NationalPicture, SectionFigures
 
-BAR_COLOUR = "#1d70b8"  # GOV.UK blue
-RAG_COLOURS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c"}
+BAR_COLOUR = "#1d70b8"  # GOV.UK blue, for answers that are not a rating
+RAG_COLOURS = {c.id: c.fill for c in palette.RAG}  # the one RAG palette
+RAG_HATCHES = {c.id: c.hatch for c in palette.RAG}
 FONT = "DejaVu Sans"
 SIZE = 9.0  # points, the font size of selfassess.documents.charts.STYLE
 WIDTH = 6.5  # inches
@@ -71,7 +73,12 @@ def percentage_bars(figures: ItemFigures | SectionFigures, unit_word: str) -> Ch
     fig.subplots_adjust(left=left, right=right, top=1 - 0.08 / height, bottom=0.6 / height)
     ax = fig.add_subplot()
     positions = list(range(len(options)))[::-1]
-    ax.barh(positions, values, color=colours)
+    hatches = [RAG_HATCHES.get(o.id, "") for o in options]
+    bars = ax.barh(
+        positions, values, color=colours, hatch=hatches, edgecolor=palette.EDGE, linewidth=0.5
+    )
+    for bar, option in zip(bars, options, strict=True):
+        bar.set_hatchcolor(palette.rag_colour(option.id).text)
     ax.set_yticks(positions, labels)
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, max(len(options), 2) - 0.4)

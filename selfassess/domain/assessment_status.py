@@ -61,6 +61,12 @@ MOVES = {
 }
 
 
+def can_start_next_cycle(status: str) -> bool:
+    """A next cycle starts from an assessment that has been open for rating: a draft has no
+    ratings or agreements to carry forward (and may itself be the newest cycle)."""
+    return status != "draft"
+
+
 class StatusError(ValueError):
     """A move the rules do not allow."""
 

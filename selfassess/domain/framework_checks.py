@@ -184,6 +184,10 @@ def semantic_problems(data: dict, name: str) -> list[Problem]:
         if section["id"] in section_ids:
             add(f"{spath}.id", f"duplicate section id {section['id']!r}")
         section_ids[section["id"]] = s
+        # Pages show a description as a sentence of its own, so it starts with a capital.
+        described = (section.get("description") or "").lstrip()
+        if described[:1].islower():
+            add(f"{spath}.description", "starts with a small letter; begin it with a capital")
         for i, item in enumerate(section["items"]):
             ipath = f"{spath}.items[{i}]"
             iid = item["id"]

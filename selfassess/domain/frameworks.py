@@ -121,6 +121,22 @@ class SectionRule:
     min_scored_items: int = 1
 
 
+# Labels whose plural is not the label and an "s".
+IRREGULAR_PLURALS = {"criterion": "criteria", "phenomenon": "phenomena"}
+
+
+def plural(label: str) -> str:
+    """The plural of a section or item label, keeping its capital: "Criterion" -> "Criteria"."""
+    words = label.rsplit(" ", 1)
+    last = words[-1]
+    found = IRREGULAR_PLURALS.get(last.lower())
+    if found is None:
+        last += "es" if last.endswith(("s", "x", "ch", "sh")) else "s"
+    else:
+        last = found[0].upper() + found[1:] if last[:1].isupper() else found
+    return " ".join([*words[:-1], last])
+
+
 @dataclass(frozen=True)
 class Framework:
     id: str
@@ -146,6 +162,15 @@ class Framework:
     @property
     def name(self) -> str:
         return self.short_title or self.title
+
+    @property
+    def item_label_plural(self) -> str:
+        """ "Questions", "Criteria": more than one item, as the labels are nouns in English."""
+        return plural(self.item_label)
+
+    @property
+    def section_label_plural(self) -> str:
+        return plural(self.section_label)
 
     @property
     def items(self) -> tuple[Item, ...]:

@@ -242,6 +242,7 @@ def build_picture(
     section_rags: Iterable[Sequence] = (),
     previous: NationalPicture | None = None,
     region: str | None = None,
+    title: str | None = None,
 ) -> NationalPicture:
     """The national picture of a collection.
 
@@ -277,6 +278,7 @@ def build_picture(
         sections=_section_figures(plan, section_rags, returns),
         arrangements=arrangements,
         region=region,
+        title=title,
     )
     return with_change(picture, previous) if previous is not None else picture
 
@@ -319,7 +321,13 @@ def with_change(current: NationalPicture, previous: NationalPicture) -> National
             sections[fid][sid] = replace(
                 s, options=_options_with_change(s.options, old_s.n, s.n, old_s.options)
             )
-    return replace(current, items=items, sections=sections, previous_collection=previous.collection)
+    return replace(
+        current,
+        items=items,
+        sections=sections,
+        previous_collection=previous.collection,
+        previous_title=previous.title or previous.collection,
+    )
 
 
 # --- regions and suppression ---------------------------------------------------------------
@@ -374,6 +382,7 @@ def build_regional_pictures(
     section_rags: Iterable[Sequence] = (),
     threshold: int = SUPPRESSION_THRESHOLD,
     previous: Mapping[str, NationalPicture] | None = None,
+    title: str | None = None,
 ) -> dict[str, NationalPicture]:
     """One suppressed picture per region, in the order of ``returns_by_region``.
 
@@ -395,6 +404,7 @@ def build_regional_pictures(
             asked=asked_by.get(region, []),
             section_rags=sections_by.get(region, []),
             region=region,
+            title=title,
         )
         old = (previous or {}).get(region)
         if old is not None:

@@ -225,6 +225,9 @@ class NationalPicture:
     region: str | None = None
     threshold: int | None = None  # set on regional pictures: groups below it are suppressed
     previous_collection: str | None = None
+    # How people name the collections (their titles); the slugs above are for machines.
+    title: str | None = None
+    previous_title: str | None = None
 
     def item(self, framework_id: str, item_id: str) -> ItemFigures | None:
         return next(

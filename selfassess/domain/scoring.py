@@ -89,6 +89,19 @@ class ItemResult:
     def agreed(self) -> bool:
         return not self.provisional
 
+    @property
+    def settled(self) -> bool:
+        """The board agreed a rating in this cycle: that settles a contest or an uncertainty
+        (a rating carried forward from the last cycle settles nothing)."""
+        return self.agreed and not self.carried_forward
+
+    @property
+    def settled_note(self) -> str | None:
+        """For a contested or uncertain item the board has agreed: the sentence that says so."""
+        if not (self.settled and (self.contested or self.uncertain)):
+            return None
+        return f"The board agreed {(self.rating_label or '').lower()}, which settles it."
+
 
 @dataclass(frozen=True)
 class SectionResult:
@@ -104,6 +117,12 @@ class SectionResult:
     items_scored: int
     items_total: int
     explanation: str
+
+    @property
+    def heading(self) -> str:
+        """How a page heads it: "Principle 1: All partners…", or 'Enabler "Data and analysis"'
+        where the name already holds the title (never the title twice)."""
+        return self.name if self.title in self.name else f"{self.name}: {self.title}"
 
     @property
     def provisional(self) -> bool:

@@ -1,7 +1,9 @@
 """Strengths and gaps of an assessment, from its item and section results.
 
 Strengths are green sections, then green items. Gaps are red items, amber items, then contested,
-then uncertain items, each item once under its first reason, in framework order.
+then uncertain items not yet agreed, each item once under its first reason, in framework order.
+A rating the board agreed settles a contest: the item is listed by that rating alone, and the
+contest stays in its ``why`` and on its detail.
 """
 
 from __future__ import annotations
@@ -46,8 +48,9 @@ def strengths_and_gaps(results: Iterable[FrameworkResult]) -> StrengthsAndGaps:
     """Strengths: green sections, then green items. Gaps: red items, amber items, then
     contested, then uncertain items; each item once, under its first reason, in framework order.
 
-    A green item that is contested or uncertain is both a strength and a gap: the votes
-    disagree, or too many partners do not know, whatever the rating.
+    A contested or uncertain item is a gap only until the board agrees a rating for it (in this
+    cycle: a rating carried forward from the last one settles nothing); an agreed green is a
+    strength and nothing else, and its ``why`` still says the votes were contested.
     """
     results = tuple(results)
     strengths: list[Strength] = []
@@ -57,9 +60,7 @@ def strengths_and_gaps(results: Iterable[FrameworkResult]) -> StrengthsAndGaps:
             Strength(fid, "section", s, s.explanation) for s in r.sections if s.rag == "green"
         ]
         strengths += [
-            Strength(fid, "item", i, f"Rated {i.rating_label.lower()} ({_how(i)}).")
-            for i in r.items
-            if i.rating == "green"
+            Strength(fid, "item", i, _strength_why(i)) for i in r.items if i.rating == "green"
         ]
 
     gaps: list[Gap] = []
@@ -67,8 +68,8 @@ def strengths_and_gaps(results: Iterable[FrameworkResult]) -> StrengthsAndGaps:
     checks = (
         ("red", lambda i: i.rating == "red"),
         ("amber", lambda i: i.rating == "amber"),
-        ("contested", lambda i: i.contested),
-        ("uncertain", lambda i: i.uncertain),
+        ("contested", lambda i: i.contested and not i.settled),
+        ("uncertain", lambda i: i.uncertain and not i.settled),
     )
     for reason, applies in checks:
         for r in results:
@@ -79,6 +80,13 @@ def strengths_and_gaps(results: Iterable[FrameworkResult]) -> StrengthsAndGaps:
                 listed.add(key)
                 gaps.append(Gap(r.framework.id, i, reason, _gap_why(i)))
     return StrengthsAndGaps(tuple(strengths), tuple(gaps))
+
+
+def _strength_why(item: ItemResult) -> str:
+    why = f"Rated {item.rating_label.lower()} ({_how(item)})"
+    if item.contested:
+        why += f"; the votes were contested ({item.contested_reason})"
+    return why + "."
 
 
 def _gap_why(item: ItemResult) -> str:

@@ -119,6 +119,7 @@ def _national(collection: Collection, fws: Sequence[Framework], previous=None) -
         arrangements=int(arrangements),
         section_rags=rows["sections"],
         previous=previous,
+        title=collection.title,
     )
 
 
@@ -170,6 +171,7 @@ def regional_pictures(
         section_rags=rows["sections"],
         threshold=threshold_or_default(threshold),
         previous=previous,
+        title=collection.title,
     )
 
 

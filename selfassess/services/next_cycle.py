@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from selfassess.domain.assessment_status import can_start_next_cycle
 from selfassess.domain.frameworks import FrameworkLibrary, FrameworkVersionNotFound
 from selfassess.extensions import db
 from selfassess.models import Action, AgreedRating, Assessment, AssessmentFramework, User
@@ -47,6 +48,8 @@ def start_next_cycle(
     if not period or len(period) > MAX_PERIOD:
         raise ValueError(f"Enter a period of {MAX_PERIOD} characters or fewer")
 
+    if not can_start_next_cycle(previous.status):
+        raise ValueError("A draft has nothing to carry forward: open it for rating first")
     already = next_cycle_of(previous.id)
     if already is not None:
         return already

@@ -22,6 +22,7 @@ from jinja2.filters import do_indent
 from jinja2.utils import missing
 from markupsafe import Markup
 
+from selfassess.domain import palette
 from selfassess.domain.reference import agency_name, region_name
 
 # Optional variables the GOV.UK page template reads; defined here so the strict mode below
@@ -135,13 +136,13 @@ def indent(s: Any, width: int | str = 4, first: bool = False, blank: bool = Fals
     return Markup(rv) if kind is Markup else rv  # noqa: S704
 
 
-RAG_TAG_COLOURS = {"red": "red", "amber": "yellow", "green": "green"}
-
-
 def rag_tag_class(value: str | None) -> str:
-    """GOV.UK tag colour class for a rating; the word is always printed beside it."""
-    colour = RAG_TAG_COLOURS.get(value or "", "grey")
-    return f"govuk-tag govuk-tag--{colour}"
+    """A GOV.UK tag for a rating: red, amber, green and "not rated" take the RAG palette's
+    colours (``app-rag--<value>`` in app.css); other answers are grey. The word is always
+    printed in it."""
+    if value is None or value in palette.BY_ID:
+        return "govuk-tag"
+    return "govuk-tag govuk-tag--grey"
 
 
 def init_app(app: Flask, template_folder: str) -> None:

@@ -35,6 +35,13 @@ def kp_item(data, section=0, item=0):
 BROKEN = [
     pytest.param(
         "iom-key-principles.yaml",
+        lambda d: d["sections"][0].update(description="local partners agree the means."),
+        "sections[0].description",
+        "starts with a small letter",
+        id="description-in-lower-case",
+    ),
+    pytest.param(
+        "iom-key-principles.yaml",
         lambda d: kp_item(d).update(colour="blue"),
         "sections[0].items[0]",
         "unknown key 'colour'",

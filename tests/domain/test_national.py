@@ -22,6 +22,7 @@ import json
 import sqlite3
 import textwrap
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -470,6 +471,9 @@ def test_change_in_percentage_points(frameworks, picture):
     previous = _previous(frameworks, {"yes": 5, "partly": 4, "no": 1})
     changed = with_change(picture, previous)
     assert changed.previous_collection == "round-2023"
+    assert changed.previous_title == "round-2023"  # no title given: the slug is all there is
+    titled = replace(previous, title="Returns 2023")
+    assert with_change(picture, titled).previous_title == "Returns 2023"
     q1 = changed.items["q1"]
     assert [(o.id, o.percent, o.change) for o in q1.options] == [
         ("yes", 60.0, 10.0),

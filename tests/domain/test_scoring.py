@@ -560,6 +560,28 @@ def test_strengths_and_gaps_order_and_reasons():
     assert why["3.1"] == "Uncertain: 1 of 1 said don't know."
 
 
+def test_an_agreed_rating_settles_a_contest_and_the_contest_stays_in_its_why():
+    framework = tiny((4,))
+    contested = {"police": {"red": 1, "green": 2}}
+    unsure = {"police": {"dont_know": 3, "green": 1}}
+    votes = {"1.1": contested, "1.2": contested, "1.3": unsure, "1.4": contested}
+    agreed = {
+        "1.1": AgreedInput("green"),  # the board settled it: a strength only
+        "1.3": AgreedInput("green"),  # agreed despite the don't knows: settled too
+        "1.4": AgreedInput("green", carried_forward=True),  # last cycle's: settles nothing
+    }
+    found = strengths_and_gaps([framework_result(framework, votes, agreed)])
+
+    strengths = {s.result.item_id: s.why for s in found.strengths if s.kind == "item"}
+    gaps = [(g.item.item_id, g.reason) for g in found.gaps]
+    assert "1.1" in strengths and "1.1" not in dict(gaps)
+    assert strengths["1.1"] == (
+        "Rated green (agreed); the votes were contested (red and green both given)."
+    )
+    assert "1.3" in strengths and "1.3" not in dict(gaps)
+    assert gaps == [("1.2", "contested"), ("1.4", "contested")]  # 1.2 derived, 1.4 carried
+
+
 def test_strengths_and_gaps_across_frameworks_keep_framework_order(library):
     kp, dip = library.get(KP), library.get("dip")
     agreed = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from selfassess.domain.history import change_lines
 from selfassess.domain.progress import progress
 from selfassess.domain.reference import agency_name
 from selfassess.domain.scoring import agreed_choices
@@ -81,6 +82,12 @@ def _item_page(
     agreed_form.value.choices = agreed_choices(framework)
     if action_form is None:
         action_form = ActionForm(formdata=None)
+    # The history speaks in labels: "Amber", "Not started", "Police", not what is stored.
+    words = {
+        "value": lambda v: framework.scale_value(v).label if framework.scale_value(v) else v,
+        "status": lambda v: ACTION_STATUS_NAMES.get(v, v),
+        "agency": agency_name,
+    }
     return render_template(
         "assessments/item.html",
         assessment=assessment,
@@ -94,6 +101,7 @@ def _item_page(
         actions=item_actions(assessment.id, framework.id, item.id),
         action_status_names=ACTION_STATUS_NAMES,
         history=audit.item_history(assessment.id, framework.id, item.id) if role == "lead" else [],
+        history_lines=lambda event: change_lines(event.before, event.after, words),
         is_lead=is_lead,
         stale=stale,
         agency_name=agency_name,

@@ -96,6 +96,7 @@ def show(assessment_id: int):
         ),
         status_names=assessment_status.STATUS_NAMES,
         status_colours=assessment_status.STATUS_COLOURS,
+        can_start_next=assessment_status.can_start_next_cycle(assessment.status),
     )
 
 

@@ -209,7 +209,7 @@ def dataset(slug: str, fmt: str):
     ]
     if fmt == "csv":
         csv_table = [table[0], *(safe_row(row) for row in table[1:])]
-        return _download(rows_to_csv(csv_table), "text/csv; charset=utf-8", f"{name}.csv")
+        return _download(rows_to_csv(csv_table), "text/csv", f"{name}.csv")
     if fmt == "xlsx":
         return _download(
             rows_to_xlsx(table, "National dataset"),

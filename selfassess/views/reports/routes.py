@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from selfassess.documents import exports
 from selfassess.documents import pdf as documents
 from selfassess.documents.report import action_plan, build_report, current_rating
+from selfassess.domain.assessment_status import can_start_next_cycle
 from selfassess.extensions import frameworks
 from selfassess.queries.reports import ACTION_STATUS_LABELS, fingerprint, is_overdue
 from selfassess.services.next_cycle import start_next_cycle
@@ -65,6 +66,7 @@ def show(assessment_id: int):
         report=report,
         assessment=assessment,
         is_lead=role_in(assessment.partnership_id) in LEAD_ROLES,
+        can_start_next=can_start_next_cycle(assessment.status),
         assessment_url=assessment_page_url(assessment.id),
         status_labels=ACTION_STATUS_LABELS,
     )
@@ -103,7 +105,7 @@ def action_plan_pdf(assessment_id: int):
     return _download(pdf, "application/pdf", _filename(assessment, "action-plan.pdf"), inline=True)
 
 
-CSV = "text/csv; charset=utf-8"
+CSV = "text/csv"  # Werkzeug adds "; charset=utf-8" to text types
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
