@@ -79,7 +79,7 @@ def test_the_first_save_wins_the_second_is_told_and_keeps_their_text(app, live_s
         first.reload()
         entries = _history_entries(first)
         assert len(entries) == 2, entries
-        changes = [e for e in entries if "amber → green" in e]
+        changes = [e for e in entries if "Amber → Green" in e]
         assert len(changes) == 1 and "Asha First" in changes[0], entries
         assert not any("No shared protocol yet" in e for e in entries)
 
