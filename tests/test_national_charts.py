@@ -31,8 +31,9 @@ def _q1_chart(get_page):
 
 def test_a_new_or_replaced_return_redraws_the_chart(client, get_page):
     _analyst(client)
-    _open_collection([], slug="charts")
-    codes = [make_partnership(region="north_west").code for _ in range(4)]
+    partnerships = [make_partnership(region="north_west") for _ in range(4)]
+    _open_collection(partnerships, slug="charts")
+    codes = [p.code for p in partnerships]
 
     _upload(client, codes[:3], ["yes", "yes", "yes"])
     texts, rows = _q1_chart(get_page)

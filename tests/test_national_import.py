@@ -24,7 +24,12 @@ def national(app):
     register_commands()
     partnerships = [make_partnership(region=region) for region in REGIONS]
     collection = create_collection(
-        "National returns 2013", "returns-2013", [KP, S], date(2013, 4, 1), date(2013, 5, 31)
+        "National returns 2013",
+        "returns-2013",
+        [KP, S],
+        date(2013, 4, 1),
+        date(2013, 5, 31),
+        expected=partnerships,
     )
     return collection, partnerships
 
@@ -196,9 +201,6 @@ def test_the_example_file_imports(runner, app, tmp_path):
     from selfassess.config import PROJECT_ROOT
 
     register_commands()
-    for code, region in [("E22EX001", "london"), ("E22EX002", "london"), ("E22EX003", "wales")]:
-        make_partnership(code=code, region=region)
-    make_partnership(code="W22EX004", region="wales")
     result = runner.invoke(
         cli,
         [
@@ -215,6 +217,11 @@ def test_the_example_file_imports(runner, app, tmp_path):
             "--closes",
             "2013-05-31",
         ],
+    )
+    assert result.exit_code == 0, result.output
+    expected = PROJECT_ROOT / "questions" / "examples" / "expected-partnerships-2013.csv"
+    result = runner.invoke(
+        cli, ["national", "expected", "load", str(expected), "--collection", "survey-2013"]
     )
     assert result.exit_code == 0, result.output
     example = PROJECT_ROOT / "questions" / "examples" / "returns-2013.csv"

@@ -15,7 +15,8 @@ The format (CSV, XLSX or JSON; ``questions/examples/README.md`` shows it to user
   accepted.
 - A cell holds an option id (``yes``); a multi-choice cell holds option ids joined by ``;``
   (``police;probation``); a rated item holds ``red``, ``amber``, ``green``, ``dont_know`` or
-  ``not_applicable``; blank means not answered. Ids are matched regardless of case.
+  ``not_applicable``; blank means not answered. An option is named by its id or its label, exactly
+  apart from case (``probation`` or ``Probation service``).
 - JSON: a list of objects ``{"partnership_code": ..., "arrangement": optional, ITEM_ID: value}``
   where a value is an option id (or ids joined by ``;``) or a list of option ids. Rows are the
   objects' positions in the list, from 1.
@@ -180,6 +181,26 @@ def _join(values: list[str]) -> str:
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
+def option_names(ci: CollectionItem) -> dict[str, str]:
+    """What a cell may say for each option, case folded: its id, or its label exactly as the
+    framework words it (``probation`` or ``Probation service``). An id wins over another
+    option's label of the same text."""
+    names = {label.casefold(): oid for oid, label in ci.options}
+    names.update((oid.casefold(), oid) for oid, _ in ci.options)
+    return names
+
+
+def _separator_hint(headings: list[str]) -> str:
+    """Why a heading row may lack the code column: a file saved with ``;`` between columns (as
+    spreadsheet programs do where the decimal mark is a comma) reads as one column."""
+    if any(SEPARATOR in h and CODE_COLUMN in h.lower() for h in headings):
+        return (
+            f": the headings are separated by semicolons ({SEPARATOR}), not commas; save the "
+            "file as 'CSV UTF-8 (Comma delimited)', or import it as .xlsx"
+        )
+    return ""
+
+
 def _parse_cell(ci: CollectionItem, raw: Any) -> tuple[list[str], list[str]]:
     """The option ids a cell gives (in the item's option order) and what is wrong with it."""
     if raw is None or raw == []:
@@ -194,11 +215,11 @@ def _parse_cell(ci: CollectionItem, raw: Any) -> tuple[list[str], list[str]]:
     if not parts:
         return [], []
     order = [oid for oid, _ in ci.options]
-    by_lower = {oid.lower(): oid for oid in order}
+    by_text = option_names(ci)
     chosen: set[str] = set()
     bad: list[str] = []
     for part in parts:
-        oid = part if part in order else by_lower.get(part.lower())
+        oid = by_text.get(part.casefold())
         if oid is None:
             bad.append(part)
         else:
@@ -210,7 +231,11 @@ def _parse_cell(ci: CollectionItem, raw: Any) -> tuple[list[str], list[str]]:
         what = "a rating" if ci.kind == "rag" else f"an answer to {ci.key}"
         verb = "is not" if len(bad) == 1 else "are not"
         what = what if len(bad) == 1 else ("ratings" if ci.kind == "rag" else "answers")
-        problems.append(f"{_join(bad)} {verb} {what}: use {', '.join(order)}")
+        allowed = "; ".join(
+            oid if label.casefold() == oid.casefold() else f"{oid} ({label})"
+            for oid, label in ci.options
+        )
+        problems.append(f"{_join(bad)} {verb} {what}: use one of {allowed}")
     return [oid for oid in order if oid in chosen], problems
 
 
@@ -244,7 +269,9 @@ class _Cell:
 
 
 class _Parser:
-    def __init__(self, frameworks, known_codes, existing_codes, replace):
+    def __init__(self, frameworks, known_codes, existing_codes, replace, expected, add_expected):
+        self.expected = None if expected is None else set(expected)
+        self.add_expected = add_expected
         self.columns = _Columns(frameworks)
         self.known = {code: code for code in known_codes}
         self.known_lower: dict[str, list[str]] = defaultdict(list)
@@ -275,6 +302,10 @@ class _Parser:
         targets: dict[str, Any] = {}
         seen_items: dict[Key, str] = {}
         self.column_order.update((h, i) for i, h in enumerate(headings))
+        hint = _separator_hint(headings)
+        if hint and CODE_COLUMN not in (h.lower() for h in headings):
+            self.error(1, CODE_COLUMN, f"there is no {CODE_COLUMN} column{hint}")
+            return targets  # one problem, not one per run-together heading
         for heading in headings:
             target, message = self.columns.resolve(heading)
             if message:
@@ -324,7 +355,11 @@ class _Parser:
         matches = self.known_lower.get(raw.lower(), [])
         if len(matches) == 1:
             return matches[0]
-        message = f"{quoted(raw)} is not the code of a partnership known to the tool"
+        message = (
+            f"{quoted(raw)} is not the code of a partnership known to the tool: load the "
+            "collection's expected partnerships first (name, code, region, police force area), "
+            "which adds the partnerships the tool does not know"
+        )
         self.error(row, heading, message)
         return None
 
@@ -406,6 +441,19 @@ class _Parser:
                     f"{group} already has a return in this collection: import again choosing "
                     "to replace existing returns (--replace) if this one should replace it",
                 )
+            if (
+                self.known_return.get(group)
+                and self.expected is not None
+                and group not in self.expected
+                and not self.add_expected
+            ):
+                self.error(
+                    first,
+                    CODE_COLUMN,
+                    f"{group} is not expected to return to this collection: load it into the "
+                    "collection's expected partnerships first, or import again choosing to add "
+                    "the partnerships not yet expected (--add-expected)",
+                )
             numbers = sorted(ret.arrangements)
             if numbers and numbers != list(range(1, len(numbers) + 1)):
                 self.error(
@@ -462,15 +510,26 @@ def parse_returns(
     known_codes: Iterable[str],
     existing_codes: Iterable[str] = (),
     replace: bool = False,
+    expected_codes: Iterable[str] | None = None,
+    add_expected: bool = False,
 ) -> ImportResult:
     """Parse and validate a returns file (.csv, .xlsx or .json); all of it, or nothing.
 
     ``library_frameworks``: the frameworks the collection collects; ``known_codes``: every
     partnership code the tool knows; ``existing_codes``: partnerships that already have a return
-    in the collection, refused unless ``replace``. On any problem ``returns`` is empty and
-    ``errors`` lists every problem found, in row order.
+    in the collection, refused unless ``replace``; ``expected_codes``: the partnerships the
+    collection expects (None: any known one), others refused unless ``add_expected``, so a file
+    imported into the wrong collection cannot change its response rate. On any problem
+    ``returns`` is empty and ``errors`` lists every problem found, in row order.
     """
-    parser = _Parser(list(library_frameworks), set(known_codes), existing_codes, replace)
+    parser = _Parser(
+        list(library_frameworks),
+        set(known_codes),
+        existing_codes,
+        replace,
+        expected_codes,
+        add_expected,
+    )
     contents = read_file(filename, content)
     parser.errors.extend(contents.problems)
     tabular = contents.headings is not None  # CSV and XLSX share one heading row; JSON does not

@@ -300,11 +300,18 @@ def save_draft_answer(
 
 
 def import_returns(
-    collection: Collection, result: ImportResult, actor: User | None, progress=None
+    collection: Collection,
+    result: ImportResult,
+    actor: User | None,
+    progress=None,
+    add_expected: bool = False,
 ) -> int:
     """Store every return of a valid parse (all in one transaction); the number stored.
 
     ``progress``: called with each partnership code as its return is stored (a progress bar).
+    ``add_expected``: add the partnerships of the file to those the collection expects (the
+    parse was told to accept those not yet expected); otherwise the expected list is left as
+    it is, so an import never changes a response rate's base unasked.
     """
     if not result.ok:
         raise ReturnError("The file has errors: nothing was imported.")
@@ -316,7 +323,8 @@ def import_returns(
             _store_imported(collection, partnership, fws, imported, actor)
             if progress is not None:
                 progress(code)
-        expect_partnerships(collection, by_code.values())
+        if add_expected:
+            expect_partnerships(collection, by_code.values())
     return len(result.returns)
 
 
