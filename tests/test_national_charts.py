@@ -11,7 +11,10 @@ from tests.test_national_pages import _analyst, _open_collection
 
 def _upload(client, codes, answers, replace=False):
     lines = ["partnership_code,arrangement,q1"]
-    lines += [f"{code},,{answer}" for code, answer in zip(codes, answers, strict=True)]
+    for code, answer in zip(codes, answers, strict=True):
+        lines.append(f"{code},,{answer}")
+        if answer == "yes":  # a partnership with IOM has at least one arrangement
+            lines.append(f"{code},1,")
     data = {"returns_file": (io.BytesIO(("\n".join(lines) + "\n").encode()), "returns.csv")}
     if replace:
         data["replace"] = "y"

@@ -26,6 +26,7 @@ from selfassess.domain.return_snapshot import (
     section_rows,
 )
 from selfassess.domain.returns_import import ImportedReturn, ImportResult
+from selfassess.domain.survey_rules import answers_from_rows, consistency_problems
 from selfassess.extensions import db
 from selfassess.extensions import frameworks as library
 from selfassess.models import (
@@ -211,6 +212,16 @@ def submit_return(
             rows += [(fw.id, i.item_id, 0, i.rating) for i in result.items if i.rating]
             sections[fw.id] = {s.id: s.rag for s in result.sections}
     survey = list(survey_answers)
+    # The rules an import keeps, kept for the survey in the tool too.
+    broken = consistency_problems(
+        [fw for fw in fws if fw.kind == "survey"], answers_from_rows(survey), arrangements
+    )
+    if broken:
+        raise ReturnError(
+            "Some answers contradict each other: "
+            + "; ".join(p.message for p in broken)
+            + ". Change them before you submit."
+        )
     rows += survey + section_rows(sections)
     snapshot = return_snapshot(
         collection.slug,
