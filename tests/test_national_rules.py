@@ -4,6 +4,7 @@ column from the command line and the upload page, and nothing imported."""
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 
 import pytest
@@ -123,3 +124,45 @@ def test_a_consistent_return_imports(runner, collection, tmp_path):
     )
     result = runner.invoke(cli, ["national", "import", str(path), "--collection", "rules"])
     assert result.exit_code == 0, result.output
+
+
+def test_co_location_is_asked_of_every_partnership_with_iom(runner, app, tmp_path):
+    """q8's base is every CSP with IOM, as the 2013 publication's (55% of CSPs with IOM
+    co-locate police and probation), "no" to q7 and "none" included."""
+    register_commands()
+    codes = ["E11", "E12", "E13", "E14", "E15"]
+    create_collection(
+        "Survey 2013",
+        "colocation",
+        ["national-survey-2013"],
+        date(2013, 4, 1),
+        date(2013, 4, 30),
+        expected=[make_partnership(code=code) for code in codes],
+    )
+    lines = [
+        "E11,,yes,one,,,yes,probation;local_authority,,",
+        "E12,,yes,one,,,yes,probation,,",
+        "E13,,yes,one,,,no,none,,",  # asked although q7 is no
+        "E14,,yes,one,,,no,,,",  # asked, not answered: counted as missing
+        "E15,,no,,,,,,,",  # no IOM: not asked
+    ]
+    rows = [line + "\n" + line.split(",")[0] + ",1,,,,police,,,,\n" for line in lines[:4]]
+    path = tmp_path / "colocation.csv"
+    path.write_text(HEAD + "".join(rows) + lines[4] + "\n")
+    result = runner.invoke(cli, ["national", "import", str(path), "--collection", "colocation"])
+    assert result.exit_code == 0, result.output
+
+    report = runner.invoke(cli, ["national", "report", "--collection", "colocation", "--detail"])
+    q8 = json.loads(report.output)["items"]["q8"]
+    assert (q8["asked"], q8["n"], q8["missing"]) == (4, 3, 1)
+    probation = q8["options"]["probation"]
+    assert (probation["count"], probation["percent"]) == (2, 66.7)
+    assert q8["options"]["none"]["count"] == 1
+
+
+def test_co_location_answered_without_iom_is_refused(runner, collection, tmp_path):
+    path = tmp_path / "no-iom.csv"
+    path.write_text(HEAD + "E01,,no,,,,,none,,\n")
+    result = runner.invoke(cli, ["national", "import", str(path), "--collection", "rules"])
+    assert result.exit_code == 1
+    assert "row 2, column q8: is answered, but q8 is asked only when q1 is yes" in result.output

@@ -66,3 +66,11 @@ def test_a_count_of_arrangements_the_answers_contradict_is_shown_and_not_submitt
     answer("_arrangements", "1")
     assert client.post(f"{base}/check", data={}).status_code == 302
     assert db.session.scalar(select(Return)).arrangements == 1
+
+
+def test_co_location_is_asked_after_no_shared_premises_too(client):
+    base, answer = _lead_answering(client)
+    answer("q1", "yes")
+    moved_on = answer("q7", "no").headers["Location"]
+    assert moved_on.endswith(f"/questions/{S}/q8/0")
+    answer("q8", ["none"])

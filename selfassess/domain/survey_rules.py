@@ -70,6 +70,22 @@ def arrangement_problem(item: Item, values: Iterable[str], count: int) -> str | 
     return None
 
 
+def arrangements_meant(
+    framework: Framework, answers: Mapping[tuple[str, str, int], list[str]]
+) -> tuple[int, int | None]:
+    """The fewest arrangements the partnership's answers so far allow, and the exact number
+    when an answer fixes it (None when none does)."""
+    low, exact = 0, None
+    for item in framework.items:
+        for value in answers.get((framework.id, item.id, 0)) or []:
+            how, number = item.arrangements.get(value, (None, 0))
+            if how == EXACTLY:
+                exact = number
+            elif how == AT_LEAST:
+                low = max(low, number)
+    return low, exact
+
+
 def answers_from_rows(
     rows: Iterable[tuple[str, str, int, str]],
 ) -> dict[tuple[str, str, int], list[str]]:
