@@ -73,7 +73,7 @@ def test_a_new_collection_records_its_survey_version(app):
     create_collection(
         "2013", "iom-2013", ["national-survey-2013"], date(2013, 4, 1), date(2013, 5, 1)
     )
-    assert list(held(db)) == [("national-survey-2013", "2013.1")]
+    assert list(held(db)) == [("national-survey-2013", "2013.2")]
 
 
 def test_the_app_refuses_to_start_when_a_version_in_use_was_changed_in_place(app, questions):

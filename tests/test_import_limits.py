@@ -110,8 +110,7 @@ HOSTILE_WORKBOOKS = {
 @pytest.fixture
 def collection(app, client):
     _analyst(client)
-    make_partnership(code="E01")
-    return _open_collection([], slug="limits")
+    return _open_collection([make_partnership(code="E01")], slug="limits")
 
 
 def problems_on(response) -> tuple[BeautifulSoup, str]:

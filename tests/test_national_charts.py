@@ -11,7 +11,10 @@ from tests.test_national_pages import _analyst, _open_collection
 
 def _upload(client, codes, answers, replace=False):
     lines = ["partnership_code,arrangement,q1"]
-    lines += [f"{code},,{answer}" for code, answer in zip(codes, answers, strict=True)]
+    for code, answer in zip(codes, answers, strict=True):
+        lines.append(f"{code},,{answer}")
+        if answer == "yes":  # a partnership with IOM has at least one arrangement
+            lines.append(f"{code},1,")
     data = {"returns_file": (io.BytesIO(("\n".join(lines) + "\n").encode()), "returns.csv")}
     if replace:
         data["replace"] = "y"
@@ -31,8 +34,9 @@ def _q1_chart(get_page):
 
 def test_a_new_or_replaced_return_redraws_the_chart(client, get_page):
     _analyst(client)
-    _open_collection([], slug="charts")
-    codes = [make_partnership(region="north_west").code for _ in range(4)]
+    partnerships = [make_partnership(region="north_west") for _ in range(4)]
+    _open_collection(partnerships, slug="charts")
+    codes = [p.code for p in partnerships]
 
     _upload(client, codes[:3], ["yes", "yes", "yes"])
     texts, rows = _q1_chart(get_page)

@@ -24,7 +24,12 @@ def national(app):
     register_commands()
     partnerships = [make_partnership(region=region) for region in REGIONS]
     collection = create_collection(
-        "National returns 2013", "returns-2013", [KP, S], date(2013, 4, 1), date(2013, 5, 31)
+        "National returns 2013",
+        "returns-2013",
+        [KP, S],
+        date(2013, 4, 1),
+        date(2013, 5, 31),
+        expected=partnerships,
     )
     return collection, partnerships
 
@@ -83,7 +88,7 @@ def test_import_then_report_every_figure(runner, national, tmp_path):
     assert options["courts"] == (0, 0.0)
 
     n, missing, options = figures("q13")
-    assert (n, missing) == (7, 3)
+    assert (n, missing) == (7, 1)  # asked of the 8 CSPs with IOM only
     assert options["iom_key_principles"] == (5, 71.4)
     assert options["ppo_self_assessment"] == (3, 42.9)
     assert options["none"] == (2, 28.6)
@@ -171,9 +176,10 @@ def test_a_bad_file_is_rejected_whole_with_every_error(runner, national, tmp_pat
     lines = [
         "partnership_code,arrangement,q1,q2,q6,q13,1.1",
         f"{good},,yes,,,iom_key_principles,green",
-        "NOPE99,,yes,,,,",  # unknown partnership
+        "NOPE99,,no,,,,",  # unknown partnership
         f"{partnerships[1].code},,maybe,,,,",  # unknown option
-        f"{partnerships[2].code},,yes,planning_ongoing,,,",  # q2 asked only if q1 is no
+        # q2 asked only if q1 is no; and IOM in place means at least one arrangement row
+        f"{partnerships[2].code},,yes,planning_ongoing,,,",
         f"{partnerships[3].code},,no,,,,purple",  # not a rating
         f"{good},1,,,police;spies,,",  # unknown option in a multi-choice cell
     ]
@@ -184,10 +190,11 @@ def test_a_bad_file_is_rejected_whole_with_every_error(runner, national, tmp_pat
     out = result.output
     assert "row 3, column partnership_code: 'NOPE99' is not the code of a partnership" in out
     assert "row 4, column q1: 'maybe' is not an answer to q1" in out
+    assert "row 5, column q1: q1 is yes (Yes), which means at least 1, but the return" in out
     assert "row 5, column q2: is answered, but q2 is asked only when q1 is no" in out
     assert "row 6, column 1.1: 'purple' is not a rating" in out
     assert "row 7, column q6: 'spies' is not an answer to q6" in out
-    assert "5 error(s) in bad.csv: nothing was imported." in out
+    assert "6 error(s) in bad.csv: nothing was imported." in out
     assert db.session.scalar(select(func.count(Return.id))) == 0
     assert db.session.scalar(select(func.count(ReturnAnswer.id))) == 0
 
@@ -196,9 +203,6 @@ def test_the_example_file_imports(runner, app, tmp_path):
     from selfassess.config import PROJECT_ROOT
 
     register_commands()
-    for code, region in [("E22EX001", "london"), ("E22EX002", "london"), ("E22EX003", "wales")]:
-        make_partnership(code=code, region=region)
-    make_partnership(code="W22EX004", region="wales")
     result = runner.invoke(
         cli,
         [
@@ -215,6 +219,11 @@ def test_the_example_file_imports(runner, app, tmp_path):
             "--closes",
             "2013-05-31",
         ],
+    )
+    assert result.exit_code == 0, result.output
+    expected = PROJECT_ROOT / "questions" / "examples" / "expected-partnerships-2013.csv"
+    result = runner.invoke(
+        cli, ["national", "expected", "load", str(expected), "--collection", "survey-2013"]
     )
     assert result.exit_code == 0, result.output
     example = PROJECT_ROOT / "questions" / "examples" / "returns-2013.csv"

@@ -207,7 +207,8 @@ def _imported(client, collection_slug, regions=("north_west",) * 3 + ("wales",))
         codes.append(make_partnership(region=region).code)
     lines = ["partnership_code,arrangement,q1,q6,q13,1.1"]
     for i, code in enumerate(codes):
-        lines.append(f"{code},,yes,,iom_key_principles;none,{'green' if i else 'red'}")
+        tools = "iom_key_principles;ppo_self_assessment"
+        lines.append(f"{code},,yes,,{tools},{'green' if i else 'red'}")
         lines.append(f"{code},1,,police,,")
     return codes, "\n".join(lines) + "\n"
 
@@ -216,7 +217,7 @@ def test_analyst_imports_in_the_app_and_downloads_the_dataset(client, get_page):
     _analyst(client)
     collection = _open_collection([], slug="upload")
     codes, csv = _imported(client, "upload")
-    bad = csv.replace("iom_key_principles;none", "nonsense", 1)
+    bad = csv.replace("iom_key_principles;ppo_self_assessment", "nonsense", 1)
     response = client.post(
         "/national/collections/upload/import",
         data={"returns_file": (io.BytesIO(bad.encode()), "returns.csv")},
@@ -228,11 +229,20 @@ def test_analyst_imports_in_the_app_and_downloads_the_dataset(client, get_page):
     assert "&#39;nonsense&#39; is not an answer to q13" in text
     assert db.session.scalar(select(func.count(Return.id))) == 0
 
-    response = client.post(
-        "/national/collections/upload/import",
-        data={"returns_file": (io.BytesIO(csv.encode()), "returns.csv")},
-        content_type="multipart/form-data",
-    )
+    def upload(**extra):
+        return client.post(
+            "/national/collections/upload/import",
+            data={"returns_file": (io.BytesIO(csv.encode()), "returns.csv"), **extra},
+            content_type="multipart/form-data",
+        )
+
+    # Not expected by the collection: refused unless the analyst asks to add them.
+    response = upload()
+    assert response.status_code == 200
+    refused = response.get_data(as_text=True)
+    assert f"{codes[0]} is not expected to return to this collection" in refused
+    assert db.session.scalar(select(func.count(Return.id))) == 0
+    response = upload(add_expected="y")
     assert response.status_code == 302
     assert db.session.scalar(select(func.count(Return.id))) == 4
     assert (
@@ -252,7 +262,7 @@ def test_analyst_imports_in_the_app_and_downloads_the_dataset(client, get_page):
     assert any(
         r["partnership_code"] == codes[0]
         and r["item"] == "q13"
-        and r["value"] == "iom_key_principles;none"
+        and r["value"] == "iom_key_principles;ppo_self_assessment"
         for r in data
     )
     assert any(r["item"] == "q6" and r["arrangement"] == 1 for r in data)

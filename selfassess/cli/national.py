@@ -10,15 +10,17 @@ from pathlib import Path
 import click
 
 from selfassess.cli import cli
+from selfassess.domain.expected_partnerships import parse_expected
 from selfassess.domain.returns_import import parse_returns
 from selfassess.queries.national import (
     all_codes,
     collection_frameworks,
     collection_or_none,
     existing_codes,
+    expected_codes,
     national_picture,
 )
-from selfassess.services.collections import create_collection
+from selfassess.services.collections import ExpectedRefused, create_collection, load_expected
 from selfassess.services.returns import import_returns
 
 PROGRESS_FROM = 50  # returns: smaller files import without a progress bar
@@ -50,8 +52,16 @@ def format_problem(problem) -> str:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--collection", "slug", required=True, help="The collection's slug.")
 @click.option("--replace", is_flag=True, help="Replace returns the collection already has.")
-def import_command(file: Path, slug: str, replace: bool) -> None:
-    """Import returns from a CSV, XLSX or JSON file: all of them, or none if any is wrong."""
+@click.option(
+    "--add-expected",
+    is_flag=True,
+    help="Add partnerships the collection does not expect yet to its expected partnerships.",
+)
+def import_command(file: Path, slug: str, replace: bool, add_expected: bool) -> None:
+    """Import returns from a CSV, XLSX or JSON file: all of them, or none if any is wrong.
+
+    Every partnership in the file must be one the collection expects (load them with
+    `selfassess national expected load`), unless --add-expected is given."""
     collection = _collection(slug)
     result = parse_returns(
         file.name,
@@ -60,24 +70,67 @@ def import_command(file: Path, slug: str, replace: bool) -> None:
         all_codes(),
         existing_codes(collection),
         replace=replace,
+        expected_codes=expected_codes(collection),
+        add_expected=add_expected,
     )
     if not result.ok:
-        for problem in result.errors:
-            click.echo(format_problem(problem), err=True)
-        more = result.error_count - len(result.errors)
-        if more:
-            click.echo(f"and {more:,} more error(s), not listed here", err=True)
-        click.echo(
-            f"{result.error_count:,} error(s) in {file.name}: nothing was imported.", err=True
-        )
-        sys.exit(1)
+        _refuse(result.errors, result.error_count, file.name)
     total = len(result.returns)
     if total >= PROGRESS_FROM:
         with click.progressbar(length=total, label="Importing returns", file=sys.stderr) as bar:
-            count = import_returns(collection, result, None, progress=lambda code: bar.update(1))
+            count = import_returns(
+                collection,
+                result,
+                None,
+                progress=lambda code: bar.update(1),
+                add_expected=add_expected,
+            )
     else:
-        count = import_returns(collection, result, None)
+        count = import_returns(collection, result, None, add_expected=add_expected)
     click.echo(f"Imported {count} return(s) into {collection.slug}.")
+
+
+def _refuse(problems, total: int, name: str) -> None:
+    """List a file's problems (the first of them, the rest counted) and exit 1."""
+    for problem in problems:
+        click.echo(format_problem(problem), err=True)
+    more = total - len(problems)
+    if more:
+        click.echo(f"and {more:,} more error(s), not listed here", err=True)
+    click.echo(f"{total:,} error(s) in {name}: nothing was imported.", err=True)
+    sys.exit(1)
+
+
+@national_group.group("expected")
+def expected_group() -> None:
+    """The partnerships a collection expects returns from."""
+
+
+@expected_group.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--collection", "slug", required=True, help="The collection's slug.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Make the expected partnerships exactly the file's (others stop being expected).",
+)
+def expected_load_command(file: Path, slug: str, replace: bool) -> None:
+    """Load expected partnerships from a CSV of name, code, region, police_force_area: all of
+    them, or none if any row is wrong. Partnerships the tool does not know are created; the
+    name, region and police force area of those it knows are updated to the file's."""
+    collection = _collection(slug)
+    rows, problems = parse_expected(file.read_bytes(), file.name)
+    if problems:
+        _refuse(problems, getattr(problems, "total", len(problems)), file.name)
+    try:
+        loaded = load_expected(collection, rows, None, replace=replace)
+    except ExpectedRefused as exc:
+        click.echo(f"{exc}. Nothing was loaded.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"{collection.slug} now expects {loaded.expected} partnership(s): {loaded.added} added "
+        f"({loaded.created} new to the tool), {loaded.updated} updated, {loaded.removed} removed."
+    )
 
 
 @national_group.command("report")

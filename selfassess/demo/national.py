@@ -32,6 +32,7 @@ from selfassess.demo.writer import BulkWriter
 from selfassess.domain.return_snapshot import return_snapshot, section_rows
 from selfassess.domain.scoring import AgreedInput, assess, low_median
 from selfassess.domain.survey_flow import ARRANGEMENTS_ITEM, return_rows, survey_steps
+from selfassess.domain.survey_rules import arrangements_meant
 from selfassess.extensions import db, frameworks
 from selfassess.models import (
     Action,
@@ -137,16 +138,21 @@ def _survey_answers(rng: random.Random, surveys, quality: float) -> dict:
             return answers
         for step in pending:
             key = (step.framework_id, step.item_id, step.arrangement)
-            if step.asks_arrangements:
-                answers[key] = [rng.choices(("1", "2", "3"), (70, 22, 8))[0]]
-                continue
             fw = next(f for f in surveys if f.id == step.framework_id)
+            if step.asks_arrangements:  # as many as the answers so far say
+                low, exact = arrangements_meant(fw, answers)
+                count = exact if exact is not None else rng.choices((1, 2, 3), (70, 22, 8))[0]
+                answers[key] = [str(max(count, low))]
+                continue
             item = fw.item(step.item_id)
             options = [o.id for o in item.options]
             if not options:
                 continue
             if (item.type or "single") == "multi":
                 chosen = [o for i, o in enumerate(options) if rng.random() < 0.75 / (1 + i * 0.2)]
+                alone = [o for o in chosen if o in item.exclusive]
+                if alone and len(chosen) > 1:  # "none" is chosen on its own
+                    chosen = [o for o in chosen if o not in item.exclusive]
                 answers[key] = chosen or [options[0]]
             else:  # earlier options (yes, in place) are likelier where the partnership is good
                 weights = [(1.6 + quality) ** (len(options) - i) for i in range(len(options))]

@@ -80,6 +80,13 @@ def parse_expected(
     if not rows:
         return [], _problem("the file is empty")
     headings = [_heading(h) for h in rows[0]]
+    if not set(COLUMNS) & set(headings) and any(";" in h for h in headings):
+        # Saved where the decimal mark is a comma: the whole heading row reads as one column.
+        return [], _problem(
+            "the columns are separated by semicolons (;), not commas: save the list as "
+            "'CSV UTF-8 (Comma delimited)'",
+            1,
+        )
     problems = Problems(
         ImportProblem(1, column, "there is no such column: the columns are " + ", ".join(COLUMNS))
         for column in COLUMNS

@@ -199,7 +199,7 @@ def semantic_problems(data: dict, name: str) -> list[Problem]:
             if kind == "survey":
                 _check_survey_item(item, ipath, item_index, add)
             else:
-                for key in ("type", "options", "unit", "asked_if"):
+                for key in ("type", "options", "unit", "asked_if", "exclusive", "arrangements"):
                     if key in item:
                         add(f"{ipath}.{key}", f"{key!r} belongs to survey items, not {kind} items")
             item_index.setdefault(iid, (position, item))
@@ -241,6 +241,7 @@ def _check_survey_item(item: dict, ipath: str, earlier: dict[str, tuple[int, dic
                     add(f"{ipath}.options[{o}].id", f"duplicate option id {oid!r}")
     elif options:
         add(f"{ipath}.options", "a yes_no_partly item takes no options (yes, partly, no)")
+    _check_rules(item, ipath, add)
     asked_if = item.get("asked_if")
     if asked_if:
         target = asked_if["item"]
@@ -257,6 +258,33 @@ def _check_survey_item(item: dict, ipath: str, earlier: dict[str, tuple[int, dic
                         f"{value!r} is not an option of item {target!r} "
                         f"(options: {', '.join(sorted(allowed))})",
                     )
+
+
+def _check_rules(item: dict, ipath: str, add) -> None:
+    """The consistency rules an item declares name its own options and can be kept."""
+    allowed = option_ids(item)
+    exclusive = item.get("exclusive") or []
+    if exclusive and item.get("type") != "multi":
+        add(f"{ipath}.exclusive", "only a multi item can have options chosen on their own")
+    for value in exclusive:
+        if value not in allowed:
+            add(
+                f"{ipath}.exclusive",
+                f"{value!r} is not an option of this item (options: {', '.join(allowed)})",
+            )
+    if exclusive and set(allowed) <= set(exclusive):
+        add(f"{ipath}.exclusive", "every option is exclusive: then it is a single item")
+    counts = item.get("arrangements") or {}
+    if counts and item.get("unit") == "arrangement":
+        add(f"{ipath}.arrangements", "an item answered per arrangement cannot set their number")
+    if counts and item.get("type") == "multi":
+        add(f"{ipath}.arrangements", "a multi item's options cannot each set the number")
+    for value in counts:
+        if value not in allowed:
+            add(
+                f"{ipath}.arrangements",
+                f"{value!r} is not an option of this item (options: {', '.join(allowed)})",
+            )
 
 
 def option_ids(item: dict) -> list[str]:

@@ -28,7 +28,17 @@ _ANSWERED_KEYS = (
     "sections",
 )
 _ANSWERED_SECTION_KEYS = ("id", "title", "items")
-_ANSWERED_ITEM_KEYS = ("id", "text", "tags", "type", "options", "unit", "asked_if")
+_ANSWERED_ITEM_KEYS = (
+    "id",
+    "text",
+    "tags",
+    "type",
+    "options",
+    "unit",
+    "asked_if",
+    "exclusive",
+    "arrangements",
+)
 
 
 def content_hash(data: dict) -> str:

@@ -86,6 +86,10 @@ class Item:
     unit: str | None = None
     asked_if: AskedIf | None = None
     published: dict[str, str] | None = None
+    # Consistency rules: options chosen only on their own ("none"), and how many IOM
+    # arrangements an option means (option id -> ("exactly" or "at_least", number)).
+    exclusive: tuple[str, ...] = ()
+    arrangements: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -304,6 +308,11 @@ def _build(data: dict, name: str) -> Framework:
                     unit=raw.get("unit") or data.get("unit_of_analysis"),
                     asked_if=AskedIf(asked["item"], tuple(asked["in"])) if asked else None,
                     published=raw.get("published"),
+                    exclusive=tuple(raw.get("exclusive") or ()),
+                    arrangements={
+                        oid: next(iter(bound.items()))
+                        for oid, bound in (raw.get("arrangements") or {}).items()
+                    },
                 )
             )
             position += 1

@@ -15,7 +15,8 @@ The format (CSV, XLSX or JSON; ``questions/examples/README.md`` shows it to user
   accepted.
 - A cell holds an option id (``yes``); a multi-choice cell holds option ids joined by ``;``
   (``police;probation``); a rated item holds ``red``, ``amber``, ``green``, ``dont_know`` or
-  ``not_applicable``; blank means not answered. Ids are matched regardless of case.
+  ``not_applicable``; blank means not answered. An option is named by its id or its label, exactly
+  apart from case (``probation`` or ``Probation service``).
 - JSON: a list of objects ``{"partnership_code": ..., "arrangement": optional, ITEM_ID: value}``
   where a value is an option id (or ids joined by ``;``) or a list of option ids. Rows are the
   objects' positions in the list, from 1.
@@ -37,6 +38,7 @@ from selfassess.domain.national_figures import (
     CollectionItem,
     collection_items,
 )
+from selfassess.domain.returns_cells import arrangement_number, parse_cell, separator_hint
 from selfassess.domain.returns_files import (
     ARRANGEMENT_COLUMN,
     CODE_COLUMN,
@@ -50,6 +52,7 @@ from selfassess.domain.returns_files import (
     read_file,
 )
 from selfassess.domain.returns_writing import returns_to_rows, rows_to_csv, rows_to_xlsx
+from selfassess.domain.survey_rules import consistency_problems
 
 __all__ = [
     "ARRANGEMENT_COLUMN",
@@ -172,66 +175,6 @@ class _Columns:
         return found[0] if len(found) == 1 else None
 
 
-# --- cells ------------------------------------------------------------------------------------
-
-
-def _join(values: list[str]) -> str:
-    shown = [quoted(v) for v in values]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
-def _parse_cell(ci: CollectionItem, raw: Any) -> tuple[list[str], list[str]]:
-    """The option ids a cell gives (in the item's option order) and what is wrong with it."""
-    if raw is None or raw == []:
-        return [], []
-    if isinstance(raw, str):
-        parts = [p.strip() for p in raw.split(SEPARATOR)]
-    elif isinstance(raw, list) and all(isinstance(p, str) for p in raw):
-        parts = [p.strip() for p in raw]
-    else:
-        return [], [f"{quoted(raw)} is not an answer: give an option id, or a list of option ids"]
-    parts = [p for p in parts if p]
-    if not parts:
-        return [], []
-    order = [oid for oid, _ in ci.options]
-    by_lower = {oid.lower(): oid for oid in order}
-    chosen: set[str] = set()
-    bad: list[str] = []
-    for part in parts:
-        oid = part if part in order else by_lower.get(part.lower())
-        if oid is None:
-            bad.append(part)
-        else:
-            chosen.add(oid)
-    problems = []
-    if not ci.multi and len(parts) > 1:
-        problems.append(f"{ci.key} takes one answer, but {len(parts)} are given ({_join(parts)})")
-    if bad:
-        what = "a rating" if ci.kind == "rag" else f"an answer to {ci.key}"
-        verb = "is not" if len(bad) == 1 else "are not"
-        what = what if len(bad) == 1 else ("ratings" if ci.kind == "rag" else "answers")
-        problems.append(f"{_join(bad)} {verb} {what}: use {', '.join(order)}")
-    return [oid for oid in order if oid in chosen], problems
-
-
-def _arrangement(raw: Any) -> tuple[int | None, str | None]:
-    """0 for the partnership's own row (blank), 1..n for an arrangement; or a message."""
-    if raw is None or raw == "":
-        return 0, None
-    number: int | None = None
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        number = raw
-    elif isinstance(raw, float) and raw.is_integer():
-        number = int(raw)
-    elif isinstance(raw, str) and raw.strip().isdigit():
-        number = int(raw.strip())
-    if number is None:
-        return None, f"{quoted(raw)} is not a whole number: number arrangements 1, 2, 3..."
-    if number < 1:
-        return None, f"{number} is not an arrangement number: number them from 1"
-    return number, None
-
-
 @dataclass
 class _Cell:
     values: list[str]
@@ -244,7 +187,9 @@ class _Cell:
 
 
 class _Parser:
-    def __init__(self, frameworks, known_codes, existing_codes, replace):
+    def __init__(self, frameworks, known_codes, existing_codes, replace, expected, add_expected):
+        self.expected = None if expected is None else set(expected)
+        self.add_expected = add_expected
         self.columns = _Columns(frameworks)
         self.known = {code: code for code in known_codes}
         self.known_lower: dict[str, list[str]] = defaultdict(list)
@@ -258,6 +203,7 @@ class _Parser:
         self.first_row: dict[tuple[str, int], int] = {}
         self.cells: dict[tuple[str, int], dict[Key, _Cell]] = defaultdict(dict)
         self.column_order: dict[str, int] = {}
+        self.unnumbered: set[str] = set()  # rows whose arrangement number is wrong, reported
 
     def error(self, row: int | None, column: str | None, message: str) -> None:
         self.errors.append(ImportProblem(row, column, message))
@@ -275,6 +221,10 @@ class _Parser:
         targets: dict[str, Any] = {}
         seen_items: dict[Key, str] = {}
         self.column_order.update((h, i) for i, h in enumerate(headings))
+        hint = separator_hint(headings)
+        if hint and CODE_COLUMN not in (h.lower() for h in headings):
+            self.error(1, CODE_COLUMN, f"there is no {CODE_COLUMN} column{hint}")
+            return targets  # one problem, not one per run-together heading
         for heading in headings:
             target, message = self.columns.resolve(heading)
             if message:
@@ -324,7 +274,11 @@ class _Parser:
         matches = self.known_lower.get(raw.lower(), [])
         if len(matches) == 1:
             return matches[0]
-        message = f"{quoted(raw)} is not the code of a partnership known to the tool"
+        message = (
+            f"{quoted(raw)} is not the code of a partnership known to the tool: load the "
+            "collection's expected partnerships first (name, code, region, police force area), "
+            "which adds the partnerships the tool does not know"
+        )
         self.error(row, heading, message)
         return None
 
@@ -338,9 +292,11 @@ class _Parser:
         arrangement: int | None = 0
         if ARRANGEMENT_COLUMN in by_role:
             heading = by_role[ARRANGEMENT_COLUMN]
-            arrangement, message = _arrangement(record.cells.get(heading))
+            arrangement, message = arrangement_number(record.cells.get(heading))
             if message:
                 self.error(record.row, heading, message)
+                if raw_code is not None:
+                    self.unnumbered.add(code if code is not None else str(raw_code))
         # Unknown codes still group their rows, so their asked_if problems are found too.
         group = code if code is not None else (str(raw_code) if raw_code is not None else None)
         unit_key = (group, arrangement) if group is not None and arrangement is not None else None
@@ -365,7 +321,7 @@ class _Parser:
             ci = targets.get(heading)
             if not isinstance(ci, CollectionItem):
                 continue
-            values, problems = _parse_cell(ci, raw)
+            values, problems = parse_cell(ci, raw)
             for message in problems:
                 self.error(record.row, heading, message)
             if not values and not problems:
@@ -406,6 +362,19 @@ class _Parser:
                     f"{group} already has a return in this collection: import again choosing "
                     "to replace existing returns (--replace) if this one should replace it",
                 )
+            if (
+                self.known_return.get(group)
+                and self.expected is not None
+                and group not in self.expected
+                and not self.add_expected
+            ):
+                self.error(
+                    first,
+                    CODE_COLUMN,
+                    f"{group} is not expected to return to this collection: load it into the "
+                    "collection's expected partnerships first, or import again choosing to add "
+                    "the partnerships not yet expected (--add-expected)",
+                )
             numbers = sorted(ret.arrangements)
             if numbers and numbers != list(range(1, len(numbers) + 1)):
                 self.error(
@@ -417,6 +386,34 @@ class _Parser:
         for (group, arrangement), cells in self.cells.items():
             for key, cell in cells.items():
                 self._check_asked_if(group, arrangement, key, cell)
+        for group, ret in self.returns.items():
+            self._check_rules(group, ret, count_known=group not in self.unnumbered)
+
+    def _check_rules(self, group: str, ret: ImportedReturn, count_known: bool) -> None:
+        """The framework's consistency rules, as the survey in the tool keeps them; each broken
+        one reported on the cell whose answer breaks it. Where a row's arrangement number is
+        wrong (reported already) the number of arrangements is unknown: not held to a rule."""
+        answers = {
+            (*key, arrangement): cell.values
+            for (g, arrangement), cells in self.cells.items()
+            if g == group
+            for key, cell in cells.items()
+            if cell.usable
+        }
+        for problem in consistency_problems(
+            self.columns.frameworks, answers, ret.arrangement_count
+        ):
+            key = (problem.framework_id, problem.item_id)
+            cell = self.cells[(group, problem.arrangement)][key]
+            message = problem.message
+            if problem.rule == "arrangements" and not count_known:
+                continue
+            if problem.rule == "arrangements":
+                message += (
+                    f" (arrangement rows for {group}): give one row per arrangement, numbered "
+                    f"in the {ARRANGEMENT_COLUMN} column"
+                )
+            self.error(cell.row, cell.heading, message)
 
     def _check_asked_if(self, group: str, arrangement: int, key: Key, cell: _Cell) -> None:
         ci = self.columns.by_key[key]
@@ -441,6 +438,7 @@ class _Parser:
         answer = [v for c in found if c is not None for v in c.values]
         if cond.holds(answer):
             return
+        cell.usable = False  # not asked: no other rule is held against it
         wanted = " or ".join(cond.values)
         if answer:
             given = f"{target.key} is {SEPARATOR.join(answer)}"
@@ -462,15 +460,26 @@ def parse_returns(
     known_codes: Iterable[str],
     existing_codes: Iterable[str] = (),
     replace: bool = False,
+    expected_codes: Iterable[str] | None = None,
+    add_expected: bool = False,
 ) -> ImportResult:
     """Parse and validate a returns file (.csv, .xlsx or .json); all of it, or nothing.
 
     ``library_frameworks``: the frameworks the collection collects; ``known_codes``: every
     partnership code the tool knows; ``existing_codes``: partnerships that already have a return
-    in the collection, refused unless ``replace``. On any problem ``returns`` is empty and
-    ``errors`` lists every problem found, in row order.
+    in the collection, refused unless ``replace``; ``expected_codes``: the partnerships the
+    collection expects (None: any known one), others refused unless ``add_expected``, so a file
+    imported into the wrong collection cannot change its response rate. On any problem
+    ``returns`` is empty and ``errors`` lists every problem found, in row order.
     """
-    parser = _Parser(list(library_frameworks), set(known_codes), existing_codes, replace)
+    parser = _Parser(
+        list(library_frameworks),
+        set(known_codes),
+        existing_codes,
+        replace,
+        expected_codes,
+        add_expected,
+    )
     contents = read_file(filename, content)
     parser.errors.extend(contents.problems)
     tabular = contents.headings is not None  # CSV and XLSX share one heading row; JSON does not

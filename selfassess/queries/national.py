@@ -211,6 +211,17 @@ def existing_codes(collection: Collection) -> set[str]:
     )
 
 
+def expected_codes(collection: Collection) -> set[str]:
+    """The codes of the partnerships the collection expects a return from."""
+    return set(
+        db.session.execute(
+            select(Partnership.code)
+            .join(CollectionPartnership, CollectionPartnership.partnership_id == Partnership.id)
+            .where(CollectionPartnership.collection_id == collection.id)
+        ).scalars()
+    )
+
+
 def all_codes() -> set[str]:
     return set(db.session.execute(select(Partnership.code)).scalars())
 

@@ -8,10 +8,11 @@ spreadsheet, which creates the partnerships the tool does not know yet.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from selfassess.extensions import db
 from selfassess.extensions import frameworks as library
@@ -22,7 +23,7 @@ from selfassess.models import (
     Partnership,
     User,
 )
-from selfassess.queries.national import partnerships_by_code
+from selfassess.queries.national import existing_codes, expected_codes, partnerships_by_code
 from selfassess.services import audit, transaction
 from selfassess.services.framework_releases import record_first_use
 
@@ -57,7 +58,7 @@ def create_collection_expecting(
     The collection, how many partnerships it expects and how many of them are new to the tool.
     """
     with transaction():
-        expected, created = _partnerships_for_expected(expected_rows, actor)
+        expected, created, _ = _partnerships_for_expected(expected_rows, actor)
         collection = _new_collection(
             title, slug, framework_ids, opens_on, closes_on, actor, expected
         )
@@ -122,18 +123,101 @@ def expect_partnerships(collection: Collection, partnerships: Iterable[Partnersh
     return added
 
 
+class ExpectedRefused(ValueError):
+    """An expected-partnerships list that would leave the collection inconsistent."""
+
+
+@dataclass(frozen=True)
+class ExpectedLoaded:
+    """What loading an expected-partnerships list changed."""
+
+    added: int  # partnerships newly expected
+    created: int  # of them, new to the tool
+    updated: int  # known partnerships whose name, region or police force area changed
+    removed: int  # no longer expected (replacing the list)
+    expected: int  # expected now
+
+
+_DETAILS = ("name", "region", "police_force_area")
+
+
+def load_expected(
+    collection: Collection, rows: Iterable[Any], actor: User | None, replace: bool = False
+) -> ExpectedLoaded:
+    """Add the partnerships a parsed expected-partnerships list names to those the collection
+    expects, creating those the tool does not know and updating the details of those it does;
+    with ``replace`` the list becomes exactly the file's. All or nothing, audited.
+
+    Replacing never drops a partnership that has already made a return to the collection: its
+    return would count in no response rate. Raises ExpectedRefused naming them."""
+    rows = list(rows)
+    codes = {r.code for r in rows}
+    dropped = expected_codes(collection) - codes if replace else set()
+    kept_for_return = sorted(dropped & existing_codes(collection))
+    if kept_for_return:
+        raise ExpectedRefused(
+            f"{', '.join(kept_for_return)} already made a return to this collection, so "
+            "must stay expected: add them to the file, or load it without replacing the list"
+        )
+    with transaction():
+        partnerships, created, updated = _partnerships_for_expected(rows, actor, update=True)
+        added = expect_partnerships(collection, partnerships)
+        if dropped:
+            gone = partnerships_by_code(sorted(dropped))
+            db.session.execute(
+                delete(CollectionPartnership).where(
+                    CollectionPartnership.collection_id == collection.id,
+                    CollectionPartnership.partnership_id.in_([p.id for p in gone.values()]),
+                )
+            )
+        audit.record(
+            "collection",
+            "expected_loaded",
+            None,
+            {
+                "slug": collection.slug,
+                "added": added,
+                "created": created,
+                "updated": updated,
+                "removed": sorted(dropped),
+                "replace": replace,
+            },
+            actor_user=actor,
+            entity_id=collection.id,
+        )
+    return ExpectedLoaded(added, created, updated, len(dropped), len(expected_codes(collection)))
+
+
 def _partnerships_for_expected(
-    rows: Iterable[Any], actor: User | None = None
-) -> tuple[list[Partnership], int]:
+    rows: Iterable[Any], actor: User | None = None, update: bool = False
+) -> tuple[list[Partnership], int, int]:
     """The partnerships a parsed expected-partnerships list names, creating those the tool does
-    not know yet (by code), each audited as a partnership created by hand is; and how many were
-    created. In the caller's transaction."""
+    not know yet (by code), each audited as a partnership created by hand is, and, with
+    ``update``, bringing the name, region and police force area of known ones to the file's
+    (audited); how many were created and updated. In the caller's transaction."""
     rows = list(rows)
     known = partnerships_by_code([r.code for r in rows])
     created: list[Partnership] = []
+    updated = 0
     out = []
     for row in rows:
         partnership = known.get(row.code)
+        if partnership is not None and update and partnership not in created:
+            before = {k: getattr(partnership, k) for k in _DETAILS}
+            after = {k: getattr(row, k) for k in _DETAILS}
+            if before != after:
+                for k, value in after.items():
+                    setattr(partnership, k, value)
+                audit.record(
+                    "partnership",
+                    "updated",
+                    before,
+                    after,
+                    actor_user=actor,
+                    partnership_id=partnership.id,
+                    entity_id=partnership.id,
+                )
+                updated += 1
         if partnership is None:
             partnership = Partnership(
                 name=row.name,
@@ -161,4 +245,4 @@ def _partnerships_for_expected(
             partnership_id=partnership.id,
             entity_id=partnership.id,
         )
-    return out, len(created)
+    return out, len(created), updated

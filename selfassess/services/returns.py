@@ -26,6 +26,7 @@ from selfassess.domain.return_snapshot import (
     section_rows,
 )
 from selfassess.domain.returns_import import ImportedReturn, ImportResult
+from selfassess.domain.survey_rules import answers_from_rows, consistency_problems
 from selfassess.extensions import db
 from selfassess.extensions import frameworks as library
 from selfassess.models import (
@@ -211,6 +212,16 @@ def submit_return(
             rows += [(fw.id, i.item_id, 0, i.rating) for i in result.items if i.rating]
             sections[fw.id] = {s.id: s.rag for s in result.sections}
     survey = list(survey_answers)
+    # The rules an import keeps, kept for the survey in the tool too.
+    broken = consistency_problems(
+        [fw for fw in fws if fw.kind == "survey"], answers_from_rows(survey), arrangements
+    )
+    if broken:
+        raise ReturnError(
+            "Some answers contradict each other: "
+            + "; ".join(p.message for p in broken)
+            + ". Change them before you submit."
+        )
     rows += survey + section_rows(sections)
     snapshot = return_snapshot(
         collection.slug,
@@ -300,11 +311,18 @@ def save_draft_answer(
 
 
 def import_returns(
-    collection: Collection, result: ImportResult, actor: User | None, progress=None
+    collection: Collection,
+    result: ImportResult,
+    actor: User | None,
+    progress=None,
+    add_expected: bool = False,
 ) -> int:
     """Store every return of a valid parse (all in one transaction); the number stored.
 
     ``progress``: called with each partnership code as its return is stored (a progress bar).
+    ``add_expected``: add the partnerships of the file to those the collection expects (the
+    parse was told to accept those not yet expected); otherwise the expected list is left as
+    it is, so an import never changes a response rate's base unasked.
     """
     if not result.ok:
         raise ReturnError("The file has errors: nothing was imported.")
@@ -316,7 +334,8 @@ def import_returns(
             _store_imported(collection, partnership, fws, imported, actor)
             if progress is not None:
                 progress(code)
-        expect_partnerships(collection, by_code.values())
+        if add_expected:
+            expect_partnerships(collection, by_code.values())
     return len(result.returns)
 
 

@@ -56,6 +56,8 @@ ROUTES = [
     _r("GET", "/national/collections/authz/picture.pdf?region=london", ANALYST_ONLY),
     _r("GET", "/national/collections/authz/import", ANALYST_ONLY),
     _r("POST", "/national/collections/authz/import", ANALYST_ONLY, data={}),
+    _r("GET", "/national/collections/authz/expected", ANALYST_ONLY),
+    _r("POST", "/national/collections/authz/expected", ANALYST_ONLY, data={}),
     _r("GET", "/national/collections/authz/dataset.csv", ANALYST_ONLY),
     _r("GET", "/national/tokens", ANALYST_ONLY),
     _r("POST", "/national/tokens", ANALYST_ONLY, data={}),

@@ -77,7 +77,6 @@ def test_example_file_parses_cleanly(survey):
     assert result.returns["E22EX003"].answers == {
         (S13, "q1"): ["no"],
         (S13, "q2"): ["planning_ongoing"],
-        (S13, "q13"): ["none"],
     }
     assert two.rows == [4, 5, 6]
 
@@ -122,23 +121,24 @@ BAD_ROWS = [
     HEADINGS,
     ["E22EX001", "", "yes", "", "fully", "", "local_evaluation;idiom", "green", ""],  # 2: fine
     ["E22EX001", "1", "", "", "", "police;probation", "", "", ""],  # 3: fine
-    ["E22NOPE", "", "yes", "", "", "", "", "", ""],  # 4
+    ["E22NOPE", "", "", "", "", "", "", "", ""],  # 4
     ["E22EX002", "", "yes", "", "fully;partly", "", "local_evaluation;magic", "purple", ""],
     ["E22EX002", "", "no", "", "", "", "", "", ""],  # 6: second row for E22EX002
     ["E22EX002", "one", "", "", "", "police", "", "", ""],  # 7
     ["E22EX003", "", "no", "planning_ongoing", "fully", "police", "", "", ""],  # 8
     ["E22EX003", "1", "yes", "", "", "police", "", "", ""],  # 9
-    ["W22EX004", "", "yes", "", "", "", "", "amber", ""],  # 10: already returned
+    ["W22EX004", "", "", "", "", "", "", "amber", ""],  # 10: already returned
     ["", "", "yes", "", "", "", "", "", ""],  # 11
 ]
 EXPECTED = [
     (1, "colour", "is not partnership_code, arrangement or an item"),
     (4, "partnership_code", "'E22NOPE' is not the code of a partnership"),
     (5, "q3", "q3 takes one answer, but 2 are given ('fully' and 'partly')"),
-    (5, "q12", "'magic' is not an answer to q12: use local_evaluation,"),
-    (5, "1.1", "'purple' is not a rating: use red, amber, green, dont_know, not_applicable"),
+    (5, "q12", "'magic' is not an answer to q12: use one of local_evaluation (Local evaluation);"),
+    (5, "1.1", "'purple' is not a rating: use one of red; amber; green; dont_know (Don't know); "),
     (6, "partnership_code", "E22EX002 already has a row for the partnership (row 5)"),
     (7, "arrangement", "'one' is not a whole number"),
+    (8, "q1", "q1 is no (No), which means 0 IOM arrangements, but the return answers for 1"),
     (8, "q3", "q3 is asked only when q1 is yes, and q1 is no"),
     (8, "q6", "q6 is answered once per IOM arrangement"),
     (9, "q1", "q1 is answered once for the partnership"),
@@ -206,12 +206,12 @@ def test_shared_item_ids_need_the_framework_in_the_heading(library):
     assert "national-survey-2013:q1 or national-survey-2011:q1" in bare.errors[0].message
     rows = [
         ["partnership_code", "national-survey-2013:q1", "national-survey-2011:q1", "q38"],
-        ["E22EX001", "yes", "iom;ppo", "none"],
+        ["E22EX001", "no", "iom;ppo", "none"],
     ]
     result = parse_returns("a.csv", csv_bytes(rows), both, CODES, set())
     assert result.errors == []
     assert result.returns["E22EX001"].answers == {
-        (S13, "q1"): ["yes"],
+        (S13, "q1"): ["no"],
         ("national-survey-2011", "q1"): ["iom", "ppo"],
         ("national-survey-2011", "q38"): ["none"],
     }
@@ -220,7 +220,7 @@ def test_shared_item_ids_need_the_framework_in_the_heading(library):
 def test_bad_headings(survey):
     rows = [
         ["partnership_code", "q1", "national-survey-2013:q1", "dip:1", "national-survey-2013:q99"],
-        ["E22EX001", "yes", "", "", ""],
+        ["E22EX001", "no", "", "", ""],
     ]
     result = parse_returns("a.csv", csv_bytes(rows), survey, CODES, set())
     assert where(result) == [
@@ -234,7 +234,7 @@ def test_bad_headings(survey):
 
 
 def test_duplicate_heading_and_value_without_heading(survey):
-    rows = [["partnership_code", "q1", "q1", ""], ["E22EX001", "yes", "yes", "stray"]]
+    rows = [["partnership_code", "q1", "q1", ""], ["E22EX001", "no", "no", "stray"]]
     result = parse_returns("a.csv", csv_bytes(rows), survey, CODES, set())
     assert where(result) == [(1, "q1"), (2, "D")]
     assert str(result.errors[1]) == "row 2, column D: 'stray' is in a column with no heading"
@@ -245,8 +245,9 @@ def test_duplicate_heading_and_value_without_heading(survey):
 
 def test_ids_and_codes_match_regardless_of_case_and_spaces(collection):
     rows = [
-        ["Partnership_Code", "q1", "q12", "1.1"],
-        [" e22ex001 ", "Yes", " idiom ; Local_Evaluation ;", "GREEN"],
+        ["Partnership_Code", "Arrangement", "q1", "q12", "1.1", "Q6"],
+        [" e22ex001 ", "", "Yes", " idiom ; Local_Evaluation ;", "GREEN", ""],
+        [" e22ex001 ", "1", "", "", "", "Police"],
     ]
     result = parse_returns("a.csv", csv_bytes(rows), collection, CODES, set())
     assert result.errors == []
@@ -257,7 +258,11 @@ def test_ids_and_codes_match_regardless_of_case_and_spaces(collection):
 
 
 def test_multi_choice_reports_each_bad_option(survey):
-    rows = [["partnership_code", "q1", "q12"], ["E22EX001", "yes", "idiom;tea;coffee"]]
+    rows = [
+        ["partnership_code", "arrangement", "q1", "q12", "q6"],
+        ["E22EX001", "", "yes", "idiom;tea;coffee", ""],
+        ["E22EX001", "1", "", "", "police"],
+    ]
     result = parse_returns("a.csv", csv_bytes(rows), survey, CODES, set())
     assert where(result) == [(2, "q12")]
     assert result.errors[0].message.startswith("'tea' and 'coffee' are not answers")
@@ -323,7 +328,7 @@ def test_xlsx_matches_csv(survey):
 
 
 def test_xlsx_formulas_are_refused_not_evaluated(survey):
-    rows = [["partnership_code", "q1", "q13"], ["E22EX001", '=IF(1=1,"yes","no")', "none"]]
+    rows = [["partnership_code", "q1"], ["E22EX001", '=IF(1=1,"yes","no")']]
     result = parse_returns("a.xlsx", xlsx_bytes(rows), survey, CODES, set())
     assert where(result) == [(2, "q1")]
     assert "holds a formula" in result.errors[0].message and result.returns == {}

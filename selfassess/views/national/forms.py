@@ -103,7 +103,26 @@ class ImportForm(FlaskForm):
         validators=[InputRequired(message="Choose a returns file")],
     )
     replace = BooleanField("Replace returns the collection already has", widget=GovCheckboxInput())
+    add_expected = BooleanField(
+        "Add partnerships the collection does not expect yet to its expected partnerships",
+        widget=GovCheckboxInput(),
+    )
     submit = SubmitField("Import returns", widget=GovSubmitInput())
+
+
+class ExpectedForm(FlaskForm):
+    expected_file = FileField(
+        "Expected partnerships (CSV)",
+        description="Columns name, code, region, police_force_area, one row per partnership. "
+        "Partnerships the tool does not know yet are created; the details of those it knows "
+        "are updated to the file's.",
+        widget=GovFileInput(),
+    )
+    replace = BooleanField(
+        "Replace the list: partnerships not in the file are no longer expected",
+        widget=GovCheckboxInput(),
+    )
+    submit = SubmitField("Load expected partnerships", widget=GovSubmitInput())
 
 
 class TokenForm(FlaskForm):

@@ -29,10 +29,20 @@ from selfassess.models import Collection
 from selfassess.queries import api_tokens as token_queries
 from selfassess.queries import national as q
 from selfassess.services import api_tokens
-from selfassess.services.collections import create_collection_expecting
+from selfassess.services.collections import (
+    ExpectedRefused,
+    create_collection_expecting,
+    load_expected,
+)
 from selfassess.services.returns import import_returns
 from selfassess.views.national import bp
-from selfassess.views.national.forms import CollectionForm, ConfirmForm, ImportForm, TokenForm
+from selfassess.views.national.forms import (
+    CollectionForm,
+    ConfirmForm,
+    ExpectedForm,
+    ImportForm,
+    TokenForm,
+)
 from selfassess.web.access import analyst_required
 
 MULTI_NOTE = (
@@ -186,13 +196,53 @@ def import_file(slug: str):
                 q.all_codes(),
                 q.existing_codes(coll),
                 replace=bool(form.replace.data),
+                expected_codes=q.expected_codes(coll),
+                add_expected=bool(form.add_expected.data),
             )
             if result.ok:
-                count = import_returns(coll, result, current_user)
+                count = import_returns(
+                    coll, result, current_user, add_expected=bool(form.add_expected.data)
+                )
                 flash(f"{count} returns imported.", "success")
                 return redirect(url_for("national.collection", slug=coll.slug))
             problems = result.errors
     return render_template("national/import.html", collection=coll, form=form, problems=problems)
+
+
+@bp.route("/collections/<slug>/expected", methods=["GET", "POST"])
+@analyst_required
+def expected(slug: str):
+    coll = collection_or_404(slug)
+    form = ExpectedForm()
+    problems = []
+    if form.validate_on_submit():
+        upload = request.files.get("expected_file")
+        if upload is None or not upload.filename:
+            form.expected_file.errors = ["Choose a CSV file of expected partnerships"]
+        else:
+            rows, problems = parse_expected(upload.read(), upload.filename)
+            if not problems:
+                try:
+                    loaded = load_expected(
+                        coll, rows, current_user, replace=bool(form.replace.data)
+                    )
+                except ExpectedRefused as exc:
+                    form.expected_file.errors = [f"{exc}. Nothing was loaded."]
+                else:
+                    flash(
+                        f"{loaded.expected} partnerships expected: {loaded.added} added "
+                        f"({loaded.created} new to the tool), {loaded.updated} updated, "
+                        f"{loaded.removed} removed.",
+                        "success",
+                    )
+                    return redirect(url_for("national.collection", slug=coll.slug))
+    return render_template(
+        "national/expected.html",
+        collection=coll,
+        form=form,
+        problems=problems,
+        rates=q.response_rates(coll),
+    )
 
 
 @bp.route("/collections/<slug>/dataset.<fmt>")

@@ -24,6 +24,11 @@ from selfassess.domain.survey_flow import (
     survey_steps,
     unanswered,
 )
+from selfassess.domain.survey_rules import (
+    answers_from_rows,
+    consistency_problems,
+    exclusive_problem,
+)
 from selfassess.queries import national as q
 from selfassess.services.returns import (
     ReturnError,
@@ -156,6 +161,10 @@ def survey_question(partnership_id: int, slug: str, framework_id: str, item_id: 
             values = [v for v in value if v]
         else:
             values = [value] if value and value != "None" else []
+        problem = exclusive_problem(item, values) if item is not None else None
+        if problem:
+            form.answer.errors = [_exclusive_message(item, values)]
+            return _question_page(partnership, collection, fw, item, arrangement, answers, form)
         save_draft_answer(collection, partnership, framework_id, item_id, arrangement, values)
         answers = q.draft_answers(collection, partnership.id)
         steps = survey_steps(fws, answers)
@@ -165,6 +174,16 @@ def survey_question(partnership_id: int, slug: str, framework_id: str, item_id: 
         return redirect(
             url_for("national.check_answers", partnership_id=partnership.id, slug=collection.slug)
         )
+    return _question_page(partnership, collection, fw, item, arrangement, answers, form)
+
+
+def _exclusive_message(item, values: list[str]) -> str:
+    """The exclusive rule in the words of the page: the options' labels."""
+    alone = next(item.option(v) for v in values if v in item.exclusive)
+    return f"“{alone.label}” cannot be chosen with other answers: choose it alone, or untick it"
+
+
+def _question_page(partnership, collection, fw, item, arrangement, answers, form):
     section = fw.section(item.section_id) if item else None
     return render_template(
         "national/survey_question.html",
@@ -174,7 +193,7 @@ def survey_question(partnership_id: int, slug: str, framework_id: str, item_id: 
         item=item,
         section=section,
         arrangement=arrangement,
-        count=arrangement_count(framework_id, answers),
+        count=arrangement_count(fw.id, answers),
         form=form,
         multi=bool(item and item.type == "multi"),
     )
@@ -203,12 +222,17 @@ def check_answers(partnership_id: int, slug: str):
         submit = SubmitField("Submit the return", widget=GovSubmitInput())
 
     form = SubmitForm()
-    if form.validate_on_submit():
+    rows, arrangements = return_rows(surveys, answers)
+    broken = consistency_problems(surveys, answers_from_rows(rows), arrangements)
+    by_step = {(p.framework_id, p.item_id, p.arrangement): p.message for p in broken}
+    submitting = form.validate_on_submit()
+    if submitting and broken:
+        status = 400  # shown with links to the answers to change; nothing is submitted
+    elif submitting:
         chosen = None
         if rated:
             chosen_id = request.form.get("assessment", type=database_id)
             chosen = next((a for a in assessments if a.id == chosen_id), None)
-        rows, arrangements = return_rows(surveys, answers)
         # The version the page showed (0: none), so a double click makes one version; a form
         # without it stands for the version stored when this request began.
         shown = request.form.get("shown_version", type=int)
@@ -259,4 +283,9 @@ def check_answers(partnership_id: int, slug: str):
         form=form,
         error=error,
         is_open=q.is_open(collection),
-    ), (200 if error is None else status)
+        broken=[
+            (_step_url(partnership, collection, Step(*key)) + "?change=1", message)
+            for key, message in by_step.items()
+        ],
+        broken_at=by_step,
+    ), (200 if error is None and not (submitting and broken) else status)

@@ -1,0 +1,92 @@
+"""A returns file's cells: the option ids a cell names and what is wrong with it; an
+arrangement number. Plain Python (no Flask, no database); ``returns_import`` reads the file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from selfassess.domain.national_figures import CollectionItem
+from selfassess.domain.returns_files import CODE_COLUMN, SEPARATOR, quoted
+
+
+def join_values(values: list[str]) -> str:
+    shown = [quoted(v) for v in values]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def option_names(ci: CollectionItem) -> dict[str, str]:
+    """What a cell may say for each option, case folded: its id, or its label exactly as the
+    framework words it (``probation`` or ``Probation service``). An id wins over another
+    option's label of the same text."""
+    names = {label.casefold(): oid for oid, label in ci.options}
+    names.update((oid.casefold(), oid) for oid, _ in ci.options)
+    return names
+
+
+def separator_hint(headings: list[str]) -> str:
+    """Why a heading row may lack the code column: a file saved with ``;`` between columns (as
+    spreadsheet programs do where the decimal mark is a comma) reads as one column."""
+    if any(SEPARATOR in h and CODE_COLUMN in h.lower() for h in headings):
+        return (
+            f": the headings are separated by semicolons ({SEPARATOR}), not commas; save the "
+            "file as 'CSV UTF-8 (Comma delimited)', or import it as .xlsx"
+        )
+    return ""
+
+
+def parse_cell(ci: CollectionItem, raw: Any) -> tuple[list[str], list[str]]:
+    """The option ids a cell gives (in the item's option order) and what is wrong with it."""
+    if raw is None or raw == []:
+        return [], []
+    if isinstance(raw, str):
+        parts = [p.strip() for p in raw.split(SEPARATOR)]
+    elif isinstance(raw, list) and all(isinstance(p, str) for p in raw):
+        parts = [p.strip() for p in raw]
+    else:
+        return [], [f"{quoted(raw)} is not an answer: give an option id, or a list of option ids"]
+    parts = [p for p in parts if p]
+    if not parts:
+        return [], []
+    order = [oid for oid, _ in ci.options]
+    by_text = option_names(ci)
+    chosen: set[str] = set()
+    bad: list[str] = []
+    for part in parts:
+        oid = by_text.get(part.casefold())
+        if oid is None:
+            bad.append(part)
+        else:
+            chosen.add(oid)
+    problems = []
+    if not ci.multi and len(parts) > 1:
+        problems.append(
+            f"{ci.key} takes one answer, but {len(parts)} are given ({join_values(parts)})"
+        )
+    if bad:
+        what = "a rating" if ci.kind == "rag" else f"an answer to {ci.key}"
+        verb = "is not" if len(bad) == 1 else "are not"
+        what = what if len(bad) == 1 else ("ratings" if ci.kind == "rag" else "answers")
+        allowed = "; ".join(
+            oid if label.casefold() == oid.casefold() else f"{oid} ({label})"
+            for oid, label in ci.options
+        )
+        problems.append(f"{join_values(bad)} {verb} {what}: use one of {allowed}")
+    return [oid for oid in order if oid in chosen], problems
+
+
+def arrangement_number(raw: Any) -> tuple[int | None, str | None]:
+    """0 for the partnership's own row (blank), 1..n for an arrangement; or a message."""
+    if raw is None or raw == "":
+        return 0, None
+    number: int | None = None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        number = raw
+    elif isinstance(raw, float) and raw.is_integer():
+        number = int(raw)
+    elif isinstance(raw, str) and raw.strip().isdigit():
+        number = int(raw.strip())
+    if number is None:
+        return None, f"{quoted(raw)} is not a whole number: number arrangements 1, 2, 3..."
+    if number < 1:
+        return None, f"{number} is not an arrangement number: number them from 1"
+    return number, None
