@@ -161,18 +161,20 @@ def test_a_return_changed_since_the_page_was_shown_is_not_replaced_unseen(app, c
     response = client.post("/sign-in", data={"email": lead.email, "password": PASSWORD})
     assert response.status_code == 302
 
-    def answer(value):
-        response = client.post(f"{base}/questions/{S}/q1/0", data={"answer": value})
+    def answer(item, value):
+        response = client.post(f"{base}/questions/{S}/{item}/0", data={"answer": value})
         assert response.status_code == 302
 
-    answer("yes")
+    # No IOM yet: the answer that changes between the tabs is whether one is being planned.
+    answer("q1", "no")
+    answer("q2", "planning_ongoing")
     assert client.post(f"{base}/check", data={"assessment": assessment.id}).status_code == 302
     # Two tabs show version 1; the first resubmits with a changed answer.
-    answer("no")
+    answer("q2", "no_current_plans")
     sent = {"assessment": assessment.id, "shown_version": "1"}
     assert client.post(f"{base}/check", data=sent).status_code == 302
     # The second tab sends the same page again, after the answer changed once more.
-    answer("yes")
+    answer("q2", "planning_ongoing")
     response = client.post(f"{base}/check", data=sent)
     assert response.status_code == 409
     page = response.get_data(as_text=True)

@@ -113,11 +113,14 @@ def test_assessment_exports_neutralise_formulas(client, hostile_assessment, name
 
 def test_the_national_dataset_neutralises_formulas(app, client):
     _analyst(client)
-    _open_collection([], slug="inject")
-    codes = []
-    for i, name in enumerate(HOSTILE[:4]):
-        codes.append(make_partnership(name=name, code=f"E0{i}INJ", region="north_west").code)
-    lines = ["partnership_code,q1,1.1"] + [f"{code},yes,green" for code in codes]
+    partnerships = [
+        make_partnership(name=name, code=f"E0{i}INJ", region="north_west")
+        for i, name in enumerate(HOSTILE[:4])
+    ]
+    _open_collection(partnerships, slug="inject")
+    codes = [p.code for p in partnerships]
+    # "No" IOM arrangements: a return that needs no per-arrangement rows.
+    lines = ["partnership_code,q1,1.1"] + [f"{code},no,green" for code in codes]
     response = client.post(
         "/national/collections/inject/import",
         data={"returns_file": (io.BytesIO("\n".join(lines).encode()), "returns.csv")},

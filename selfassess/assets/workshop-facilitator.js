@@ -30,6 +30,8 @@ if (screen) {
       button.click();
     }
   });
+  // Says the shortcuts are listening (a page reloaded after a move takes a moment to get here).
+  screen.dataset.shortcuts = "ready";
 
   const poll = async () => {
     try {

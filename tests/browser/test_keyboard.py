@@ -145,6 +145,12 @@ def test_a_member_rates_a_section_with_the_keyboard_only(world, page):
     assert rating.improvement == "Board to review in March."
 
 
+def shortcut(screen, key: str) -> None:
+    """Press a facilitator shortcut once the reloaded page's shortcuts are listening."""
+    expect(screen.locator("#facilitator")).to_have_attribute("data-shortcuts", "ready")
+    screen.keyboard.press(key)
+
+
 def test_a_workshop_with_the_keyboard_only(world, open_as):
     # A participant joins on a phone: the code is in the link, the rest is typed.
     phone = open_as(None, **PHONE)
@@ -171,7 +177,7 @@ def test_a_workshop_with_the_keyboard_only(world, open_as):
     screen = open_as("lead", viewport={"width": 1280, "height": 900})
     screen.goto(f"{world.url}/workshop/{world.workshop_id}")
     expect(screen.locator("#progress-label")).to_have_text(re.compile(r"^Question 1 of \d+$"))
-    screen.keyboard.press("n")
+    shortcut(screen, "n")
     expect(screen.locator("#progress-label")).to_have_text(re.compile(r"^Question 2 of"))
     expect(phone.locator("#item-text")).to_contain_text("1.2")
     votes_before = screen.locator("#vote-count").inner_text()
@@ -188,7 +194,7 @@ def test_a_workshop_with_the_keyboard_only(world, open_as):
     expect(screen.locator("#vote-count")).not_to_have_text(votes_before)
 
     # R reveals the votes.
-    screen.keyboard.press("r")
+    shortcut(screen, "r")
     expect(screen.locator(".app-result")).to_be_visible()
     expect(phone.locator("#vote-status")).to_contain_text("The votes are revealed.")
 
@@ -219,11 +225,11 @@ def test_a_workshop_with_the_keyboard_only(world, open_as):
 
     # P goes back, N on again; the phone follows, and its keyboard user (focus on a vote
     # button) lands on the new question rather than the top of the page.
-    screen.keyboard.press("p")
+    shortcut(screen, "p")
     expect(screen.locator("#progress-label")).to_have_text(re.compile(r"^Question 1 of"))
     expect(phone.locator("#item-text")).to_contain_text("1.1")
     expect(phone.locator("#item-text")).to_be_focused()
-    screen.keyboard.press("n")
+    shortcut(screen, "n")
     expect(screen.locator("#progress-label")).to_have_text(re.compile(r"^Question 2 of"))
     expect(phone.locator("#item-text")).to_contain_text("1.2")
 
@@ -239,6 +245,6 @@ def test_a_workshop_with_the_keyboard_only(world, open_as):
         "document.querySelector('[data-shortcut=n]')"
         ".addEventListener('click', () => { window.shortcutClicked = true; })"
     )
-    screen.keyboard.press("n")
+    shortcut(screen, "n")
     assert screen.evaluate("window.shortcutClicked") is None
     expect(screen.locator("#progress-label")).to_have_text(re.compile(r"^Question 2 of"))

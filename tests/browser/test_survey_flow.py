@@ -93,7 +93,10 @@ def test_a_lead_answers_the_survey_and_the_analyst_sees_the_return(app, live_ser
 
     expect(heading(lead)).to_contain_text("share premises")
     choose(lead, "No")
-    # q8 (which agencies share premises) is asked only if q7 is yes: skipped.
+    # q8 (which agencies share premises with the police) is asked of every CSP with IOM.
+    expect(heading(lead)).to_contain_text(Q8)
+    lead.get_by_label("None: the police are not co-located with other agencies").check()
+    lead.get_by_role("button", name="Save and continue").click()
     expect(heading(lead)).to_contain_text("how many offenders")
     choose(lead, "101 to 200")
     expect(heading(lead)).to_contain_text("prioritise specific types of offender")
@@ -111,7 +114,7 @@ def test_a_lead_answers_the_survey_and_the_analyst_sees_the_return(app, live_ser
     answers = lead.locator(".govuk-summary-list")
     expect(answers).to_contain_text(Q1)
     expect(answers).not_to_contain_text(Q2)
-    expect(answers).not_to_contain_text(Q8)
+    expect(answers).to_contain_text(Q8)
     expect(answers).not_to_contain_text(Q11)
     arrangement_rows = lead.locator(".govuk-summary-list__row").filter(has_text=Q6)
     expect(arrangement_rows).to_have_count(2)
@@ -122,21 +125,23 @@ def test_a_lead_answers_the_survey_and_the_analyst_sees_the_return(app, live_ser
     number = lead.locator(".govuk-summary-list__row").filter(has_text="Number of IOM arrangements")
     expect(number).to_contain_text("2")
 
-    # Changing q7 to yes brings in q8, which is then shown as not answered.
-    premises = lead.locator(".govuk-summary-list__row").filter(has_text="share premises")
-    premises.get_by_role("link", name=re.compile("^Change")).click()
-    expect(heading(lead)).to_contain_text("share premises")
+    # Changing q10 to yes brings in q11, which is then shown as not answered.
+    priorities = lead.locator(".govuk-summary-list__row").filter(
+        has_text="prioritise specific types of offender"
+    )
+    priorities.get_by_role("link", name=re.compile("^Change")).click()
+    expect(heading(lead)).to_contain_text("prioritise specific types of offender")
     choose(lead, "Yes")
     expect(heading(lead)).to_have_text("Check your answers before submitting the return")
-    q8 = lead.locator(".govuk-summary-list__row").filter(has_text=Q8)
-    expect(q8).to_contain_text("Not answered")
-    q8.get_by_role("link", name=re.compile("^Change")).click()
-    expect(heading(lead)).to_contain_text(Q8)
-    lead.get_by_label("Probation", exact=True).check()
+    q11 = lead.locator(".govuk-summary-list__row").filter(has_text=Q11)
+    expect(q11).to_contain_text("Not answered")
+    q11.get_by_role("link", name=re.compile("^Change")).click()
+    expect(heading(lead)).to_contain_text(Q11)
+    lead.get_by_label("Drug misusing offenders", exact=True).check()
     lead.get_by_role("button", name="Save and continue").click()
     expect(heading(lead)).to_have_text("Check your answers before submitting the return")
-    expect(lead.locator(".govuk-summary-list__row").filter(has_text=Q8)).to_contain_text(
-        "Probation"
+    expect(lead.locator(".govuk-summary-list__row").filter(has_text=Q11)).to_contain_text(
+        "Drug misusing offenders"
     )
 
     lead.get_by_role("button", name="Submit the return").click()
