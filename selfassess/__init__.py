@@ -15,6 +15,7 @@ from selfassess.config import (
     Config,
     UnsafeConfiguration,
 )
+from selfassess.documents import shared_cache
 from selfassess.domain.frameworks import load_library
 from selfassess.extensions import (
     FRAMEWORKS_KEY,
@@ -68,6 +69,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    shared_cache.configure(app.config.get("REDIS_URL"))
     templating.init_app(app, str(PROJECT_ROOT / "templates"))
     security.init_app(app)
     request_text.init_app(app)

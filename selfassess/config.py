@@ -38,7 +38,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Several app servers share one Redis: rate-limit counts and the chart and PDF caches.
+    # Without it each process keeps its own in memory (one app server: nothing more needed).
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
     # How many reverse proxies in front of the app set X-Forwarded-For. Without this, behind a
     # proxy every request comes from the proxy's address and shares one rate limit.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
@@ -60,6 +63,9 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    # Each test process keeps its own caches; a test that shares them through Redis says so.
+    REDIS_URL = None
+    RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = None
 
 

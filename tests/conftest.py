@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextvars
 import os
 import threading
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -53,6 +54,26 @@ def postgres_url(worker_id):
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url(worker_id):
+    """A Redis database of this worker's own, emptied, when TEST_REDIS_URL names a server
+    (CI sets it when the local one answers); the tests that share state through Redis skip,
+    saying so, without one."""
+    base = os.environ.get("TEST_REDIS_URL")
+    if not base:
+        pytest.skip("TEST_REDIS_URL is not set: no Redis to share state through")
+    import redis
+
+    # Database 0 is left alone; worker gw0 takes 1, gw1 takes 2...
+    number = 1 + (int(worker_id[2:]) if worker_id.startswith("gw") else 0)
+    url = urlsplit(base)._replace(path=f"/{number}").geturl()
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

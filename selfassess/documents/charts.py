@@ -5,8 +5,9 @@ data as table rows (the first row is the header), so pages and documents show th
 a table beside the picture: a chart is never the only way to read them. RAG bars carry their
 word in the legend and a hatch per level, so the picture does not rely on colour alone.
 
-Drawing is slow (tens of milliseconds), so ``cached`` keeps recent charts in a small
-in-process LRU keyed by the assessment's state (see ``selfassess.queries.reports``).
+Drawing is slow (tens of milliseconds), so ``cached`` keeps recent charts keyed by the
+assessment's state (see ``selfassess.queries.reports``): in a small in-process LRU, or in Redis
+shared by every app server when one is configured (``selfassess.documents.shared_cache``).
 SVG output is deterministic: fixed hash salt, fixed font, no date in the metadata.
 
 Each chart is its own ``Figure`` (no pyplot, whose figures are global state shared by the
@@ -16,17 +17,17 @@ server's threads), drawn inside ``drawing()``, which applies STYLE for that char
 from __future__ import annotations
 
 import io
+import json
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
 
-import cachetools
 import matplotlib
-from cachetools import LRUCache
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
+from selfassess.documents.shared_cache import Kept
 from selfassess.domain import palette
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.reference import agency_name
@@ -81,24 +82,31 @@ class Chart(NamedTuple):
 
 # --- cache -------------------------------------------------------------------------------
 
-_cache: LRUCache[Hashable, Chart] = LRUCache(maxsize=CACHE_SIZE)
-_lock = threading.Lock()
+
+def encode_chart(chart: Chart | None) -> bytes:
+    return json.dumps(None if chart is None else chart._asdict()).encode("utf-8")
 
 
-@cachetools.cached(_cache, key=lambda key, draw: key, lock=_lock)
+def decode_chart(data: bytes) -> Chart | None:
+    fields = json.loads(data)
+    return None if fields is None else Chart(**fields)
+
+
+_kept: Kept[Chart] = Kept("report-chart", CACHE_SIZE, encode_chart, decode_chart)
+
+
 def cached(key: Hashable, draw: Callable[[], Chart]) -> Chart:
-    """The chart for key, drawn once and kept while it is among the CACHE_SIZE most recent."""
-    return draw()
+    """The chart for key, drawn once: kept in this process among the CACHE_SIZE most recent,
+    or in Redis for every app server when one is configured (``shared_cache``)."""
+    return _kept.get_or_make(key, draw)
 
 
 def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
+    _kept.clear()
 
 
 def cache_size() -> int:
-    with _lock:
-        return len(_cache)
+    return len(_kept)
 
 
 # --- helpers -----------------------------------------------------------------------------

@@ -13,17 +13,17 @@ kept per picture (``picture_charts``), so a worker draws them once per state of 
 from __future__ import annotations
 
 import io
+import json
 import threading
 from collections.abc import Hashable
 from functools import lru_cache
 
-import cachetools
-from cachetools import LRUCache
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.ft2font import LoadFlags
 
 from selfassess.documents.charts import Chart, drawing
+from selfassess.documents.shared_cache import Kept
 from selfassess.domain import palette
 from selfassess.domain.national_figures import ItemFigures, NationalPicture, SectionFigures
 
@@ -115,8 +115,25 @@ def _drawn(figures: ItemFigures | SectionFigures) -> tuple:
 # --- the charts of a whole picture, kept per picture ----------------------------------------
 
 PICTURES_KEPT = 24  # the national picture and its regions, for a few collections
-_pictures: LRUCache[Hashable, dict] = LRUCache(maxsize=PICTURES_KEPT)
-_lock = threading.Lock()
+Charts = dict[tuple, Chart | None]
+
+
+def _encode(charts: Charts) -> bytes:
+    return json.dumps(
+        [[list(key), None if c is None else c._asdict()] for key, c in charts.items()]
+    ).encode("utf-8")
+
+
+def _as_key(value):
+    # JSON keeps tuples as lists; the keys were tuples of strings and tuples.
+    return tuple(_as_key(v) for v in value) if isinstance(value, list) else value
+
+
+def _decode(data: bytes) -> Charts:
+    return {_as_key(key): None if c is None else Chart(**c) for key, c in json.loads(data)}
+
+
+_pictures: Kept[Charts] = Kept("national-charts", PICTURES_KEPT, _encode, _decode)
 
 
 def _picture_key(scope: Hashable, picture: NationalPicture) -> tuple:
@@ -132,23 +149,24 @@ def _picture_key(scope: Hashable, picture: NationalPicture) -> tuple:
     )
 
 
-@cachetools.cached(_pictures, key=_picture_key, lock=_lock)
-def picture_charts(scope: Hashable, picture: NationalPicture) -> dict[tuple, Chart | None]:
+def picture_charts(scope: Hashable, picture: NationalPicture) -> Charts:
     """Every chart of a picture: ``("item", key)`` and ``("section", framework, section)``.
 
     Kept per scope (say, the collection and region) and what the charts show, so the same
-    figures are drawn once per worker, and a new or replaced return that changes any figure
-    draws them again. None where nothing can be drawn (no answers, or suppressed).
+    figures are drawn once (per worker, or once for every app server when Redis is
+    configured), and a new or replaced return that changes any figure draws them again. None
+    where nothing can be drawn (no answers, or suppressed).
     """
-    charts: dict[tuple, Chart | None] = {
-        ("item", k): _chart(f, _unit_word(f)) for k, f in picture.items.items()
-    }
-    for fid, by_id in picture.sections.items():
-        for sid, s in by_id.items():
-            charts[("section", fid, sid)] = _chart(s, "partnerships")
-    return charts
+
+    def draw() -> Charts:
+        charts: Charts = {("item", k): _chart(f, _unit_word(f)) for k, f in picture.items.items()}
+        for fid, by_id in picture.sections.items():
+            for sid, s in by_id.items():
+                charts[("section", fid, sid)] = _chart(s, "partnerships")
+        return charts
+
+    return _pictures.get_or_make(_picture_key(scope, picture), draw)
 
 
 def clear_cache() -> None:
-    with _lock:
-        _pictures.clear()
+    _pictures.clear()

@@ -8,16 +8,14 @@ strict undefined variables, so the app's page loader is untouched and free text 
 from __future__ import annotations
 
 import base64
-import threading
 from collections.abc import Callable, Hashable
 from datetime import date
 from functools import lru_cache
 
-import cachetools
-from cachetools import LRUCache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from selfassess.config import PROJECT_ROOT
+from selfassess.documents.shared_cache import Kept
 from selfassess.domain.reference import agency_name
 from selfassess.queries.reports import ACTION_STATUS_LABELS
 
@@ -56,12 +54,11 @@ def render_pdf(template: str, **context) -> bytes:
 
 
 PDF_CACHE_SIZE = 8
-_pdfs: LRUCache[Hashable, bytes] = LRUCache(maxsize=PDF_CACHE_SIZE)
-_pdf_lock = threading.Lock()
+_pdfs: Kept[bytes] = Kept("pdf", PDF_CACHE_SIZE, bytes, bytes)
 
 
-@cachetools.cached(_pdfs, key=lambda key, make: (key, date.today()), lock=_pdf_lock)
 def cached_pdf(key: Hashable, make: Callable[[], bytes]) -> bytes:
-    """A document made once per key (the assessment's state and today's date), kept in a
-    small LRU: laying out a long report takes seconds."""
-    return make()
+    """A document made once per key (the assessment's state) and day, kept in a small LRU, or
+    in Redis for every app server when one is configured: laying out a long report takes
+    seconds."""
+    return _pdfs.get_or_make((key, date.today()), make)

@@ -1,0 +1,126 @@
+"""Where drawn charts and laid-out PDFs are kept: this process's memory, or Redis shared by all.
+
+Charts take tens of milliseconds and a report PDF seconds, so each is made once per state of
+what it shows and kept. With one app server the embedded default keeps them in small in-process
+LRUs (``make run`` needs nothing more). With several app servers (``REDIS_URL`` set), a chart or
+PDF made by one worker is kept in Redis for every other, with an expiry, so a page costs the
+same whichever server answers it.
+
+Keys are the callers' state keys (tuples of ids, dates and counts), hashed; a key holds
+everything the value shows, so a change of data is a new key and nothing is ever stale, only
+unused. Redis being unreachable never fails a page: the value is made as if nothing were kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+from cachetools import LRUCache
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# How long Redis keeps a value unused: a day covers PDFs (dated by the day they are made).
+EXPIRES_SECONDS = 24 * 60 * 60
+PREFIX = "selfassess:cache:"
+
+
+class _Redis:
+    """The Redis every app server shares, or None when none is configured (the default)."""
+
+    client = None
+    prefix = PREFIX
+
+
+_redis = _Redis()
+
+
+def configure(url: str | None, prefix: str = PREFIX) -> None:
+    """Keep values in the Redis at url (``redis://host:port/db``), or, for None, in memory."""
+    if not url:
+        _redis.client = None
+        return
+    import redis  # only a deployment with several app servers needs it loaded
+
+    _redis.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    _redis.prefix = prefix
+
+
+def shared() -> bool:
+    """Whether values are shared between app servers (Redis), not kept per process."""
+    return _redis.client is not None
+
+
+class Kept(Generic[T]):
+    """Values of one kind (say, report charts), made once per key.
+
+    ``encode`` and ``decode`` turn a value into bytes and back for Redis; in memory the value
+    itself is kept, up to ``size`` of the most recently used.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        size: int,
+        encode: Callable[[T], bytes],
+        decode: Callable[[bytes], T],
+    ) -> None:
+        self.name = name
+        self._memory: LRUCache[Hashable, T] = LRUCache(maxsize=size)
+        self._lock = threading.Lock()
+        self._encode = encode
+        self._decode = decode
+
+    @property
+    def size(self) -> int:
+        return int(self._memory.maxsize)
+
+    def _redis_key(self, key: Hashable) -> str:
+        # repr of tuples of ints, strings, dates and None is the same in every process.
+        digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+        return f"{_redis.prefix}{self.name}:{digest}"
+
+    def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
+        client = _redis.client
+        if client is None:
+            return self._from_memory(key, make)
+        name = self._redis_key(key)
+        try:
+            stored = client.get(name)
+        except Exception:  # noqa: BLE001 - a cache that cannot answer is no cache, not an error
+            log.warning("Redis did not answer; %s made without the shared cache", self.name)
+            return make()
+        if stored is not None:
+            return self._decode(stored)
+        value = make()
+        try:
+            client.set(name, self._encode(value), ex=EXPIRES_SECONDS)
+        except Exception:  # noqa: BLE001
+            log.warning("Redis did not keep a %s value", self.name)
+        return value
+
+    def _from_memory(self, key: Hashable, make: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._memory:
+                return self._memory[key]
+        # Made outside the lock: a slow PDF must not hold up every other page's charts.
+        value = make()
+        with self._lock:
+            return self._memory.setdefault(key, value)
+
+    def clear(self) -> None:
+        """Forget every value of this kind, here and (when shared) in Redis."""
+        with self._lock:
+            self._memory.clear()
+        client = _redis.client
+        if client is not None:
+            for name in client.scan_iter(f"{_redis.prefix}{self.name}:*"):
+                client.delete(name)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._memory)
