@@ -66,6 +66,38 @@ def _rows(results: dict) -> list[tuple[str, str, str, str, str]]:
                 "",
             )
         )
+        pic = http.get("picture_page")
+        if pic:
+            rows.append(
+                (
+                    f"5. National picture page, first views on fresh workers ({name}"
+                    + (", Redis" if db.get("redis") else "")
+                    + ")",
+                    f"p50 {_f(pic['p50_ms'])} ms, p95 {_f(pic['p95_ms'])} ms",
+                    "",
+                    "",
+                    "p95 <= 500 ms",
+                )
+            )
+        many = db.get("many_workshops")
+        if many:
+            v = many["votes"]
+            rows.append(
+                (
+                    f"6. {many['workshops']} workshops x {many['phones'] // many['workshops']} "
+                    f"phones, following each second and voting ({name}"
+                    + (", Redis" if db.get("redis") else "")
+                    + ")",
+                    f"follow p50 {_f(many['follow_p50_ms'])} ms, p95 {_f(many['follow_p95_ms'])}"
+                    f" ms ({many['follow_seen']}/{many['follow_expected']} moves seen); "
+                    f"{v['recorded']}/{v['acknowledged']} acknowledged votes recorded; "
+                    f"{_f(many['polls_per_second'])} polls/s, "
+                    f"{many['polls']['not_modified']:,} of {many['polls']['sent']:,} not modified",
+                    "1,000 ms (the phones' poll interval)",
+                    _x(many["follow_p95_ms"] / 1000),
+                    "every vote recorded, follow p95 <= 2 s",
+                )
+            )
         m = http["memory"]
         rows.append(
             (

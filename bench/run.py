@@ -8,11 +8,16 @@ BENCH_PG_URL when it answers), then measures:
    against a hello-world Flask route served by the same gunicorn settings;
 3. the PDF report of a full assessment against WeasyPrint rendering the same finished HTML;
 4. the question page and the report page under load against the hello-world route;
-5. peak memory per gunicorn worker after the national picture is served.
+5. peak memory per gunicorn worker after the national picture is served, and the picture
+   page's first views on fresh workers (its charts drawn once per worker, or once in all with
+   Redis);
+6. many workshops at once: ten workshops with thirty phones each, following and voting
+   (bench/many_workshops.py).
 
 Writes bench/results.json and BENCHMARKS.md. Settings from the environment: BENCH_PARTNERSHIPS
 (329), BENCH_RATERS (15), BENCH_ROUNDS (3), BENCH_WORKERS (4), BENCH_PG_URL
-(postgresql://postgres@127.0.0.1:5432/bench; "" to skip PostgreSQL).
+(postgresql://postgres@127.0.0.1:5432/bench; "" to skip PostgreSQL), BENCH_REDIS_URL
+(redis://127.0.0.1:6379/15, used with PostgreSQL as several app servers would; "" for none).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import loadgen  # noqa: E402
 import requests  # noqa: E402
+from many_workshops import bench_many_workshops  # noqa: E402
 from report import write_markdown  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
@@ -302,8 +308,25 @@ def bench_pdf(url: str, fixture: dict) -> dict:
 # --- 2, 4, 5: over HTTP ---------------------------------------------------------------------
 
 
-def server_env(url: str, tmp: Path) -> dict:
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_reachable(url: str) -> bool:
+    if not url:
+        return False
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client.flushdb()  # the bench's own database number: nothing else is kept there
+        return True
+    except Exception:  # noqa: BLE001 - any failure means: no Redis
+        return False
+
+
+def server_env(url: str, tmp: Path, redis_url: str = "") -> dict:
     return {
+        "REDIS_URL": redis_url,
         "DATABASE_URL": url,
         "SELFASSESS_CONFIG": "production",
         "TRUSTED_PROXIES": "1",  # phones are told apart by X-Forwarded-For, as behind a proxy
@@ -369,9 +392,12 @@ def votes_recorded(url: str, fixture: dict) -> int:
     return count
 
 
-def bench_app_http(url: str, fixture: dict, tmp: Path, pages: bool = True) -> dict:
+def bench_app_http(
+    url: str, fixture: dict, tmp: Path, pages: bool = True, redis_url: str = ""
+) -> dict:
     out: dict = {}
-    with loadgen.gunicorn("selfassess.wsgi:app", WORKERS, server_env(url, tmp)) as (base, pid):
+    env = server_env(url, tmp, redis_url)
+    with loadgen.gunicorn("selfassess.wsgi:app", WORKERS, env) as (base, pid):
         started_kb = [loadgen.memory_kb(p) for p in loadgen.worker_pids(pid)]
         phones = join_phones(base, fixture)
         vote_url = f"{base}/workshop/{fixture['workshop']}/live/vote"
@@ -481,6 +507,10 @@ def main() -> int:
         print("hello-world", results["hello"])
         results["sqlite"]["http"] = bench_app_http(sqlite_url, fixture, tmp)
         print("2/4/5. over HTTP (SQLite)", results["sqlite"]["http"])
+        results["sqlite"]["many_workshops"] = bench_many_workshops(
+            sqlite_url, tmp, WORKERS, server_env(sqlite_url, tmp)
+        )
+        print("6. many workshops (SQLite)", results["sqlite"]["many_workshops"])
         if pg_reachable(PG_URL):
             print(f"Generating the same data on PostgreSQL ({PG_URL})")
             pg: dict = {}
@@ -489,8 +519,14 @@ def main() -> int:
             pg["generator"] = data
             pg["national_picture"] = bench_picture(PG_URL, pg_fixture)
             print("1. national picture (PostgreSQL)", pg["national_picture"])
-            pg["http"] = bench_app_http(PG_URL, pg_fixture, tmp, pages=False)
+            shared = REDIS_URL if redis_reachable(REDIS_URL) else ""
+            pg["redis"] = bool(shared)
+            pg["http"] = bench_app_http(PG_URL, pg_fixture, tmp, pages=False, redis_url=shared)
             print("2/5. over HTTP (PostgreSQL)", pg["http"])
+            pg["many_workshops"] = bench_many_workshops(
+                PG_URL, tmp, WORKERS, server_env(PG_URL, tmp, shared)
+            )
+            print("6. many workshops (PostgreSQL)", pg["many_workshops"])
             results["postgresql"] = pg
         else:
             print(f"PostgreSQL not reachable at {PG_URL!r}: skipped")
