@@ -7,7 +7,8 @@ from bs4 import BeautifulSoup
 
 from selfassess.extensions import db
 from selfassess.models import Action, AgreedRating, Assessment, Participant, Rating
-from tests.authz.harness import build_world, client_as
+from selfassess.web import fragments
+from tests.authz.harness import EVIDENCE, build_world, client_as
 
 KP = "iom-key-principles"
 
@@ -358,3 +359,42 @@ def test_the_question_page_always_shows_each_persons_latest_answers(world, visit
         assert chosen("member", "item-1-2") == ([value], evidence)
     assert chosen("lead", "item-1-2") == ([], "")
     assert chosen("lead", "item-1-1") == (["amber"], "Board minutes")
+
+
+def test_the_question_page_keeps_no_ones_evidence_between_requests(world, visit):
+    """Its form components are drawn once and kept (web/fragments.py); each person still sees
+    only their own evidence, escaped, in their own boxes, and their own errors."""
+    url = f"/assessments/{world.assessment.id}/rate/{KP}/1"
+    typed = 'Weekly <b>"case"</b> meetings & reviews'
+    status, _ = visit(
+        "member", url, "POST", data={"item-1-1-value": "green", "item-1-1-evidence": typed}
+    )
+    assert status == 302
+    _, mine = visit("member", url)
+    box = mine.find("textarea", attrs={"name": "item-1-1-evidence"})
+    assert box.get_text() == typed  # the markup typed is text, not tags
+    assert mine.find("input", attrs={"name": "item-1-1-value", "value": "green"}).has_attr(
+        "checked"
+    )
+
+    # The lead's page is drawn from the same kept components, with the lead's text and choice.
+    _, theirs = visit("lead", url)
+    assert typed not in theirs.get_text()
+    assert (
+        theirs.find("textarea", attrs={"name": "item-1-1-evidence"}).get_text()
+        == (EVIDENCE["lead"])
+    )
+    assert theirs.find("input", attrs={"name": "item-1-1-value", "value": "amber"}).has_attr(
+        "checked"
+    )
+    assert not theirs.find("input", attrs={"name": "item-1-1-value", "value": "green"}).has_attr(
+        "checked"
+    )
+    assert all(typed not in html for html in fragments._kept.values())
+
+    # An error shown to one person is not shown to the next.
+    status, refused = visit("member", url, "POST", data={"item-1-1-evidence": "x" * 5001})
+    assert status == 200 and refused.find(class_="govuk-error-summary")
+    _, again = visit("lead", url)
+    assert not again.find(class_="govuk-error-summary")
+    assert not again.find(class_="govuk-error-message")
