@@ -250,6 +250,16 @@ def test_the_server_entry_point_runs_production_settings_by_default(tmp_path):
     assert result.stdout.strip() == "debug False False"
 
 
+def test_the_command_lines_help_lists_its_commands_without_a_secret_key(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SELFASSESS_CONFIG")}
+    result = _selfassess("--help", env={**env, "SELFASSESS_INSTANCE": str(tmp_path)})
+    assert result.returncode == 0
+    assert "Traceback" not in result.stderr
+    assert "The service cannot start: SECRET_KEY is not set" in result.stderr
+    for command in ("frameworks", "national", "demo", "users"):
+        assert f"  {command} " in result.stdout
+
+
 def test_the_command_line_refuses_to_serve_without_a_secret_key(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SELFASSESS_CONFIG")}
     result = _selfassess("routes", env={**env, "SELFASSESS_INSTANCE": str(tmp_path)})

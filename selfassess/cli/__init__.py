@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, NoAppException
 
 from selfassess.config import PROJECT_ROOT, UnsafeConfiguration
 from selfassess.domain.framework_releases import changed_in_place
@@ -20,7 +20,12 @@ from selfassess.domain.frameworks import (
 def _create_app():
     from selfassess import create_app
 
-    return create_app()
+    try:
+        return create_app()
+    except UnsafeConfiguration as exc:
+        # Flask shows this message, without a traceback, even while listing commands for
+        # `selfassess --help`; a command that needs the app exits 2 with it.
+        raise NoAppException(f"The service cannot start: {exc}") from exc
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app)
