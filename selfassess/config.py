@@ -45,6 +45,8 @@ class Config:
     # How many reverse proxies in front of the app set X-Forwarded-For. Without this, behind a
     # proxy every request comes from the proxy's address and shares one rate limit.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # A document not made within this many seconds gets a "Preparing your PDF" page instead.
+    DOCUMENT_WAIT_SECONDS = float(os.environ.get("DOCUMENT_WAIT_SECONDS", "2"))
     STRICT_TEMPLATES = False
     TESTING = False
     DEBUG = False
@@ -63,6 +65,9 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    # Tests that fetch a PDF get the PDF, however loaded the machine; the preparing page has
+    # tests of its own, which set this to 0.
+    DOCUMENT_WAIT_SECONDS = 300.0
     # Each test process keeps its own caches; a test that shares them through Redis says so.
     REDIS_URL = None
     RATELIMIT_STORAGE_URI = "memory://"

@@ -16,6 +16,7 @@ from selfassess.documents.charts import Chart
 from selfassess.documents.national_charts import picture_charts
 from selfassess.domain.national_figures import ARRANGEMENT, ItemFigures, SectionFigures
 from selfassess.domain.reference import REGIONS, region_name
+from selfassess.extensions import db
 from selfassess.models import Collection
 from selfassess.queries import national as q
 
@@ -118,10 +119,11 @@ def picture_context(collection: Collection, region: str | None = None) -> dict:
     }
 
 
-def picture_pdf(collection: Collection, region: str | None, marking: str) -> bytes:
-    """The PDF, made once per state of the collection (and of the one before it)."""
+def picture_pdf_key(collection: Collection, region: str | None, marking: str) -> tuple:
+    """Everything the PDF shows depends on: the collection's returns (and the previous one's),
+    the region, the marking and the suppression threshold."""
     previous = q.previous_collection(collection)
-    key = (
+    return (
         "national-picture",
         collection.id,
         collection.title,
@@ -131,9 +133,22 @@ def picture_pdf(collection: Collection, region: str | None, marking: str) -> byt
         q.returns_fingerprint(collection),
         q.returns_fingerprint(previous) if previous else None,
     )
+
+
+def render_picture_pdf(collection: Collection, region: str | None, marking: str) -> bytes:
+    return documents.render_pdf(
+        "national_picture.html", marking=marking, **picture_context(collection, region)
+    )
+
+
+def render_picture_pdf_for(collection_id: int, region: str | None, marking: str) -> bytes:
+    """The PDF built by a background job, which has the collection's id, not the collection."""
+    return render_picture_pdf(db.session.get(Collection, collection_id), region, marking)
+
+
+def picture_pdf(collection: Collection, region: str | None, marking: str) -> bytes:
+    """The PDF, made once per state of the collection (and of the one before it)."""
     return documents.cached_pdf(
-        key,
-        lambda: documents.render_pdf(
-            "national_picture.html", marking=marking, **picture_context(collection, region)
-        ),
+        picture_pdf_key(collection, region, marking),
+        lambda: render_picture_pdf(collection, region, marking),
     )

@@ -62,3 +62,12 @@ def cached_pdf(key: Hashable, make: Callable[[], bytes]) -> bytes:
     in Redis for every app server when one is configured: laying out a long report takes
     seconds."""
     return _pdfs.get_or_make((key, date.today()), make)
+
+
+def kept_pdf(key: Hashable) -> bytes | None:
+    """The document already made today for key, or None."""
+    return _pdfs.peek((key, date.today()))
+
+
+def keep_pdf(key: Hashable, body: bytes) -> None:
+    _pdfs.put((key, date.today()), body)

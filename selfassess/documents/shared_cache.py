@@ -55,6 +55,11 @@ def shared() -> bool:
     return _redis.client is not None
 
 
+def client():
+    """The shared Redis client, or None when values are kept per process."""
+    return _redis.client
+
+
 class Kept(Generic[T]):
     """Values of one kind (say, report charts), made once per key.
 
@@ -102,6 +107,26 @@ class Kept(Generic[T]):
         except Exception:  # noqa: BLE001
             log.warning("Redis did not keep a %s value", self.name)
         return value
+
+    def peek(self, key: Hashable) -> T | None:
+        """The value kept for key, or None; nothing is made."""
+        client = _redis.client
+        if client is None:
+            with self._lock:
+                return self._memory.get(key)
+        try:
+            stored = client.get(self._redis_key(key))
+        except Exception:  # noqa: BLE001
+            return None
+        return None if stored is None else self._decode(stored)
+
+    def put(self, key: Hashable, value: T) -> None:
+        client = _redis.client
+        if client is None:
+            with self._lock:
+                self._memory[key] = value
+            return
+        client.set(self._redis_key(key), self._encode(value), ex=EXPIRES_SECONDS)
 
     def _from_memory(self, key: Hashable, make: Callable[[], T]) -> T:
         with self._lock:

@@ -18,8 +18,9 @@ from flask import (
 )
 from flask_login import current_user
 
+from selfassess.documents import jobs
 from selfassess.documents.national_charts import picture_charts
-from selfassess.documents.national_picture import picture_pdf as make_picture_pdf
+from selfassess.documents.national_picture import picture_pdf_key
 from selfassess.domain.expected_partnerships import parse_expected
 from selfassess.domain.reference import REGIONS, region_name
 from selfassess.domain.returns_import import parse_returns, rows_to_csv, rows_to_xlsx
@@ -43,6 +44,7 @@ from selfassess.views.national.forms import (
     ImportForm,
     TokenForm,
 )
+from selfassess.web import documents as document_pages
 from selfassess.web.access import analyst_required
 
 MULTI_NOTE = (
@@ -169,7 +171,23 @@ def picture(slug: str):
 def picture_pdf(slug: str):
     coll = collection_or_404(slug)
     region = _region_or_404()
-    pdf = make_picture_pdf(coll, region, current_app.config["PROTECTIVE_MARKING"])
+    marking = current_app.config["PROTECTIVE_MARKING"]
+    outcome = jobs.document(
+        "national-picture",
+        picture_pdf_key(coll, region, marking),
+        {"collection_id": coll.id, "region": region, "marking": marking},
+        again=document_pages.asked_again(),
+        wait=document_pages.wait_seconds(),
+    )
+    page = document_pages.pending_page(
+        outcome,
+        "The national picture",
+        url_for("national.picture", slug=coll.slug, **({"region": region} if region else {})),
+        "Back to the national picture",
+    )
+    if page is not None:
+        return page
+    pdf = outcome.body
     stem = re.sub(r"[^A-Za-z0-9-]", "", coll.slug) or "collection"
     name = f"{stem}-national-picture" + (f"-{region}" if region else "") + ".pdf"
     response = _download(pdf, "application/pdf", name)

@@ -8,15 +8,17 @@ import re
 from flask import Response, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from selfassess.documents import exports
+from selfassess.documents import exports, jobs
 from selfassess.documents import pdf as documents
 from selfassess.documents.report import action_plan, build_report, current_rating
+from selfassess.documents.report_pdf import scopes_as_data
 from selfassess.domain.assessment_status import can_start_next_cycle
 from selfassess.extensions import frameworks
 from selfassess.queries.reports import ACTION_STATUS_LABELS, fingerprint, is_overdue
 from selfassess.services.next_cycle import start_next_cycle
 from selfassess.views.reports import bp
 from selfassess.views.reports.forms import NextCycleForm
+from selfassess.web import documents as document_pages
 from selfassess.web.access import LEAD_ROLES, assessment_or_404, ratings_scope, role_in
 
 
@@ -77,16 +79,27 @@ def show(assessment_id: int):
 def report_pdf(assessment_id: int):
     assessment = assessment_or_404(assessment_id)
     marking = current_app.config["PROTECTIVE_MARKING"]
-    pdf = documents.cached_pdf(
+    # Built in the background when it takes a while: the reader's view goes with it as data.
+    scopes = {assessment.id: ratings_scope(assessment)}
+    if assessment.previous is not None:
+        scopes[assessment.previous.id] = ratings_scope(assessment.previous)
+    outcome = jobs.document(
+        "report",
         ("report", *_state(assessment), marking),
-        lambda: documents.render_pdf(
-            "report.html",
-            report=build_report(frameworks(), assessment, scope_of=ratings_scope),
-            assessment=assessment,
-            marking=marking,
-        ),
+        {"assessment_id": assessment.id, "scopes": scopes_as_data(scopes), "marking": marking},
+        again=document_pages.asked_again(),
+        wait=document_pages.wait_seconds(),
     )
-    return _download(pdf, "application/pdf", _filename(assessment, "report.pdf"), inline=True)
+    page = document_pages.pending_page(
+        outcome,
+        "The report",
+        url_for("reports.show", assessment_id=assessment.id),
+        "Back to the report",
+    )
+    if page is not None:
+        return page
+    body = outcome.body
+    return _download(body, "application/pdf", _filename(assessment, "report.pdf"), inline=True)
 
 
 @bp.get("/assessments/<int:assessment_id>/action-plan.pdf")
