@@ -62,13 +62,22 @@ def servers(tmp_path_factory, redis_url, worker_id):
         "TRUSTED_PROXIES": "1",  # phones told apart by X-Forwarded-For, as behind the balancer
         "BENCH_TMP": str(tmp),
         "SELFASSESS_INSTANCE": str(tmp / "instance"),
+        "DOCUMENT_WAIT_SECONDS": "0",  # every PDF goes to the worker
     }
     selfassess(env, "db", "upgrade")
     selfassess(env, "demo", "load")
     with ExitStack() as stack:
         a, _ = stack.enter_context(loadgen.gunicorn("selfassess.wsgi:app", 2, env))
         b, _ = stack.enter_context(loadgen.gunicorn("selfassess.wsgi:app", 2, env))
-        yield {"a": a, "b": b, "env": env, "url": url, "redis": redis_url}
+        worker = subprocess.Popen(  # noqa: S603 - our own command line
+            [str(BIN / "selfassess"), "documents", "worker"],
+            env=env,
+            stdout=open(tmp / "worker.log", "w"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
+        )
+        stack.callback(worker.wait, timeout=30)
+        stack.callback(worker.terminate)
+        yield {"a": a, "b": b, "env": env, "url": url, "redis": redis_url, "tmp": tmp}
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
@@ -258,3 +267,24 @@ def test_a_new_return_redraws_the_national_picture_on_both_servers(servers):
     assert after_a.status_code == after_b.status_code == 200
     assert same_page(after_a.text) == same_page(after_b.text) != same_page(before[0].text)
     assert kept and set(store.scan_iter("selfassess:cache:national-charts:*")) == kept
+
+
+def test_a_pdf_asked_for_on_one_server_is_built_by_the_worker_and_served_by_the_other(servers):
+    a, b = servers["a"], servers["b"]
+    assessment = scalar(
+        servers["url"], "SELECT id FROM assessment WHERE status = 'open' ORDER BY id LIMIT 1"
+    )
+    lead = loadgen.sign_in(a, "lead@demo.example", PASSWORD, "10.8.4.1")
+    url = f"/assessments/{assessment}/report.pdf"
+    asked = lead.get(a + url, timeout=60)
+    assert asked.status_code == 202 and "Preparing your PDF" in asked.text
+
+    def ready_on_b():
+        check = lead.get(b + url, headers={"X-Requested-With": "fetch"}, timeout=60)
+        return check.json()["state"] == "ready"
+
+    within(120, ready_on_b)  # laying out a report takes seconds, more on a busy machine
+    served = lead.get(b + url, timeout=60)
+    assert served.status_code == 200 and served.content.startswith(b"%PDF")
+    log = (servers["tmp"] / "worker.log").read_text()
+    assert "Job OK" in log or "Successfully completed" in log, log
