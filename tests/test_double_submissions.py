@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 import requests
+from bs4 import BeautifulSoup
 
 from selfassess.extensions import db
 from selfassess.models import Assessment, AuditEvent, Return
@@ -180,6 +181,10 @@ def test_a_return_changed_since_the_page_was_shown_is_not_replaced_unseen(app, c
     page = response.get_data(as_text=True)
     assert "Version 2 of the return was submitted while you were checking" in page
     assert 'name="shown_version" value="2"' in page
+    # The error summary's link goes to where the page says which version is stored now.
+    summary = BeautifulSoup(page, "html.parser").select_one(".govuk-error-summary__list a")
+    target = BeautifulSoup(page, "html.parser").find(id=summary["href"].lstrip("#"))
+    assert target is not None and "You submitted version 2" in target.get_text()
     assert _return_version(collection) == 2
     # Sent again from the page that now shows version 2, it replaces it.
     response = client.post(f"{base}/check", data={**sent, "shown_version": "2"})

@@ -216,6 +216,7 @@ def check_answers(partnership_id: int, slug: str):
     assessments = q.assessments_to_submit(partnership.id) if rated else []
     existing = q.return_for(collection, partnership.id)
     error = None
+    error_target = "submit"  # where the error summary's link takes the person
     status = 400
 
     class SubmitForm(FlaskForm):
@@ -239,7 +240,7 @@ def check_answers(partnership_id: int, slug: str):
         if shown is None or not 0 <= shown <= MAX_VERSION:
             shown = existing.version if existing else 0
         if rated and chosen is None:
-            error = "Choose the agreed assessment to submit"
+            error, error_target = "Choose the agreed assessment to submit", "assessment"
         else:
             try:
                 ret = submit_return(
@@ -253,6 +254,7 @@ def check_answers(partnership_id: int, slug: str):
                 )
             except StaleReturn as exc:
                 error, status = str(exc), 409
+                error_target = "existing-version"  # the version now stored, said above the form
                 existing = exc.current
             except ReturnError as exc:
                 error = str(exc)
@@ -282,6 +284,7 @@ def check_answers(partnership_id: int, slug: str):
         existing=existing,
         form=form,
         error=error,
+        error_target=error_target,
         is_open=q.is_open(collection),
         broken=[
             (_step_url(partnership, collection, Step(*key)) + "?change=1", message)
