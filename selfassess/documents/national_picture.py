@@ -115,6 +115,7 @@ def picture_context(collection: Collection, region: str | None = None) -> dict:
         "parts": parts,
         "threshold": q.threshold_or_default(None),
         "multi_note": MULTI_NOTE,
+        "combined_regions": [(region_name(r), regional[r]) for r in order] if regional else [],
     }
 
 

@@ -96,6 +96,34 @@ class Item:
 
 
 @dataclass(frozen=True)
+class FigureRule:
+    """A figure a survey declares over one item's answers, with its own base.
+
+    ``more_than_one``: units that chose two or more of ``options`` (every option of the item when
+    none are listed); ``all_of``: units that chose every one of ``options``; ``any_of``: units
+    that chose at least one. ``base``: ``answered`` (units that answered the item), ``asked``
+    (units it was put to) or ``returns`` (every return, or arrangement).
+    """
+
+    id: str
+    text: str
+    item: str
+    rule: str
+    options: tuple[str, ...] = ()
+    base: str = "answered"
+    published: dict[str, str] | None = None
+
+    def counted(self, item: Item) -> tuple[tuple[str, ...], int]:
+        """(the options that count, how many of them a unit must have chosen)."""
+        values = self.options or tuple(o.id for o in item.options if o.id not in item.exclusive)
+        if self.rule == "more_than_one":
+            return values, 2
+        if self.rule == "all_of":
+            return values, len(values)
+        return values, 1
+
+
+@dataclass(frozen=True)
 class Section:
     id: str
     title: str
@@ -162,6 +190,8 @@ class Framework:
     offered: str = "never"  # in a new assessment: always, optional or never
     offered_position: int = 0  # where it comes among the frameworks an assessment offers
     content_hash: str = ""  # of what answers are given against; see content_hash()
+    # Figures computed from answers: not in the hash, as they read answers and change none.
+    figures: tuple[FigureRule, ...] = ()
 
     @property
     def name(self) -> str:
@@ -352,6 +382,18 @@ def _build(data: dict, name: str) -> Framework:
         offered=offer.get("offered", "never"),
         offered_position=offer.get("position", 0),
         content_hash=content_hash(data),
+        figures=tuple(
+            FigureRule(
+                id=f["id"],
+                text=f["text"],
+                item=f["item"],
+                rule=f["rule"],
+                options=tuple(f.get("options") or ()),
+                base=f.get("base", "answered"),
+                published=f.get("published"),
+            )
+            for f in data.get("figures") or ()
+        ),
     )
 
 

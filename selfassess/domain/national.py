@@ -68,11 +68,13 @@ from selfassess.domain.national_figures import (
     ARRANGEMENT,
     PARTNERSHIP,
     CollectionItem,
+    CombinedFigure,
     ItemFigures,
     NationalPicture,
     OptionFigure,
     SectionFigures,
     change_pp,
+    collection_figures,
     collection_items,
     item_unit,
     percent,
@@ -93,6 +95,7 @@ __all__ = [
     "SUPPRESSION_THRESHOLD",
     "AskedCondition",
     "CollectionItem",
+    "CombinedFigure",
     "ItemFigures",
     "NationalPicture",
     "OptionFigure",
@@ -100,6 +103,7 @@ __all__ = [
     "asked_conditions_to_query",
     "build_picture",
     "build_regional_pictures",
+    "collection_figures",
     "collection_items",
     "derive_asked",
     "item_unit",
@@ -230,6 +234,46 @@ def _section_figures(
     return out
 
 
+def _combined_figures(
+    frameworks: Sequence[Framework],
+    items: dict[str, ItemFigures],
+    returns: int,
+    arrangements: int | None,
+    rows: Iterable[Sequence],
+) -> dict[str, CombinedFigure]:
+    """Each declared figure: the units counted (rows (framework_id, figure_id, n)) over its
+    base, taken from its item's figures."""
+    got = _per_item(rows)
+    by_item = {(f.framework_id, f.item_id): f for f in items.values()}
+    out: dict[str, CombinedFigure] = {}
+    for fw, rule, key in collection_figures(frameworks):
+        item = by_item.get((fw.id, rule.item))
+        if item is None:
+            continue
+        if rule.base == "asked":
+            base = item.asked
+        elif rule.base == "returns":
+            base = arrangements if item.unit == ARRANGEMENT else returns
+        else:
+            base = item.n
+        n = got.get((fw.id, rule.id), 0)
+        out[key] = CombinedFigure(
+            framework_id=fw.id,
+            figure_id=rule.id,
+            key=key,
+            text=rule.text,
+            item_key=item.key,
+            rule=rule.rule,
+            options=rule.counted(fw.item(rule.item))[0],
+            base_of=rule.base,
+            n=n,
+            base=base,
+            percent=percent(n, base),
+            unit=item.unit,
+        )
+    return out
+
+
 def build_picture(
     collection: str,
     frameworks: Sequence[Framework],
@@ -243,14 +287,17 @@ def build_picture(
     previous: NationalPicture | None = None,
     region: str | None = None,
     title: str | None = None,
+    figure_counts: Iterable[Sequence] = (),
 ) -> NationalPicture:
     """The national picture of a collection.
 
     ``counts``: rows (framework_id, item_id, value, count[, arrangements]); ``answered``: rows
     (framework_id, item_id, answered), required for multi-choice items that have answers;
     ``asked``: rows (framework_id, item_id, asked) overriding :func:`derive_asked`;
-    ``section_rags``: rows (framework_id, section_id, rag, count); ``previous``: the picture of
-    the previous collection of the same frameworks, for the change in percentage points.
+    ``section_rags``: rows (framework_id, section_id, rag, count); ``figure_counts``: rows
+    (framework_id, figure_id, n) of the units each declared figure counts; ``previous``: the
+    picture of the previous collection of the same frameworks, for the change in percentage
+    points.
     """
     plan = plan_of(frameworks)
     table = _count_table(counts)
@@ -279,6 +326,7 @@ def build_picture(
         arrangements=arrangements,
         region=region,
         title=title,
+        figures=_combined_figures(frameworks, items, returns, arrangements, figure_counts),
     )
     return with_change(picture, previous) if previous is not None else picture
 
@@ -321,10 +369,18 @@ def with_change(current: NationalPicture, previous: NationalPicture) -> National
             sections[fid][sid] = replace(
                 s, options=_options_with_change(s.options, old_s.n, s.n, old_s.options)
             )
+    figures = {}
+    for key, fig in current.figures.items():
+        old_f = previous.figure(fig.framework_id, fig.figure_id)
+        if old_f is None or fig.suppressed or old_f.suppressed:
+            figures[key] = fig
+            continue
+        figures[key] = replace(fig, change=change_pp((fig.n, fig.base), (old_f.n, old_f.base)))
     return replace(
         current,
         items=items,
         sections=sections,
+        figures=figures,
         previous_collection=previous.collection,
         previous_title=previous.title or previous.collection,
     )
@@ -360,7 +416,13 @@ def suppress(picture: NationalPicture, threshold: int = SUPPRESSION_THRESHOLD) -
         }
         for fid, by_id in picture.sections.items()
     }
-    return replace(picture, items=items, sections=sections, threshold=threshold)
+    figures = {
+        key: replace(f, n=None, percent=None, change=None, suppressed=True)
+        if (f.base or 0) < threshold
+        else f
+        for key, f in picture.figures.items()
+    }
+    return replace(picture, items=items, sections=sections, figures=figures, threshold=threshold)
 
 
 def _split(rows: Iterable[Sequence]) -> dict[Any, list[Sequence]]:
@@ -383,6 +445,7 @@ def build_regional_pictures(
     threshold: int = SUPPRESSION_THRESHOLD,
     previous: Mapping[str, NationalPicture] | None = None,
     title: str | None = None,
+    figure_counts: Iterable[Sequence] = (),
 ) -> dict[str, NationalPicture]:
     """One suppressed picture per region, in the order of ``returns_by_region``.
 
@@ -392,6 +455,7 @@ def build_regional_pictures(
     """
     counts_by, answered_by = _split(counts), _split(answered)
     asked_by, sections_by = _split(asked), _split(section_rags)
+    figures_by = _split(figure_counts)
     out = {}
     for region, returns in returns_by_region.items():
         picture = build_picture(
@@ -405,6 +469,7 @@ def build_regional_pictures(
             section_rags=sections_by.get(region, []),
             region=region,
             title=title,
+            figure_counts=figures_by.get(region, []),
         )
         old = (previous or {}).get(region)
         if old is not None:

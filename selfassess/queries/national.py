@@ -38,7 +38,12 @@ from selfassess.models import (
     ReturnAnswer,
     SurveyAnswer,
 )
-from selfassess.queries.national_rows import SECTION_PREFIX, national_rows, regional_rows
+from selfassess.queries.national_rows import (
+    SECTION_PREFIX,
+    figure_rows,
+    national_rows,
+    regional_rows,
+)
 
 
 def collection_or_none(slug: str) -> Collection | None:
@@ -120,6 +125,7 @@ def _national(collection: Collection, fws: Sequence[Framework], previous=None) -
         section_rags=rows["sections"],
         previous=previous,
         title=collection.title,
+        figure_counts=figure_rows(collection.id, fws),
     )
 
 
@@ -172,6 +178,7 @@ def regional_pictures(
         threshold=threshold_or_default(threshold),
         previous=previous,
         title=collection.title,
+        figure_counts=figure_rows(collection.id, fws, by_region=True),
     )
 
 

@@ -105,6 +105,36 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    "CombinedFigure": {
+        "type": "object",
+        "description": "A figure the framework declares over one item's answers: n units chose "
+        "more than one option, all of some or any of some, out of base (the units that answered "
+        "the item, were asked it, or every return, as base_of says).",
+        "required": [
+            "framework",
+            "text",
+            "item",
+            "rule",
+            "options",
+            "base_of",
+            "n",
+            "base",
+            "percent",
+        ],
+        "additionalProperties": False,
+        "properties": {
+            "framework": {"type": "string"},
+            "text": {"type": "string"},
+            "item": {"type": "string"},
+            "rule": {"type": "string", "enum": ["more_than_one", "all_of", "any_of"]},
+            "options": {"type": "array", "items": {"type": "string"}},
+            "base_of": {"type": "string", "enum": ["answered", "asked", "returns"]},
+            "n": NULLABLE_INT,
+            "base": NULLABLE_INT,
+            "percent": NULLABLE_NUMBER,
+            "suppressed": {"type": "boolean", "const": True},
+        },
+    },
     "Picture": {
         "type": "object",
         "required": ["collection", "returns", "items"],
@@ -116,6 +146,10 @@ SCHEMAS: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "additionalProperties": {"$ref": "#/components/schemas/ItemFigures"},
+            },
+            "figures": {
+                "type": "object",
+                "additionalProperties": {"$ref": "#/components/schemas/CombinedFigure"},
             },
         },
     },
