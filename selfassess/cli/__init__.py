@@ -14,6 +14,7 @@ from selfassess.domain.frameworks import (
     FrameworkError,
     FrameworkLibrary,
     check_directory,
+    load_comparisons,
 )
 
 
@@ -62,6 +63,11 @@ def frameworks_check(directory: Path, database: str | None) -> None:
         click.echo(
             f"ok  {fw.file}: {fw.id} {fw.version}, {len(fw.sections)} sections, "
             f"{len(fw.items)} items"
+        )
+    for comparison in load_comparisons(directory, found)[0]:
+        click.echo(
+            f"ok  {comparison.file}: {comparison.earlier} to {comparison.later}, "
+            f"{len(comparison.pairs)} items paired"
         )
 
 

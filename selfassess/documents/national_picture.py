@@ -55,9 +55,16 @@ def _regional(pictures, region_order, get) -> list[tuple[str, object]]:
     return out
 
 
-def picture_context(collection: Collection, region: str | None = None) -> dict:
+def picture_context(
+    collection: Collection, region: str | None = None, earlier: Collection | None = None
+) -> dict:
     """Everything exports/national_picture.html needs."""
     picture = q.national_picture(collection, region=region)
+    comparison = (
+        q.compared_with(collection, earlier, picture)
+        if earlier is not None and region is None
+        else None
+    )
     charts = picture_charts((collection.id, region), picture)
     fws = q.collection_frameworks(collection)
     by_id = {fw.id: fw for fw in fws}
@@ -115,12 +122,17 @@ def picture_context(collection: Collection, region: str | None = None) -> dict:
         "parts": parts,
         "threshold": q.threshold_or_default(None),
         "multi_note": MULTI_NOTE,
+        "earlier": earlier,
+        "comparison": comparison,
         "combined_regions": [(region_name(r), regional[r]) for r in order] if regional else [],
     }
 
 
-def picture_pdf(collection: Collection, region: str | None, marking: str) -> bytes:
-    """The PDF, made once per state of the collection (and of the one before it)."""
+def picture_pdf(
+    collection: Collection, region: str | None, marking: str, earlier: Collection | None = None
+) -> bytes:
+    """The PDF, made once per state of the collection (and of the one before it, and of the
+    one it is compared with)."""
     previous = q.previous_collection(collection)
     key = (
         "national-picture",
@@ -131,10 +143,13 @@ def picture_pdf(collection: Collection, region: str | None, marking: str) -> byt
         q.threshold_or_default(None),
         q.returns_fingerprint(collection),
         q.returns_fingerprint(previous) if previous else None,
+        (earlier.id, earlier.title, q.returns_fingerprint(earlier)) if earlier else None,
     )
     return documents.cached_pdf(
         key,
         lambda: documents.render_pdf(
-            "national_picture.html", marking=marking, **picture_context(collection, region)
+            "national_picture.html",
+            marking=marking,
+            **picture_context(collection, region, earlier),
         ),
     )

@@ -26,6 +26,7 @@ from selfassess.domain.framework_checks import (
     version_key,
 )
 from selfassess.domain.framework_releases import content_hash
+from selfassess.domain.survey_mapping import Comparison, load_comparisons
 
 # re-exported: callers import them from here
 __all__ = ["FrameworkError", "FrameworkVersionNotFound", "Problem", "version_key"]
@@ -258,7 +259,9 @@ class Framework:
 class FrameworkLibrary:
     """Every loaded framework, by id and version; the newest version answers plain lookups."""
 
-    def __init__(self, frameworks: Iterable[Framework]):
+    def __init__(self, frameworks: Iterable[Framework], comparisons: Iterable[Comparison] = ()):
+        # Mappings between surveys (questions/comparisons/), for comparing collections.
+        self.comparisons: tuple[Comparison, ...] = tuple(comparisons)
         self._by_key: dict[tuple[str, str], Framework] = {}
         for fw in frameworks:
             self._by_key[(fw.id, fw.version)] = fw
@@ -511,6 +514,8 @@ def check_directory(directory: Path) -> tuple[list[Framework], list[Problem]]:
         if fw is not None:
             frameworks.append(fw)
     problems.extend(_cross_file_problems(frameworks, others_failed=bool(problems)))
+    if not problems:  # a mapping is checked against frameworks that loaded cleanly
+        problems.extend(load_comparisons(directory, frameworks)[1])
     return frameworks, problems
 
 
@@ -519,4 +524,4 @@ def load_library(directory: Path) -> FrameworkLibrary:
     frameworks, problems = check_directory(directory)
     if problems:
         raise FrameworkError(problems)
-    return FrameworkLibrary(frameworks)
+    return FrameworkLibrary(frameworks, load_comparisons(directory, frameworks)[0])

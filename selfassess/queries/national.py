@@ -25,6 +25,7 @@ from selfassess.domain.national import (
     build_regional_pictures,
     collection_items,
 )
+from selfassess.domain.national_comparison import PictureComparison, compare_pictures
 from selfassess.domain.reference import REGIONS, region_name
 from selfassess.extensions import db
 from selfassess.extensions import frameworks as library
@@ -148,6 +149,21 @@ def national_picture(
     if with_previous and (before := previous_collection(collection)) is not None:
         previous = _national(before, collection_frameworks(before))
     return _national(collection, fws, previous)
+
+
+def compared_with(
+    collection: Collection, earlier: Collection, picture: NationalPicture | None = None
+) -> PictureComparison | None:
+    """The collection's national picture beside an earlier collection's, on the mapping between
+    their surveys (questions/comparisons/); None when no mapping joins them."""
+    fws, before = collection_frameworks(collection), collection_frameworks(earlier)
+    return compare_pictures(
+        library().comparisons,
+        picture or national_picture(collection, with_previous=False),
+        [fw.id for fw in fws],
+        _national(earlier, before),
+        [fw.id for fw in before],
+    )
 
 
 def regional_pictures(

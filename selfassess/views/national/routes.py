@@ -135,13 +135,29 @@ def _region_or_404() -> str | None:
     return region
 
 
+def _compare_or_404(coll: Collection) -> Collection | None:
+    """The collection the analyst chose to compare with (?compare=SLUG), if any."""
+    slug = request.args.get("compare") or None
+    if slug is None:
+        return None
+    other = q.collection_or_none(slug)
+    if other is None or other.id == coll.id:
+        abort(404)
+    return other
+
+
 @bp.route("/collections/<slug>/picture")
 @analyst_required
 def picture(slug: str):
     coll = collection_or_404(slug)
     region = _region_or_404()
+    earlier = _compare_or_404(coll)
     figures = q.national_picture(coll, region=region)
     fws = q.collection_frameworks(coll)
+    # Comparisons are of the England and Wales figures: a region's are suppressed apart.
+    comparison = (
+        q.compared_with(coll, earlier, figures) if earlier is not None and region is None else None
+    )
 
     charts = picture_charts((coll.id, region), figures)
     items = [(f, charts[("item", key)]) for key, f in figures.items.items()]
@@ -161,6 +177,9 @@ def picture(slug: str):
         region=region,
         region_label=region_name(region) if region else None,
         multi_note=MULTI_NOTE,
+        others=[c for c in q.all_collections() if c.id != coll.id],
+        earlier=earlier,
+        comparison=comparison,
     )
 
 
@@ -169,7 +188,8 @@ def picture(slug: str):
 def picture_pdf(slug: str):
     coll = collection_or_404(slug)
     region = _region_or_404()
-    pdf = make_picture_pdf(coll, region, current_app.config["PROTECTIVE_MARKING"])
+    earlier = _compare_or_404(coll)
+    pdf = make_picture_pdf(coll, region, current_app.config["PROTECTIVE_MARKING"], earlier)
     stem = re.sub(r"[^A-Za-z0-9-]", "", coll.slug) or "collection"
     name = f"{stem}-national-picture" + (f"-{region}" if region else "") + ".pdf"
     response = _download(pdf, "application/pdf", name)
