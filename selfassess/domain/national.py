@@ -105,6 +105,7 @@ __all__ = [
     "build_regional_pictures",
     "collection_figures",
     "collection_items",
+    "complementary",
     "derive_asked",
     "item_unit",
     "percent",
@@ -425,6 +426,71 @@ def suppress(picture: NationalPicture, threshold: int = SUPPRESSION_THRESHOLD) -
     return replace(picture, items=items, sections=sections, figures=figures, threshold=threshold)
 
 
+def complementary(sizes: Mapping[str, int], hidden: set[str], threshold: int) -> set[str]:
+    """The groups to hide so that no hidden group's figures can be worked out from the total.
+
+    ``sizes``: each group's n (regions of one item, say); ``hidden``: those already hidden (n
+    below ``threshold``). The total of every group is published, so the hidden groups' figures
+    added together are total minus the shown groups. That sum gives nothing away only when it
+    spans two groups or more and at least ``threshold`` units: while it does not, the smallest
+    shown group with answers is hidden too. Groups of n 0 hold no figure to hide or reveal.
+    """
+    hidden = {g for g in hidden if sizes.get(g, 0) > 0}
+    out = set(hidden)
+    shown = sorted((n, g) for g, n in sizes.items() if n > 0 and g not in out)
+    while out and (len(out) < 2 or sum(sizes[g] for g in out) < threshold) and shown:
+        out.add(shown.pop(0)[1])
+    return out - hidden
+
+
+def _hide_complements(pictures: dict[str, NationalPicture], threshold: int) -> None:
+    """Hide, in place, the figures :func:`complementary` says would reveal a suppressed one."""
+    regions = list(pictures)
+    if not regions:
+        return
+    first = pictures[regions[0]]
+    extra: dict[str, dict] = {r: {"items": {}, "sections": {}, "figures": {}} for r in regions}
+    for key in first.items:
+        sizes = {r: pictures[r].items[key].n or 0 for r in regions}
+        hidden = {r for r in regions if pictures[r].items[key].suppressed}
+        for r in complementary(sizes, hidden, threshold):
+            f = pictures[r].items[key]
+            extra[r]["items"][key] = replace(
+                f, options=_suppress_options(f.options), suppressed=True
+            )
+    for fid, by_id in first.sections.items():
+        for sid in by_id:
+            sizes = {r: pictures[r].sections[fid][sid].n for r in regions}
+            hidden = {r for r in regions if pictures[r].sections[fid][sid].suppressed}
+            for r in complementary(sizes, hidden, threshold):
+                s = pictures[r].sections[fid][sid]
+                extra[r]["sections"][(fid, sid)] = replace(
+                    s, options=_suppress_options(s.options), suppressed=True
+                )
+    for key in first.figures:
+        sizes = {r: pictures[r].figures[key].base or 0 for r in regions}
+        hidden = {r for r in regions if pictures[r].figures[key].suppressed}
+        for r in complementary(sizes, hidden, threshold):
+            fig = pictures[r].figures[key]
+            extra[r]["figures"][key] = replace(
+                fig, n=None, percent=None, change=None, suppressed=True
+            )
+    for r in regions:
+        p, more = pictures[r], extra[r]
+        if not any(more.values()):
+            continue
+        sections = {
+            fid: {sid: more["sections"].get((fid, sid), s) for sid, s in by_id.items()}
+            for fid, by_id in p.sections.items()
+        }
+        pictures[r] = replace(
+            p,
+            items={k: more["items"].get(k, f) for k, f in p.items.items()},
+            sections=sections,
+            figures={k: more["figures"].get(k, f) for k, f in p.figures.items()},
+        )
+
+
 def _split(rows: Iterable[Sequence]) -> dict[Any, list[Sequence]]:
     out: dict[Any, list[Sequence]] = defaultdict(list)
     for row in rows:
@@ -451,7 +517,9 @@ def build_regional_pictures(
 
     Every row carries the region first: (region, framework_id, item_id, value, count[, arr]) and
     so on; the figures are those of :func:`build_picture` for the region's own returns, then
-    :func:`suppress` blanks the groups smaller than ``threshold``.
+    :func:`suppress` blanks the groups smaller than ``threshold``, and :func:`complementary`
+    the further groups that would let a blanked one be worked out from the national total. Pass
+    every region that has returns, or that working out is not guarded against.
     """
     counts_by, answered_by = _split(counts), _split(answered)
     asked_by, sections_by = _split(asked), _split(section_rags)
@@ -476,4 +544,5 @@ def build_regional_pictures(
             # Suppress the earlier figures too, or the change would give a blanked share away.
             picture = with_change(picture, suppress(old, threshold))
         out[region] = suppress(picture, threshold)
+    _hide_complements(out, threshold)
     return out

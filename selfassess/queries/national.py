@@ -172,18 +172,20 @@ def regional_pictures(
     with_previous: bool = True,
     regions: Sequence[str] | None = None,
 ) -> dict[str, NationalPicture]:
-    """One suppressed picture per region (every region, in the reference order)."""
+    """One suppressed picture per region (every region, in the reference order), or those of
+    ``regions``. Every region is built even then: whether a figure must be hidden so that a
+    suppressed one cannot be worked out depends on all the others."""
     fws = collection_frameworks(collection)
     rows = regional_rows(collection.id, fws)
-    order = list(regions) if regions is not None else [r for r, _ in REGIONS]
+    order = [r for r, _ in REGIONS]
     totals = {r: (int(c), int(a)) for r, c, a in rows["totals"]}
-    for r in totals:
-        if r not in order and regions is None:
+    for r in [*totals, *(regions or ())]:
+        if r not in order:
             order.append(r)
     previous = None
     if with_previous and (before := previous_collection(collection)) is not None:
         previous = regional_pictures(before, threshold, False, order)
-    return build_regional_pictures(
+    pictures = build_regional_pictures(
         collection.slug,
         fws,
         {r: totals.get(r, (0, 0))[0] for r in order},
@@ -196,6 +198,7 @@ def regional_pictures(
         title=collection.title,
         figure_counts=figure_rows(collection.id, fws, by_region=True),
     )
+    return pictures if regions is None else {r: pictures[r] for r in regions}
 
 
 # --- returns, expected partnerships, the dataset ----------------------------------------------
