@@ -161,6 +161,25 @@ def report_command(slug: str, fmt: str, detail: bool, earlier_slug: str | None) 
     click.echo(json.dumps(out, indent=2, ensure_ascii=False))
 
 
+@national_group.command("dataset")
+@click.option("--collection", "slug", required=True, help="The collection's slug.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["spss", "stata", "csv", "xlsx"]),
+    required=True,
+    help="spss: .sav files, stata: .dta files, csv: CSV files and a codebook (each a zip of "
+    "the returns table and the arrangements table); xlsx: one workbook, a sheet each.",
+)
+@click.option("--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def dataset_command(slug: str, fmt: str, output: Path) -> None:
+    """Write the dataset for analysis: a row per return and a row per IOM arrangement."""
+    from selfassess.documents.national_tables import dataset_file
+
+    output.write_bytes(dataset_file(_collection(slug), fmt))
+    click.echo(f"Wrote {output}.")
+
+
 @national_group.command("create-collection")
 @click.option("--slug", required=True)
 @click.option("--title", required=True)

@@ -393,6 +393,40 @@ def dataset_rows(collection: Collection) -> list[dict]:
     return rows
 
 
+def dataset_items(collection: Collection):
+    """The collection's answerable items, with their keys in reports and files."""
+    return collection_items(collection_frameworks(collection))
+
+
+def dataset_returns(collection: Collection) -> list[dict]:
+    """One dict per return: whose it is, its version, how it was made, its arrangements."""
+    rows = db.session.execute(
+        select(
+            Partnership.code,
+            Partnership.name,
+            Partnership.region,
+            Return.version,
+            Return.source,
+            Return.arrangements,
+        )
+        .join(Partnership, Partnership.id == Return.partnership_id)
+        .where(Return.collection_id == collection.id)
+        .order_by(Partnership.code)
+    )
+    return [
+        {
+            "collection": collection.slug,
+            "partnership_code": code,
+            "partnership": name,
+            "region": region,
+            "return_version": version,
+            "source": source,
+            "arrangements": arrangements,
+        }
+        for code, name, region, version, source, arrangements in rows
+    ]
+
+
 def _pair(row: dict, keys: dict) -> tuple[str, str]:
     for pair, key in keys.items():
         if key == row["item"] and pair[0] == row["framework"]:

@@ -20,6 +20,8 @@ from flask_login import current_user
 
 from selfassess.documents.national_charts import picture_charts
 from selfassess.documents.national_picture import picture_pdf as make_picture_pdf
+from selfassess.documents.national_tables import FORMATS as TABLE_FORMATS
+from selfassess.documents.national_tables import dataset_file
 from selfassess.domain.expected_partnerships import parse_expected
 from selfassess.domain.reference import REGIONS, region_name
 from selfassess.domain.returns_import import parse_returns, rows_to_csv, rows_to_xlsx
@@ -287,6 +289,19 @@ def dataset(slug: str, fmt: str):
             f"{name}.xlsx",
         )
     abort(404)
+
+
+@bp.get("/collections/<slug>/tables/<fmt>")
+@analyst_required
+def tables(slug: str, fmt: str):
+    """The dataset as two tables (a row per return, a row per arrangement) for analysis
+    packages: CSV or XLSX with a codebook, SPSS or Stata with labels."""
+    coll = collection_or_404(slug)
+    if fmt not in TABLE_FORMATS:
+        abort(404)
+    mimetype, extension = TABLE_FORMATS[fmt]
+    stem = re.sub(r"[^A-Za-z0-9-]", "", coll.slug) or "collection"
+    return _download(dataset_file(coll, fmt), mimetype, f"{stem}-tables.{extension}")
 
 
 def _download(body, mimetype: str, filename: str) -> Response:
