@@ -2,8 +2,8 @@
 (questions/comparisons/): both shares, the change, and where it is not like for like, in the
 JSON report, on the picture page and in its PDF. The analyst chooses the collection.
 
-2010/11 (four returns): IOM implemented F1-F3, planned F4; housing involved F1-F2; fully
-established F1, partially F2-F3, not yet F4.
+2010/11 (four returns): IOM implemented F1-F3, planned F4; of the three that have implemented
+it, housing involved in F1-F2; fully established F1, partially F2-F3, not yet F4.
 2013 (five returns, one arrangement each): IOM in place all five; housing in G1-G4's
 arrangements; fully established G1-G4, partly G5.
 """
@@ -48,7 +48,7 @@ def two_surveys(app, runner, tmp_path):
         q2 = "fully" if i == 1 else ("partially" if i < 4 else "not_established")
         rows.append(
             f"F{i},iom,{q2},{'implemented' if i < 4 else 'planned'},"
-            + ("police;housing" if i < 3 else "police")
+            + ("police;housing" if i < 3 else ("police" if i < 4 else ""))
         )
     _import(runner, tmp_path, "s2011", "\n".join(rows) + "\n")
     rows = ["partnership_code,arrangement,q1,q3,q4,q6"]
@@ -67,8 +67,8 @@ def test_the_report_compares_where_mapped(runner, two_surveys):
     by = {(f["item"], f["option"]): f for f in comparison["figures"]}
     housing = by[("q6", "housing_services")]
     assert housing["earlier_item"] == "q40"
-    assert (housing["earlier"]["percent"], housing["later"]["percent"]) == (50.0, 80.0)
-    assert housing["change"] == 30.0 and housing["like_for_like"] is False
+    assert (housing["earlier"]["percent"], housing["later"]["percent"]) == (66.7, 80.0)
+    assert housing["change"] == 13.3 and housing["like_for_like"] is False
     assert "arrangements" in housing["note"]
     in_place = by[("q1", "yes")]
     assert (in_place["earlier"]["percent"], in_place["later"]["percent"]) == (75.0, 100.0)
@@ -97,16 +97,16 @@ def test_the_page_and_the_pdf_show_both_years(client, two_surveys):
     row = page.select_one("#compare-q6-housing_services")
     assert [c.get_text(strip=True) for c in row.find_all(["th", "td"])] == [
         "Housing services",
-        "50.0%",
+        "66.7%",
         "80.0%",
-        "+30.0",
+        "+13.3",
     ]
     note = page.select_one("#compare-q6").find_next("p").get_text(" ", strip=True)
     assert "Not like for like" in note and "IOM arrangements" in note
     pdf_link = page.select_one("#picture-pdf")["href"]
     assert "compare=s2011" in pdf_link
     text = " ".join(pdf_pages(client.get(pdf_link)))
-    assert "Compared with Survey 2010/11" in text and "+30.0" in text
+    assert "Compared with Survey 2010/11" in text and "+13.3" in text
 
     # Without a choice, nothing is compared; an unknown collection is not found.
     plain = client.get("/national/collections/s2013/picture").data.decode()
