@@ -153,7 +153,7 @@ def test_regional_breakdowns_never_show_a_suppressed_figure(app, client, nationa
                 assert f"{name} {r.n} fewer than 3 returns" in by_region, (key, region)
                 checked += 1
             elif r.suppressed:  # hidden so that a smaller region's cannot be worked out
-                assert f"{name} {r.n} not shown: it would reveal a hidden figure" in by_region
+                assert f"{name} {r.n} not shown, to protect a smaller group" in by_region
                 complements += 1
             else:
                 shares = "; ".join(f"{o.label} {o.percent:.1f}% ({o.count})" for o in r.options)
