@@ -417,9 +417,11 @@ def suppress(picture: NationalPicture, threshold: int = SUPPRESSION_THRESHOLD) -
         }
         for fid, by_id in picture.sections.items()
     }
+    # A figure counts its item's answers: hidden with the item too (a base of every return can
+    # pass the threshold while the answers it counts do not).
     figures = {
         key: replace(f, n=None, percent=None, change=None, suppressed=True)
-        if (f.base or 0) < threshold
+        if (f.base or 0) < threshold or items[f.item_key].suppressed
         else f
         for key, f in picture.figures.items()
     }
@@ -467,10 +469,13 @@ def _hide_complements(pictures: dict[str, NationalPicture], threshold: int) -> N
                 extra[r]["sections"][(fid, sid)] = replace(
                     s, options=_suppress_options(s.options), suppressed=True
                 )
-    for key in first.figures:
+    for key, fig in first.figures.items():
         sizes = {r: pictures[r].figures[key].base or 0 for r in regions}
         hidden = {r for r in regions if pictures[r].figures[key].suppressed}
-        for r in complementary(sizes, hidden, threshold):
+        # Hidden with its item, where the item's answers are hidden to protect another region.
+        with_item = {r for r in regions if fig.item_key in extra[r]["items"]} - hidden
+        hidden |= with_item
+        for r in with_item | complementary(sizes, hidden, threshold):
             fig = pictures[r].figures[key]
             extra[r]["figures"][key] = replace(
                 fig, n=None, percent=None, change=None, suppressed=True

@@ -116,3 +116,31 @@ def test_two_tiny_regions_hidden_together_are_not_enough(survey):
 )
 def test_the_rule(sizes, hidden, more):
     assert complementary(sizes, hidden, THRESHOLD) == more
+
+
+def test_a_combined_figure_is_hidden_with_its_item(survey):
+    """Over every return, a figure's base passes the threshold where the answers it counts do
+    not: it is hidden whenever its item is."""
+    from selfassess.domain.frameworks import FigureRule
+
+    every = FigureRule("any_yes", "Said yes", "q1", "any_of", ("yes",), base="returns")
+    with_figure = replace(survey, figures=(every,))
+    rows = [
+        ("london", S, "q1", "yes", 1),
+        ("wales", S, "q1", "yes", 4),
+        ("wales", S, "q1", "no", 2),
+    ]
+    regional = build_regional_pictures(
+        "c",
+        [with_figure],
+        {"london": 5, "wales": 6},  # four London returns left q1 blank
+        rows,
+        threshold=THRESHOLD,
+        figure_counts=[("london", S, "any_yes", 1), ("wales", S, "any_yes", 4)],
+    )
+    london = regional["london"]
+    assert london.items["q1"].suppressed and london.figures["any_yes"].base == 5
+    assert london.figures["any_yes"].suppressed and london.figures["any_yes"].n is None
+    # Wales's q1 is hidden to protect London's, and its figure with it.
+    assert regional["wales"].items["q1"].suppressed
+    assert regional["wales"].figures["any_yes"].suppressed
