@@ -17,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from selfassess.cli import cli, register_commands
+from selfassess.services.api_tokens import issue_token
 from selfassess.services.collections import create_collection
 from tests.factories import make_partnership
 from tests.test_national_pages import _analyst
@@ -116,3 +117,21 @@ def test_the_page_and_the_pdf_show_both_years(client, two_surveys):
         client.get("/national/collections/s2011/picture?compare=s2013").data, "html.parser"
     )
     assert none.select_one("#no-comparison") is not None
+
+
+def test_the_api_compares_when_asked(app, client, two_surveys):
+    token = issue_token("scripts", _analyst(client))
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    got = api.get("/api/collections/s2013/picture?compare=s2011", headers=headers)
+    assert got.status_code == 200
+    figures = {(f["item"], f["option"]): f for f in got.get_json()["comparison"]["figures"]}
+    assert figures[("q6", "housing_services")]["change"] == 13.3
+    assert "comparison" not in api.get("/api/collections/s2013/picture", headers=headers).get_json()
+    for url in (
+        "/api/collections/s2013/picture?compare=nope",
+        "/api/collections/s2011/picture?compare=s2013",  # no mapping that way round
+        "/api/collections/s2013/picture?compare=s2011&region=london",
+    ):
+        response = api.get(url, headers=headers)
+        assert response.status_code == 404 and "error" in response.get_json(), url
