@@ -152,7 +152,7 @@ _library_cache: dict[tuple, object] = {}
 
 def _load_frameworks(directory: Path):
     """Load (and validate) the framework files once per set of file versions, not once per app."""
-    files = sorted(directory.glob("*"))
+    files = sorted([*directory.glob("*"), *directory.glob("comparisons/*")])
     key = (str(directory), tuple((f.name, f.stat().st_mtime_ns) for f in files if f.is_file()))
     if key not in _library_cache:
         _library_cache.clear()

@@ -145,7 +145,10 @@ def test_regional_pictures_suppress_small_groups(app, runner, national, tmp_path
     }
     north_west = national_picture(collection, region="north_west").to_json()
     assert north_west["items"]["q1"]["options"]["yes"]["count"] == 5
-    assert north_west["items"]["q3"]["options"]["fully"]["percent"] == 100.0
+    # q3: London's two answers are too few, and North West's five, shown, would give them away
+    # (the national figures less North West's): hidden too, saying why, with n kept.
+    assert north_west["items"]["q3"]["options"]["fully"]["suppressed"] is True
+    assert north_west["items"]["q3"]["n"] == 5
 
 
 def test_import_refused_when_a_return_exists_unless_replace(runner, national, tmp_path):

@@ -141,7 +141,7 @@ def test_regional_breakdowns_never_show_a_suppressed_figure(app, client, nationa
     body = text[text.index(item_headings[0], text.index("Contents") + 10) :]
     chunks = _chunks(body, item_headings)
     names = {"north_west": "North West", "london": "London", "wales": "Wales"}
-    checked = 0
+    checked = complements = 0
     for key, f in picture.items.items():
         chunk = chunks[f"{f.item_id}. {f.text}"]
         by_region = chunk[chunk.index("By region") :]
@@ -149,13 +149,18 @@ def test_regional_breakdowns_never_show_a_suppressed_figure(app, client, nationa
             r = regional[region].items[key]
             if not r.n:
                 assert f"{name} 0 no answers" in by_region, (key, region)
-            elif r.suppressed:
+            elif r.suppressed and r.n < 3:
                 assert f"{name} {r.n} fewer than 3 returns" in by_region, (key, region)
                 checked += 1
+            elif r.suppressed:  # hidden so that a smaller region's cannot be worked out
+                assert f"{name} {r.n} not shown, to protect a smaller group" in by_region
+                complements += 1
             else:
                 shares = "; ".join(f"{o.label} {o.percent:.1f}% ({o.count})" for o in r.options)
                 assert f"{name} {r.n} {shares}" in by_region, (key, region)
     assert checked >= 5  # groups of one or two answers, each shown as "fewer than 3"
+    assert complements >= 1  # London's q1 (3 returns) beside Wales's (2)
+    assert "the smallest other regions are hidden with it" in text
     # Wales (2 returns) shows no figure in any breakdown: its rows never carry one after n.
     assert not re.search(r"Wales \d+ (?!fewer than 3 returns|no answers)\S", body)
 

@@ -14,6 +14,7 @@ from selfassess.domain.frameworks import (
     FrameworkError,
     FrameworkLibrary,
     check_directory,
+    load_comparisons,
 )
 
 
@@ -68,6 +69,11 @@ def frameworks_check(directory: Path, database: str | None) -> None:
             f"ok  {fw.file}: {fw.id} {fw.version}, {len(fw.sections)} sections, "
             f"{len(fw.items)} items"
         )
+    for comparison in load_comparisons(directory, found)[0]:
+        click.echo(
+            f"ok  {comparison.file}: {comparison.earlier} to {comparison.later}, "
+            f"{len(comparison.pairs)} items paired"
+        )
 
 
 def _changed_in_place(found, database: str):
@@ -91,7 +97,10 @@ def register_commands() -> None:
     # Imported late: each module adds its commands to `cli`.
     from selfassess.cli import backup, documents, national, users  # noqa: F401
     from selfassess.demo import national as demo_national  # noqa: F401 - adds `demo national`
-    from selfassess.demo import showcase  # noqa: F401 - adds `demo load`
+    from selfassess.demo import (
+        published,  # noqa: F401 - adds `demo published-returns`
+        showcase,  # noqa: F401 - adds `demo load`
+    )
     from selfassess.demo.partnership import demo_group
 
     cli.add_command(demo_group)

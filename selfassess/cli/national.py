@@ -16,6 +16,7 @@ from selfassess.queries.national import (
     all_codes,
     collection_frameworks,
     collection_or_none,
+    compared_with,
     existing_codes,
     expected_codes,
     national_picture,
@@ -137,10 +138,46 @@ def expected_load_command(file: Path, slug: str, replace: bool) -> None:
 @click.option("--collection", "slug", required=True, help="The collection's slug.")
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
 @click.option("--detail", is_flag=True, help="Add asked counts, changes and section RAGs.")
-def report_command(slug: str, fmt: str, detail: bool) -> None:
+@click.option(
+    "--compare",
+    "earlier_slug",
+    help="An earlier collection to compare with, on the mapping between their surveys "
+    "(questions/comparisons/): adds a 'comparison' key.",
+)
+def report_command(slug: str, fmt: str, detail: bool, earlier_slug: str | None) -> None:
     """Print the national picture of a collection."""
-    picture = national_picture(_collection(slug))
-    click.echo(json.dumps(picture.to_json(detail=detail), indent=2, ensure_ascii=False))
+    collection = _collection(slug)
+    picture = national_picture(collection)
+    out = picture.to_json(detail=detail)
+    if earlier_slug:
+        comparison = compared_with(collection, _collection(earlier_slug), picture)
+        if comparison is None:
+            click.echo(
+                f"No mapping in questions/comparisons/ joins {earlier_slug}'s surveys to {slug}'s.",
+                err=True,
+            )
+            sys.exit(1)
+        out["comparison"] = comparison.to_json()
+    click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+
+
+@national_group.command("dataset")
+@click.option("--collection", "slug", required=True, help="The collection's slug.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["spss", "stata", "csv", "xlsx"]),
+    required=True,
+    help="spss: .sav files, stata: .dta files, csv: CSV files and a codebook (each a zip of "
+    "the returns table and the arrangements table); xlsx: one workbook, a sheet each.",
+)
+@click.option("--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def dataset_command(slug: str, fmt: str, output: Path) -> None:
+    """Write the dataset for analysis: a row per return and a row per IOM arrangement."""
+    from selfassess.documents.national_tables import dataset_file
+
+    output.write_bytes(dataset_file(_collection(slug), fmt))
+    click.echo(f"Wrote {output}.")
 
 
 @national_group.command("create-collection")

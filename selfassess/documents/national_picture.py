@@ -56,9 +56,16 @@ def _regional(pictures, region_order, get) -> list[tuple[str, object]]:
     return out
 
 
-def picture_context(collection: Collection, region: str | None = None) -> dict:
+def picture_context(
+    collection: Collection, region: str | None = None, earlier: Collection | None = None
+) -> dict:
     """Everything exports/national_picture.html needs."""
     picture = q.national_picture(collection, region=region)
+    comparison = (
+        q.compared_with(collection, earlier, picture)
+        if earlier is not None and region is None
+        else None
+    )
     charts = picture_charts((collection.id, region), picture)
     fws = q.collection_frameworks(collection)
     by_id = {fw.id: fw for fw in fws}
@@ -116,12 +123,18 @@ def picture_context(collection: Collection, region: str | None = None) -> dict:
         "parts": parts,
         "threshold": q.threshold_or_default(None),
         "multi_note": MULTI_NOTE,
+        "earlier": earlier,
+        "comparison": comparison,
+        "combined_regions": [(region_name(r), regional[r]) for r in order] if regional else [],
     }
 
 
-def picture_pdf_key(collection: Collection, region: str | None, marking: str) -> tuple:
-    """Everything the PDF shows depends on: the collection's returns (and the previous one's),
-    the region, the marking and the suppression threshold."""
+def picture_pdf_key(
+    collection: Collection, region: str | None, marking: str, earlier: Collection | None = None
+) -> tuple:
+    """Everything the PDF shows depends on: the collection's returns (and the previous one's,
+    and those of the one it is compared with), the region, the marking and the suppression
+    threshold."""
     previous = q.previous_collection(collection)
     return (
         "national-picture",
@@ -132,23 +145,32 @@ def picture_pdf_key(collection: Collection, region: str | None, marking: str) ->
         q.threshold_or_default(None),
         q.returns_fingerprint(collection),
         q.returns_fingerprint(previous) if previous else None,
+        (earlier.id, earlier.title, q.returns_fingerprint(earlier)) if earlier else None,
     )
 
 
-def render_picture_pdf(collection: Collection, region: str | None, marking: str) -> bytes:
+def render_picture_pdf(
+    collection: Collection, region: str | None, marking: str, earlier: Collection | None = None
+) -> bytes:
     return documents.render_pdf(
-        "national_picture.html", marking=marking, **picture_context(collection, region)
+        "national_picture.html", marking=marking, **picture_context(collection, region, earlier)
     )
 
 
-def render_picture_pdf_for(collection_id: int, region: str | None, marking: str) -> bytes:
-    """The PDF built by a background job, which has the collection's id, not the collection."""
-    return render_picture_pdf(db.session.get(Collection, collection_id), region, marking)
+def render_picture_pdf_for(
+    collection_id: int, region: str | None, marking: str, earlier_id: int | None = None
+) -> bytes:
+    """The PDF built by a background job, which has the collections' ids, not the collections."""
+    earlier = db.session.get(Collection, earlier_id) if earlier_id is not None else None
+    return render_picture_pdf(db.session.get(Collection, collection_id), region, marking, earlier)
 
 
-def picture_pdf(collection: Collection, region: str | None, marking: str) -> bytes:
-    """The PDF, made once per state of the collection (and of the one before it)."""
+def picture_pdf(
+    collection: Collection, region: str | None, marking: str, earlier: Collection | None = None
+) -> bytes:
+    """The PDF, made once per state of the collection (and of the one before it, and of the
+    one it is compared with)."""
     return documents.cached_pdf(
-        picture_pdf_key(collection, region, marking),
-        lambda: render_picture_pdf(collection, region, marking),
+        picture_pdf_key(collection, region, marking, earlier),
+        lambda: render_picture_pdf(collection, region, marking, earlier),
     )

@@ -204,7 +204,53 @@ def semantic_problems(data: dict, name: str) -> list[Problem]:
                         add(f"{ipath}.{key}", f"{key!r} belongs to survey items, not {kind} items")
             item_index.setdefault(iid, (position, item))
             position += 1
+    if data.get("figures"):
+        if kind != "survey":
+            add("figures", f"figures are computed from survey answers, not {kind} ratings")
+        else:
+            _check_figures(data["figures"], item_index, add)
     return problems
+
+
+def _check_figures(figures: list[dict], items: dict[str, tuple[int, dict]], add) -> None:
+    """Each figure names an item of the file and options it has, and can be non-zero."""
+    seen: set[str] = set()
+    for f, figure in enumerate(figures):
+        fpath = f"figures[{f}]"
+        if figure["id"] in seen:
+            add(f"{fpath}.id", f"duplicate figure id {figure['id']!r}")
+        seen.add(figure["id"])
+        found = items.get(figure["item"])
+        if found is None:
+            add(f"{fpath}.item", f"refers to {figure['item']!r}, which is not an item of this file")
+            continue
+        item = found[1]
+        allowed = option_ids(item)
+        listed = figure.get("options") or []
+        for value in listed:
+            if value not in allowed:
+                add(
+                    f"{fpath}.options",
+                    f"{value!r} is not an option of item {figure['item']!r} "
+                    f"(options: {', '.join(allowed)})",
+                )
+        rule = figure["rule"]
+        multi = item.get("type") == "multi"
+        exclusive = set(item.get("exclusive") or ())
+        if rule in ("all_of", "any_of") and not listed:
+            add(f"{fpath}.options", f"a {rule} figure lists the options it counts")
+        if rule in ("more_than_one", "all_of") and not multi:
+            add(f"{fpath}.rule", f"{rule} needs a multi item; {figure['item']!r} takes one answer")
+        elif rule == "all_of" and len(listed) < 2:
+            add(f"{fpath}.options", "all_of needs two options or more (one is the option itself)")
+        elif rule == "more_than_one" and len(listed or allowed) < 2:
+            add(f"{fpath}.options", "more_than_one needs two options or more to choose from")
+        if rule in ("more_than_one", "all_of") and exclusive & set(listed):
+            add(
+                f"{fpath}.options",
+                f"{', '.join(sorted(exclusive & set(listed)))} is chosen only on its own, "
+                "so no return could count",
+            )
 
 
 def _check_scale_value(value: dict, vpath: str, meanings: list[str], add) -> None:

@@ -26,6 +26,7 @@ from selfassess.domain.framework_checks import (
     version_key,
 )
 from selfassess.domain.framework_releases import content_hash
+from selfassess.domain.survey_mapping import Comparison, load_comparisons
 
 # re-exported: callers import them from here
 __all__ = ["FrameworkError", "FrameworkVersionNotFound", "Problem", "version_key"]
@@ -96,6 +97,34 @@ class Item:
 
 
 @dataclass(frozen=True)
+class FigureRule:
+    """A figure a survey declares over one item's answers, with its own base.
+
+    ``more_than_one``: units that chose two or more of ``options`` (every option of the item when
+    none are listed); ``all_of``: units that chose every one of ``options``; ``any_of``: units
+    that chose at least one. ``base``: ``answered`` (units that answered the item), ``asked``
+    (units it was put to) or ``returns`` (every return, or arrangement).
+    """
+
+    id: str
+    text: str
+    item: str
+    rule: str
+    options: tuple[str, ...] = ()
+    base: str = "answered"
+    published: dict[str, str] | None = None
+
+    def counted(self, item: Item) -> tuple[tuple[str, ...], int]:
+        """(the options that count, how many of them a unit must have chosen)."""
+        values = self.options or tuple(o.id for o in item.options if o.id not in item.exclusive)
+        if self.rule == "more_than_one":
+            return values, 2
+        if self.rule == "all_of":
+            return values, len(values)
+        return values, 1
+
+
+@dataclass(frozen=True)
 class Section:
     id: str
     title: str
@@ -162,6 +191,8 @@ class Framework:
     offered: str = "never"  # in a new assessment: always, optional or never
     offered_position: int = 0  # where it comes among the frameworks an assessment offers
     content_hash: str = ""  # of what answers are given against; see content_hash()
+    # Figures computed from answers: not in the hash, as they read answers and change none.
+    figures: tuple[FigureRule, ...] = ()
 
     @property
     def name(self) -> str:
@@ -228,7 +259,9 @@ class Framework:
 class FrameworkLibrary:
     """Every loaded framework, by id and version; the newest version answers plain lookups."""
 
-    def __init__(self, frameworks: Iterable[Framework]):
+    def __init__(self, frameworks: Iterable[Framework], comparisons: Iterable[Comparison] = ()):
+        # Mappings between surveys (questions/comparisons/), for comparing collections.
+        self.comparisons: tuple[Comparison, ...] = tuple(comparisons)
         self._by_key: dict[tuple[str, str], Framework] = {}
         for fw in frameworks:
             self._by_key[(fw.id, fw.version)] = fw
@@ -352,6 +385,18 @@ def _build(data: dict, name: str) -> Framework:
         offered=offer.get("offered", "never"),
         offered_position=offer.get("position", 0),
         content_hash=content_hash(data),
+        figures=tuple(
+            FigureRule(
+                id=f["id"],
+                text=f["text"],
+                item=f["item"],
+                rule=f["rule"],
+                options=tuple(f.get("options") or ()),
+                base=f.get("base", "answered"),
+                published=f.get("published"),
+            )
+            for f in data.get("figures") or ()
+        ),
     )
 
 
@@ -469,6 +514,8 @@ def check_directory(directory: Path) -> tuple[list[Framework], list[Problem]]:
         if fw is not None:
             frameworks.append(fw)
     problems.extend(_cross_file_problems(frameworks, others_failed=bool(problems)))
+    if not problems:  # a mapping is checked against frameworks that loaded cleanly
+        problems.extend(load_comparisons(directory, frameworks)[1])
     return frameworks, problems
 
 
@@ -477,4 +524,4 @@ def load_library(directory: Path) -> FrameworkLibrary:
     frameworks, problems = check_directory(directory)
     if problems:
         raise FrameworkError(problems)
-    return FrameworkLibrary(frameworks)
+    return FrameworkLibrary(frameworks, load_comparisons(directory, frameworks)[0])

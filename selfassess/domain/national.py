@@ -68,11 +68,13 @@ from selfassess.domain.national_figures import (
     ARRANGEMENT,
     PARTNERSHIP,
     CollectionItem,
+    CombinedFigure,
     ItemFigures,
     NationalPicture,
     OptionFigure,
     SectionFigures,
     change_pp,
+    collection_figures,
     collection_items,
     item_unit,
     percent,
@@ -93,6 +95,7 @@ __all__ = [
     "SUPPRESSION_THRESHOLD",
     "AskedCondition",
     "CollectionItem",
+    "CombinedFigure",
     "ItemFigures",
     "NationalPicture",
     "OptionFigure",
@@ -100,7 +103,9 @@ __all__ = [
     "asked_conditions_to_query",
     "build_picture",
     "build_regional_pictures",
+    "collection_figures",
     "collection_items",
+    "complementary",
     "derive_asked",
     "item_unit",
     "percent",
@@ -230,6 +235,46 @@ def _section_figures(
     return out
 
 
+def _combined_figures(
+    frameworks: Sequence[Framework],
+    items: dict[str, ItemFigures],
+    returns: int,
+    arrangements: int | None,
+    rows: Iterable[Sequence],
+) -> dict[str, CombinedFigure]:
+    """Each declared figure: the units counted (rows (framework_id, figure_id, n)) over its
+    base, taken from its item's figures."""
+    got = _per_item(rows)
+    by_item = {(f.framework_id, f.item_id): f for f in items.values()}
+    out: dict[str, CombinedFigure] = {}
+    for fw, rule, key in collection_figures(frameworks):
+        item = by_item.get((fw.id, rule.item))
+        if item is None:
+            continue
+        if rule.base == "asked":
+            base = item.asked
+        elif rule.base == "returns":
+            base = arrangements if item.unit == ARRANGEMENT else returns
+        else:
+            base = item.n
+        n = got.get((fw.id, rule.id), 0)
+        out[key] = CombinedFigure(
+            framework_id=fw.id,
+            figure_id=rule.id,
+            key=key,
+            text=rule.text,
+            item_key=item.key,
+            rule=rule.rule,
+            options=rule.counted(fw.item(rule.item))[0],
+            base_of=rule.base,
+            n=n,
+            base=base,
+            percent=percent(n, base),
+            unit=item.unit,
+        )
+    return out
+
+
 def build_picture(
     collection: str,
     frameworks: Sequence[Framework],
@@ -243,14 +288,17 @@ def build_picture(
     previous: NationalPicture | None = None,
     region: str | None = None,
     title: str | None = None,
+    figure_counts: Iterable[Sequence] = (),
 ) -> NationalPicture:
     """The national picture of a collection.
 
     ``counts``: rows (framework_id, item_id, value, count[, arrangements]); ``answered``: rows
     (framework_id, item_id, answered), required for multi-choice items that have answers;
     ``asked``: rows (framework_id, item_id, asked) overriding :func:`derive_asked`;
-    ``section_rags``: rows (framework_id, section_id, rag, count); ``previous``: the picture of
-    the previous collection of the same frameworks, for the change in percentage points.
+    ``section_rags``: rows (framework_id, section_id, rag, count); ``figure_counts``: rows
+    (framework_id, figure_id, n) of the units each declared figure counts; ``previous``: the
+    picture of the previous collection of the same frameworks, for the change in percentage
+    points.
     """
     plan = plan_of(frameworks)
     table = _count_table(counts)
@@ -279,6 +327,7 @@ def build_picture(
         arrangements=arrangements,
         region=region,
         title=title,
+        figures=_combined_figures(frameworks, items, returns, arrangements, figure_counts),
     )
     return with_change(picture, previous) if previous is not None else picture
 
@@ -321,10 +370,18 @@ def with_change(current: NationalPicture, previous: NationalPicture) -> National
             sections[fid][sid] = replace(
                 s, options=_options_with_change(s.options, old_s.n, s.n, old_s.options)
             )
+    figures = {}
+    for key, fig in current.figures.items():
+        old_f = previous.figure(fig.framework_id, fig.figure_id)
+        if old_f is None or fig.suppressed or old_f.suppressed:
+            figures[key] = fig
+            continue
+        figures[key] = replace(fig, change=change_pp((fig.n, fig.base), (old_f.n, old_f.base)))
     return replace(
         current,
         items=items,
         sections=sections,
+        figures=figures,
         previous_collection=previous.collection,
         previous_title=previous.title or previous.collection,
     )
@@ -360,7 +417,83 @@ def suppress(picture: NationalPicture, threshold: int = SUPPRESSION_THRESHOLD) -
         }
         for fid, by_id in picture.sections.items()
     }
-    return replace(picture, items=items, sections=sections, threshold=threshold)
+    # A figure counts its item's answers: hidden with the item too (a base of every return can
+    # pass the threshold while the answers it counts do not).
+    figures = {
+        key: replace(f, n=None, percent=None, change=None, suppressed=True)
+        if (f.base or 0) < threshold or items[f.item_key].suppressed
+        else f
+        for key, f in picture.figures.items()
+    }
+    return replace(picture, items=items, sections=sections, figures=figures, threshold=threshold)
+
+
+def complementary(sizes: Mapping[str, int], hidden: set[str], threshold: int) -> set[str]:
+    """The groups to hide so that no hidden group's figures can be worked out from the total.
+
+    ``sizes``: each group's n (regions of one item, say); ``hidden``: those already hidden (n
+    below ``threshold``). The total of every group is published, so the hidden groups' figures
+    added together are total minus the shown groups. That sum gives nothing away only when it
+    spans two groups or more and at least ``threshold`` units: while it does not, the smallest
+    shown group with answers is hidden too. Groups of n 0 hold no figure to hide or reveal.
+    """
+    hidden = {g for g in hidden if sizes.get(g, 0) > 0}
+    out = set(hidden)
+    shown = sorted((n, g) for g, n in sizes.items() if n > 0 and g not in out)
+    while out and (len(out) < 2 or sum(sizes[g] for g in out) < threshold) and shown:
+        out.add(shown.pop(0)[1])
+    return out - hidden
+
+
+def _hide_complements(pictures: dict[str, NationalPicture], threshold: int) -> None:
+    """Hide, in place, the figures :func:`complementary` says would reveal a suppressed one."""
+    regions = list(pictures)
+    if not regions:
+        return
+    first = pictures[regions[0]]
+    extra: dict[str, dict] = {r: {"items": {}, "sections": {}, "figures": {}} for r in regions}
+    for key in first.items:
+        sizes = {r: pictures[r].items[key].n or 0 for r in regions}
+        hidden = {r for r in regions if pictures[r].items[key].suppressed}
+        for r in complementary(sizes, hidden, threshold):
+            f = pictures[r].items[key]
+            extra[r]["items"][key] = replace(
+                f, options=_suppress_options(f.options), suppressed=True
+            )
+    for fid, by_id in first.sections.items():
+        for sid in by_id:
+            sizes = {r: pictures[r].sections[fid][sid].n for r in regions}
+            hidden = {r for r in regions if pictures[r].sections[fid][sid].suppressed}
+            for r in complementary(sizes, hidden, threshold):
+                s = pictures[r].sections[fid][sid]
+                extra[r]["sections"][(fid, sid)] = replace(
+                    s, options=_suppress_options(s.options), suppressed=True
+                )
+    for key, fig in first.figures.items():
+        sizes = {r: pictures[r].figures[key].base or 0 for r in regions}
+        hidden = {r for r in regions if pictures[r].figures[key].suppressed}
+        # Hidden with its item, where the item's answers are hidden to protect another region.
+        with_item = {r for r in regions if fig.item_key in extra[r]["items"]} - hidden
+        hidden |= with_item
+        for r in with_item | complementary(sizes, hidden, threshold):
+            fig = pictures[r].figures[key]
+            extra[r]["figures"][key] = replace(
+                fig, n=None, percent=None, change=None, suppressed=True
+            )
+    for r in regions:
+        p, more = pictures[r], extra[r]
+        if not any(more.values()):
+            continue
+        sections = {
+            fid: {sid: more["sections"].get((fid, sid), s) for sid, s in by_id.items()}
+            for fid, by_id in p.sections.items()
+        }
+        pictures[r] = replace(
+            p,
+            items={k: more["items"].get(k, f) for k, f in p.items.items()},
+            sections=sections,
+            figures={k: more["figures"].get(k, f) for k, f in p.figures.items()},
+        )
 
 
 def _split(rows: Iterable[Sequence]) -> dict[Any, list[Sequence]]:
@@ -383,15 +516,19 @@ def build_regional_pictures(
     threshold: int = SUPPRESSION_THRESHOLD,
     previous: Mapping[str, NationalPicture] | None = None,
     title: str | None = None,
+    figure_counts: Iterable[Sequence] = (),
 ) -> dict[str, NationalPicture]:
     """One suppressed picture per region, in the order of ``returns_by_region``.
 
     Every row carries the region first: (region, framework_id, item_id, value, count[, arr]) and
     so on; the figures are those of :func:`build_picture` for the region's own returns, then
-    :func:`suppress` blanks the groups smaller than ``threshold``.
+    :func:`suppress` blanks the groups smaller than ``threshold``, and :func:`complementary`
+    the further groups that would let a blanked one be worked out from the national total. Pass
+    every region that has returns, or that working out is not guarded against.
     """
     counts_by, answered_by = _split(counts), _split(answered)
     asked_by, sections_by = _split(asked), _split(section_rags)
+    figures_by = _split(figure_counts)
     out = {}
     for region, returns in returns_by_region.items():
         picture = build_picture(
@@ -405,10 +542,12 @@ def build_regional_pictures(
             section_rags=sections_by.get(region, []),
             region=region,
             title=title,
+            figure_counts=figures_by.get(region, []),
         )
         old = (previous or {}).get(region)
         if old is not None:
             # Suppress the earlier figures too, or the change would give a blanked share away.
             picture = with_change(picture, suppress(old, threshold))
         out[region] = suppress(picture, threshold)
+    _hide_complements(out, threshold)
     return out

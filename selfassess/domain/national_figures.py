@@ -76,6 +76,16 @@ def collection_items(frameworks: Iterable[Framework]) -> list[CollectionItem]:
     ]
 
 
+def collection_figures(frameworks: Iterable[Framework]) -> list[tuple[Framework, Any, str]]:
+    """(framework, figure rule, key) of every figure the survey frameworks declare; the key is
+    the figure id unless another framework declares the same id, then ``framework:figure``."""
+    pairs = [(fw, fig) for fw in frameworks if fw.kind == "survey" for fig in fw.figures]
+    seen: dict[str, int] = defaultdict(int)
+    for _, fig in pairs:
+        seen[fig.id] += 1
+    return [(fw, fig, fig.id if seen[fig.id] == 1 else f"{fw.id}:{fig.id}") for fw, fig in pairs]
+
+
 # --- arithmetic --------------------------------------------------------------------------
 
 
@@ -208,6 +218,59 @@ class SectionFigures:
 
 
 @dataclass(frozen=True)
+class CombinedFigure:
+    """A figure a framework declares over one item's answers (``FigureRule``): ``n`` units
+    chose as the rule says, out of ``base`` (the item's answered or asked units, or every
+    return). Suppressed, n, percent and change are None; the base stays, as it says how many
+    but not what.
+    """
+
+    framework_id: str
+    figure_id: str
+    key: str
+    text: str
+    item_key: str
+    rule: str
+    options: tuple[str, ...]
+    base_of: str
+    n: int | None
+    base: int | None
+    percent: float | None
+    suppressed: bool = False
+    change: float | None = None
+    unit: str = PARTNERSHIP
+
+    @property
+    def base_words(self) -> str:
+        """What the base counts, in words: "partnerships that answered q11"."""
+        units = "arrangements" if self.unit == ARRANGEMENT else "partnerships"
+        question = self.item_key.split(":")[-1]
+        if self.base_of == "asked":
+            return f"{units} asked {question}"
+        if self.base_of == "returns":
+            return f"all {units}"
+        return f"{units} that answered {question}"
+
+    def to_json(self, detail: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "framework": self.framework_id,
+            "text": self.text,
+            "item": self.item_key,
+            "rule": self.rule,
+            "options": list(self.options),
+            "base_of": self.base_of,
+            "n": self.n,
+            "base": self.base,
+            "percent": self.percent,
+        }
+        if self.suppressed:
+            out["suppressed"] = True
+        if detail:
+            out["change"] = self.change
+        return out
+
+
+@dataclass(frozen=True)
 class NationalPicture:
     """The figures of one collection, nationally (region None) or for one region.
 
@@ -228,6 +291,7 @@ class NationalPicture:
     # How people name the collections (their titles); the slugs above are for machines.
     title: str | None = None
     previous_title: str | None = None
+    figures: dict[str, CombinedFigure] = field(default_factory=dict)
 
     def item(self, framework_id: str, item_id: str) -> ItemFigures | None:
         return next(
@@ -235,6 +299,16 @@ class NationalPicture:
                 f
                 for f in self.items.values()
                 if f.framework_id == framework_id and f.item_id == item_id
+            ),
+            None,
+        )
+
+    def figure(self, framework_id: str, figure_id: str) -> CombinedFigure | None:
+        return next(
+            (
+                f
+                for f in self.figures.values()
+                if f.framework_id == framework_id and f.figure_id == figure_id
             ),
             None,
         )
@@ -248,6 +322,8 @@ class NationalPicture:
             out["region"] = self.region
         out["returns"] = self.returns
         out["items"] = {key: f.to_json(detail) for key, f in self.items.items()}
+        if self.figures:
+            out["figures"] = {key: f.to_json(detail) for key, f in self.figures.items()}
         if detail:
             out["arrangements"] = self.arrangements
             out["threshold"] = self.threshold

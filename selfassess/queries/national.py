@@ -25,6 +25,7 @@ from selfassess.domain.national import (
     build_regional_pictures,
     collection_items,
 )
+from selfassess.domain.national_comparison import PictureComparison, compare_pictures
 from selfassess.domain.reference import REGIONS, region_name
 from selfassess.extensions import db
 from selfassess.extensions import frameworks as library
@@ -38,7 +39,12 @@ from selfassess.models import (
     ReturnAnswer,
     SurveyAnswer,
 )
-from selfassess.queries.national_rows import SECTION_PREFIX, national_rows, regional_rows
+from selfassess.queries.national_rows import (
+    SECTION_PREFIX,
+    figure_rows,
+    national_rows,
+    regional_rows,
+)
 
 
 def collection_or_none(slug: str) -> Collection | None:
@@ -120,6 +126,7 @@ def _national(collection: Collection, fws: Sequence[Framework], previous=None) -
         section_rags=rows["sections"],
         previous=previous,
         title=collection.title,
+        figure_counts=figure_rows(collection.id, fws),
     )
 
 
@@ -144,24 +151,41 @@ def national_picture(
     return _national(collection, fws, previous)
 
 
+def compared_with(
+    collection: Collection, earlier: Collection, picture: NationalPicture | None = None
+) -> PictureComparison | None:
+    """The collection's national picture beside an earlier collection's, on the mapping between
+    their surveys (questions/comparisons/); None when no mapping joins them."""
+    fws, before = collection_frameworks(collection), collection_frameworks(earlier)
+    return compare_pictures(
+        library().comparisons,
+        picture or national_picture(collection, with_previous=False),
+        [fw.id for fw in fws],
+        _national(earlier, before),
+        [fw.id for fw in before],
+    )
+
+
 def regional_pictures(
     collection: Collection,
     threshold: int | None = None,
     with_previous: bool = True,
     regions: Sequence[str] | None = None,
 ) -> dict[str, NationalPicture]:
-    """One suppressed picture per region (every region, in the reference order)."""
+    """One suppressed picture per region (every region, in the reference order), or those of
+    ``regions``. Every region is built even then: whether a figure must be hidden so that a
+    suppressed one cannot be worked out depends on all the others."""
     fws = collection_frameworks(collection)
     rows = regional_rows(collection.id, fws)
-    order = list(regions) if regions is not None else [r for r, _ in REGIONS]
+    order = [r for r, _ in REGIONS]
     totals = {r: (int(c), int(a)) for r, c, a in rows["totals"]}
-    for r in totals:
-        if r not in order and regions is None:
+    for r in [*totals, *(regions or ())]:
+        if r not in order:
             order.append(r)
     previous = None
     if with_previous and (before := previous_collection(collection)) is not None:
         previous = regional_pictures(before, threshold, False, order)
-    return build_regional_pictures(
+    pictures = build_regional_pictures(
         collection.slug,
         fws,
         {r: totals.get(r, (0, 0))[0] for r in order},
@@ -172,7 +196,9 @@ def regional_pictures(
         threshold=threshold_or_default(threshold),
         previous=previous,
         title=collection.title,
+        figure_counts=figure_rows(collection.id, fws, by_region=True),
     )
+    return pictures if regions is None else {r: pictures[r] for r in regions}
 
 
 # --- returns, expected partnerships, the dataset ----------------------------------------------
@@ -365,6 +391,40 @@ def dataset_rows(collection: Collection) -> list[dict]:
     for row in rows:
         row["value"] = ";".join(row.pop("values"))
     return rows
+
+
+def dataset_items(collection: Collection):
+    """The collection's answerable items, with their keys in reports and files."""
+    return collection_items(collection_frameworks(collection))
+
+
+def dataset_returns(collection: Collection) -> list[dict]:
+    """One dict per return: whose it is, its version, how it was made, its arrangements."""
+    rows = db.session.execute(
+        select(
+            Partnership.code,
+            Partnership.name,
+            Partnership.region,
+            Return.version,
+            Return.source,
+            Return.arrangements,
+        )
+        .join(Partnership, Partnership.id == Return.partnership_id)
+        .where(Return.collection_id == collection.id)
+        .order_by(Partnership.code)
+    )
+    return [
+        {
+            "collection": collection.slug,
+            "partnership_code": code,
+            "partnership": name,
+            "region": region,
+            "return_version": version,
+            "source": source,
+            "arrangements": arrangements,
+        }
+        for code, name, region, version, source, arrangements in rows
+    ]
 
 
 def _pair(row: dict, keys: dict) -> tuple[str, str]:

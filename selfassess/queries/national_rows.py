@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy import Integer, String, and_, bindparam, func, literal, null, or_, select, union_all
 
 from selfassess.domain.frameworks import Framework
-from selfassess.domain.national import collection_items
+from selfassess.domain.national import collection_figures, collection_items
 from selfassess.domain.national_figures import ARRANGEMENT, item_unit
 from selfassess.domain.return_snapshot import SECTION_PREFIX
 from selfassess.extensions import db
@@ -211,3 +211,46 @@ def _one_of(keys: set[tuple[str, str]]):
             for fid, iids in by_framework.items()
         )
     )
+
+
+def figure_rows(collection_id: int, fws: Sequence[Framework], by_region: bool = False) -> list:
+    """Rows ([region,] framework_id, figure_id, n): the units each declared figure counts.
+
+    A unit counts when it chose at least as many of the figure's options as its rule needs
+    (``FigureRule.counted``): one grouped count per figure, over that item's rows only.
+    """
+    ra = ReturnAnswer
+    parts = []
+    for fw, rule, _ in collection_figures(fws):
+        item = fw.item(rule.item)
+        if item is None:
+            continue
+        values, at_least = rule.counted(item)
+        columns = [ra.return_id, ra.arrangement]
+        stmt = select(*columns)
+        if by_region:
+            stmt = (
+                select(Partnership.region, *columns)
+                .join(Return, Return.id == ra.return_id)
+                .join(Partnership, Partnership.id == Return.partnership_id)
+            )
+        units = (
+            stmt.where(
+                ra.collection_id == collection_id,
+                ra.framework_id == fw.id,
+                ra.item_id == item.id,
+                ra.value.in_(values),
+            )
+            .group_by(*([Partnership.region] if by_region else []), *columns)
+            .having(func.count() >= at_least)
+            .subquery()
+        )
+        names = [literal(fw.id, String), literal(rule.id, String), func.count()]
+        if by_region:
+            parts.append(select(units.c.region, *names).group_by(units.c.region))
+        else:
+            parts.append(select(*names).select_from(units))
+    if not parts:
+        return []
+    statement = parts[0] if len(parts) == 1 else union_all(*parts)
+    return [tuple(r) for r in db.session.execute(statement).all()]

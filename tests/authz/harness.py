@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import html
 import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -218,6 +219,11 @@ def readable_text(response) -> str:
             for cell in row
             if cell is not None
         )
+    if kind == "application/zip":  # analysis tables: .sav and .dta keep their text as UTF-8
+        with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+            return " ".join(
+                archive.read(name).decode("utf-8", "ignore") for name in archive.namelist()
+            )
     return html.unescape(response.get_data(as_text=True))
 
 

@@ -420,7 +420,9 @@ def test_regions_add_up_to_the_national_counts(regions, picture):
     assert [p.returns for p in regions.values()] == [5, 3, 2]
     nw, london = regions["north_west"], regions["london"]
     assert figures(nw.items["q1"]) == {"yes": (5, 100.0), "partly": (0, 0.0), "no": (0, 0.0)}
-    assert figures(london.items["q1"]) == {"yes": (1, 33.3), "partly": (2, 66.7), "no": (0, 0.0)}
+    # London's q1 (yes 1, partly 2) is hidden with Wales's: see the suppression tests.
+    assert london.items["q1"].n == 3 and london.items["q1"].suppressed
+    assert figures(london.items["q2"]) == {"fully": (0, 0.0), "partly": (3, 100.0)}
     assert (london.items["q2"].n, london.items["q2"].asked) == (3, 3)
     assert (nw.items["q3"].n, nw.items["q3"].asked) == (7, 7)
 
@@ -433,7 +435,9 @@ def test_groups_below_the_threshold_are_suppressed(regions):
     assert wales.items["q2"].n == 0 and wales.items["q2"].suppressed
     assert wales.section(KP, "1").suppressed  # one red, one without a RAG
     london = regions["london"]
-    assert not london.items["q1"].suppressed  # 3 is not below 3
+    # 3 is not below 3, but shown it would give Wales's q1 away (national less the others).
+    assert london.items["q1"].suppressed
+    assert regions["north_west"].items["q1"].suppressed is False
     assert london.items["q4"].n == 2 and london.items["q4"].suppressed
     cell = wales.to_json()["items"]["q1"]["options"]["yes"]
     assert cell == {"label": "Yes", "count": None, "percent": None, "suppressed": True}
@@ -524,14 +528,15 @@ def test_regional_change_never_reveals_a_suppressed_figure(frameworks):
     pictures = build_regional_pictures(
         "c",
         frameworks,
-        {"london": 3, "wales": 2},
+        {"north_west": 5, "london": 3, "wales": 2},
         counts,
         answered,
         section_rags=sections,
-        previous={"london": earlier, "wales": earlier},
+        previous={"north_west": earlier, "london": earlier, "wales": earlier},
     )
-    # london now shows q1 (n 3), but in 2023 only 2 answered: no change may be worked out.
-    assert not pictures["london"].items["q1"].suppressed
+    # north west now shows q1 (n 5), but in 2023 only 2 answered: no change may be worked out.
+    assert not pictures["north_west"].items["q1"].suppressed
+    assert all(o.change is None for o in pictures["north_west"].items["q1"].options)
     assert all(o.change is None for o in pictures["london"].items["q1"].options)
     assert all(o.change is None for o in pictures["wales"].items["q1"].options)
 

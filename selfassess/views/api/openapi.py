@@ -105,6 +105,36 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    "CombinedFigure": {
+        "type": "object",
+        "description": "A figure the framework declares over one item's answers: n units chose "
+        "more than one option, all of some or any of some, out of base (the units that answered "
+        "the item, were asked it, or every return, as base_of says).",
+        "required": [
+            "framework",
+            "text",
+            "item",
+            "rule",
+            "options",
+            "base_of",
+            "n",
+            "base",
+            "percent",
+        ],
+        "additionalProperties": False,
+        "properties": {
+            "framework": {"type": "string"},
+            "text": {"type": "string"},
+            "item": {"type": "string"},
+            "rule": {"type": "string", "enum": ["more_than_one", "all_of", "any_of"]},
+            "options": {"type": "array", "items": {"type": "string"}},
+            "base_of": {"type": "string", "enum": ["answered", "asked", "returns"]},
+            "n": NULLABLE_INT,
+            "base": NULLABLE_INT,
+            "percent": NULLABLE_NUMBER,
+            "suppressed": {"type": "boolean", "const": True},
+        },
+    },
     "Picture": {
         "type": "object",
         "required": ["collection", "returns", "items"],
@@ -116,6 +146,26 @@ SCHEMAS: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "additionalProperties": {"$ref": "#/components/schemas/ItemFigures"},
+            },
+            "figures": {
+                "type": "object",
+                "additionalProperties": {"$ref": "#/components/schemas/CombinedFigure"},
+            },
+            "comparison": {
+                "type": "object",
+                "description": "With compare: each mapped answer's share in the earlier and "
+                "this collection (percent and the n it is of), the change in percentage points, "
+                "whether it is like for like and the note on how the bases differ, and the "
+                "questions not compared.",
+                "required": ["mapping", "earlier_collection", "figures", "not_compared"],
+                "properties": {
+                    "mapping": {"type": "string"},
+                    "earlier_collection": {"type": "string"},
+                    "earlier_framework": {"type": "string"},
+                    "later_framework": {"type": "string"},
+                    "figures": {"type": "array", "items": {"type": "object"}},
+                    "not_compared": {"type": "array", "items": {"type": "string"}},
+                },
             },
         },
     },
@@ -176,6 +226,16 @@ REGION = {
     "schema": {"type": "string", "enum": REGION_IDS},
 }
 
+COMPARE = {
+    "name": "compare",
+    "in": "query",
+    "required": False,
+    "description": "An earlier collection's short name: adds 'comparison', the England and Wales "
+    "figures beside it where a mapping between their surveys says which questions correspond "
+    "(not with region)",
+    "schema": {"type": "string"},
+}
+
 
 def openapi_document() -> dict[str, Any]:
     return {
@@ -210,8 +270,9 @@ def openapi_document() -> dict[str, Any]:
             "/api/collections/{slug}/picture": _get(
                 "The national picture (as selfassess national report prints it)",
                 "Picture",
-                [SLUG, REGION],
-                not_found="There is no collection of that short name, or no such region",
+                [SLUG, REGION, COMPARE],
+                not_found="There is no collection of that short name, or no such region, or "
+                "nothing to compare: no such earlier collection, or no mapping joins their surveys",
             ),
         },
         "components": {

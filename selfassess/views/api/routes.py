@@ -132,4 +132,20 @@ def picture(slug: str):
     region = request.args.get("region") or None
     if region is not None and region not in REGION_IDS:
         abort(_error(404, "There is no such region: use one of " + ", ".join(REGION_IDS)))
-    return jsonify(q.national_picture(collection, region=region).to_json())
+    earlier_slug = request.args.get("compare") or None
+    if earlier_slug is not None and region is not None:
+        abort(_error(404, "Comparisons are of the England and Wales figures: leave out region"))
+    picture = q.national_picture(collection, region=region)
+    out = picture.to_json()
+    if earlier_slug is not None:
+        earlier = q.collection_or_none(earlier_slug)
+        comparison = (
+            q.compared_with(collection, earlier, picture)
+            if earlier is not None and earlier.id != collection.id
+            else None
+        )
+        if comparison is None:
+            abort(_error(404, "Nothing to compare: no such earlier collection, or no mapping "
+                         "joins their surveys"))  # fmt: skip
+        out["comparison"] = comparison.to_json()
+    return jsonify(out)

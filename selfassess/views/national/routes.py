@@ -21,6 +21,8 @@ from flask_login import current_user
 from selfassess.documents import jobs
 from selfassess.documents.national_charts import picture_charts
 from selfassess.documents.national_picture import picture_pdf_key
+from selfassess.documents.national_tables import FORMATS as TABLE_FORMATS
+from selfassess.documents.national_tables import dataset_file
 from selfassess.domain.expected_partnerships import parse_expected
 from selfassess.domain.reference import REGIONS, region_name
 from selfassess.domain.returns_import import parse_returns, rows_to_csv, rows_to_xlsx
@@ -137,13 +139,29 @@ def _region_or_404() -> str | None:
     return region
 
 
+def _compare_or_404(coll: Collection) -> Collection | None:
+    """The collection the analyst chose to compare with (?compare=SLUG), if any."""
+    slug = request.args.get("compare") or None
+    if slug is None:
+        return None
+    other = q.collection_or_none(slug)
+    if other is None or other.id == coll.id:
+        abort(404)
+    return other
+
+
 @bp.route("/collections/<slug>/picture")
 @analyst_required
 def picture(slug: str):
     coll = collection_or_404(slug)
     region = _region_or_404()
+    earlier = _compare_or_404(coll)
     figures = q.national_picture(coll, region=region)
     fws = q.collection_frameworks(coll)
+    # Comparisons are of the England and Wales figures: a region's are suppressed apart.
+    comparison = (
+        q.compared_with(coll, earlier, figures) if earlier is not None and region is None else None
+    )
 
     charts = picture_charts((coll.id, region), figures)
     items = [(f, charts[("item", key)]) for key, f in figures.items.items()]
@@ -163,6 +181,9 @@ def picture(slug: str):
         region=region,
         region_label=region_name(region) if region else None,
         multi_note=MULTI_NOTE,
+        others=[c for c in q.all_collections() if c.id != coll.id],
+        earlier=earlier,
+        comparison=comparison,
     )
 
 
@@ -171,18 +192,28 @@ def picture(slug: str):
 def picture_pdf(slug: str):
     coll = collection_or_404(slug)
     region = _region_or_404()
+    earlier = _compare_or_404(coll)
     marking = current_app.config["PROTECTIVE_MARKING"]
     outcome = jobs.document(
         "national-picture",
-        picture_pdf_key(coll, region, marking),
-        {"collection_id": coll.id, "region": region, "marking": marking},
+        picture_pdf_key(coll, region, marking, earlier),
+        {
+            "collection_id": coll.id,
+            "region": region,
+            "marking": marking,
+            "earlier_id": earlier.id if earlier else None,
+        },
         again=document_pages.asked_again(),
         wait=document_pages.wait_seconds(),
     )
     page = document_pages.pending_page(
         outcome,
         "The national picture",
-        url_for("national.picture", slug=coll.slug, **({"region": region} if region else {})),
+        url_for(
+            "national.picture",
+            slug=coll.slug,
+            **{k: v for k, v in request.args.items() if k in ("region", "compare")},
+        ),
         "Back to the national picture",
     )
     if page is not None:
@@ -285,6 +316,19 @@ def dataset(slug: str, fmt: str):
             f"{name}.xlsx",
         )
     abort(404)
+
+
+@bp.get("/collections/<slug>/tables/<fmt>")
+@analyst_required
+def tables(slug: str, fmt: str):
+    """The dataset as two tables (a row per return, a row per arrangement) for analysis
+    packages: CSV or XLSX with a codebook, SPSS or Stata with labels."""
+    coll = collection_or_404(slug)
+    if fmt not in TABLE_FORMATS:
+        abort(404)
+    mimetype, extension = TABLE_FORMATS[fmt]
+    stem = re.sub(r"[^A-Za-z0-9-]", "", coll.slug) or "collection"
+    return _download(dataset_file(coll, fmt), mimetype, f"{stem}-tables.{extension}")
 
 
 def _download(body, mimetype: str, filename: str) -> Response:
