@@ -175,7 +175,7 @@ def test_names_of_who_moved_are_shown_only_when_the_session_says_so(lead_client,
     vote(phones["Pol"], workshop, "red")
     move(lead_client, workshop, "reveal")
     page = parse(lead_client.get(f"/workshop/{workshop.id}"))
-    assert "Pat (guest) Red → Amber" in text(page, "#moved")
+    assert "Police: 1 of 2 moved: Pat (guest) Red → Amber" in text(page, "#moved")
     assert "Pol (guest)" not in text(page, "#moved")  # who stayed is not named
     changed = db.session.execute(
         db.select(AuditEvent).filter_by(entity="workshop", event="options_changed")

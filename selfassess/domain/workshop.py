@@ -201,8 +201,3 @@ def seconds_left(shown_seconds_ago: float | None, countdown: int | None) -> int 
     if not countdown or shown_seconds_ago is None:
         return None
     return max(0, int(countdown - shown_seconds_ago))
-
-
-def clock(seconds: int) -> str:
-    """Seconds as the room reads a countdown: "1:05"."""
-    return f"{seconds // 60}:{seconds % 60:02d}"
