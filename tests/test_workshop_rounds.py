@@ -241,7 +241,9 @@ def test_options_are_set_when_starting_and_checked(lead_client, world):
         f"/assessments/{assessment.id}/workshop", data={"show_names": "maybe", "countdown": "7"}
     )
     assert refused.status_code == 400
-    assert parse(refused).select_one(".govuk-error-summary") is not None
+    summary = text(parse(refused), ".govuk-error-summary")
+    assert "Select whether to name who changed their vote" in summary
+    assert "Choose a time per question from the list" in summary
     assert db.session.execute(db.select(WorkshopSession)).first() is None
     response = lead_client.post(
         f"/assessments/{assessment.id}/workshop", data={"show_names": "yes", "countdown": "60"}

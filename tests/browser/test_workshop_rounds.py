@@ -168,6 +168,7 @@ def test_a_board_votes_twice_agrees_and_every_count_holds(live_server, contexts)
     for name, word in round_2.items():
         cast(phones[name], word)
     expect(projector.locator("#voted-count")).to_have_text("5 of 5 have voted", timeout=FOLLOW)
+    expect(remote.locator("#voted-count")).to_have_text("(5 of 5 have voted)", timeout=FOLLOW)
 
     # The lead reveals round 2 from the projector's own keyboard.
     expect(projector.locator("#projector")).to_have_attribute("data-shortcuts", "ready")

@@ -144,6 +144,16 @@ class OptionsForm(FlaskForm):
     )
     submit = SubmitField("Start a live workshop", widget=GovSubmitInput())
 
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        # WTForms says "Not a valid choice"; say which choice, in the page's words.
+        if self.show_names.errors:
+            self.show_names.errors = ["Select whether to name who changed their vote"]
+        if self.countdown.errors:
+            self.countdown.errors = ["Choose a time per question from the list"]
+        self._errors = None
+        return not any(field.errors for field in self)
+
     def countdown_seconds(self) -> int | None:
         return int(self.countdown.data) or None
 
