@@ -30,6 +30,11 @@ if (screen) {
     const response = await fetch(panelUrl, { cache: "no-store", credentials: "same-origin" });
     if (response.ok) {
       screen.innerHTML = await response.text();
+      // The tab's title follows the board, for whoever switches to it.
+      const title = screen.querySelector("[data-title]")?.dataset.title;
+      if (title) {
+        document.title = title;
+      }
       readCountdown();
     }
   };

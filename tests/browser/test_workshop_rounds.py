@@ -268,3 +268,44 @@ def test_a_board_votes_twice_agrees_and_every_count_holds(live_server, contexts)
     stop = current_stop(second, walk_for(second.assessment))
     assert meeting_result(second, stop).n == 0
     assert before_result(second, stop).n == 5
+
+
+def test_the_projector_keys_drive_the_board_and_can_be_turned_off(live_server, contexts):
+    partnership = make_partnership()
+    lead = make_user(partnership, "lead")
+    assessment = make_assessment(partnership)
+    projector = contexts(viewport={"width": 1280, "height": 720})
+    sign_in(projector, live_server, lead)
+    projector.goto(f"{live_server}/assessments/{assessment.id}/workshop")
+    projector.get_by_role("button", name="Start a live workshop").click()
+    expect(
+        projector.get_by_role("link", name=re.compile("Open the projector view"))
+    ).to_be_visible()
+    workshop = db.session.execute(db.select(WorkshopSession)).scalar_one()
+    projector.goto(f"{live_server}/workshop/{workshop.id}/projector")
+    expect(projector.locator("#projector")).to_have_attribute("data-shortcuts", "ready")
+    projector.evaluate("window.notReloaded = true")
+
+    projector.keyboard.press("v")  # a new round needs a reveal first: said, nothing moves
+    expect(projector.locator("#projector-problem")).to_contain_text("Reveal this round's votes")
+    projector.keyboard.press("r")
+    expect(projector.locator("#overall")).to_be_visible()
+    projector.keyboard.press("v")
+    expect(projector.locator("#round")).to_have_text("Round 2")
+    expect(projector).to_have_title(re.compile("Question 1 of 32, round 2"))
+    projector.keyboard.press("n")
+    expect(projector.locator("#item-text")).to_contain_text("1.2")
+    projector.keyboard.press("p")
+    expect(projector.locator("#item-text")).to_contain_text("1.1")
+    expect(projector.locator("#round")).to_have_count(0)  # no one voted in round 2
+
+    projector.get_by_role("button", name="Shortcuts on").click()
+    expect(projector.get_by_role("button", name="Shortcuts off")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    projector.keyboard.press("n")
+    projector.wait_for_timeout(1500)
+    expect(projector.locator("#item-text")).to_contain_text("1.1")
+    db.session.expire_all()
+    assert db.session.get(WorkshopSession, workshop.id).current_item_id == "1.1"
+    assert projector.evaluate("window.notReloaded") is True
