@@ -315,3 +315,12 @@ def test_guests_and_other_partnerships_cannot_reach_the_lead_screens(app, lead_c
     db.session.expire_all()
     session = db.session.get(WorkshopSession, workshop.id)
     assert (session.revealed, session.show_names, session.step) == (False, False, 0)
+
+
+def test_a_comment_is_kept_as_plain_printable_text(lead_client, room):
+    workshop, phones = room
+    vote(phones["Pat"], workshop, "amber", comment="a\x00b\u200b\tc\r\n=1+1")
+    vote(phones["Pol"], workshop, "amber", comment="   \n  ")
+    move(lead_client, workshop, "reveal")
+    page = parse(lead_client.get(f"/workshop/{workshop.id}"))
+    assert [li.get_text() for li in page.select("#comments li")] == ["ab c =1+1"]
