@@ -59,6 +59,7 @@ def test_ratings_csv_one_row_per_rater_and_item(app, client, world):
         "Evidence",
         "Improvement",
         "Updated at",
+        "Workshop votes",
     ]
     fw = frameworks().get(KP)
     first = rows[0]

@@ -1,5 +1,5 @@
-// The facilitator's projector screen: keyboard shortcuts (n next, p previous, r reveal) and a
-// vote count that updates as participants vote. If another window moved the session on, reload.
+// The lead's controls: keyboard shortcuts (n next, p previous, r reveal, v new round), the vote
+// count and countdown updating as the room votes. If another window moved the session on, reload.
 const screen = document.getElementById("facilitator");
 
 if (screen) {
@@ -50,6 +50,13 @@ if (screen) {
         if (votes && votes.textContent !== state.votes_text) {
           votes.textContent = state.votes_text;
         }
+        const voted = document.getElementById("voted-count");
+        if (voted && voted.textContent !== `(${state.voted_text})`) {
+          voted.textContent = `(${state.voted_text})`;
+        }
+        if (state.seconds_left !== null && state.seconds_left !== undefined) {
+          secondsLeft = state.seconds_left;
+        }
         const joined = document.getElementById("joined-count");
         if (joined && joined.textContent !== state.joined_text) {
           joined.textContent = state.joined_text;
@@ -60,6 +67,20 @@ if (screen) {
     }
     window.setTimeout(poll, 1000);
   };
+
+  // The question's countdown, when the session has one: it only informs.
+  const countdown = document.getElementById("countdown");
+  let secondsLeft = countdown ? Number(countdown.dataset.secondsLeft) : null;
+  if (countdown) {
+    window.setInterval(() => {
+      if (secondsLeft > 0) {
+        secondsLeft -= 1;
+      }
+      const clock = `${Math.floor(secondsLeft / 60)}:${String(secondsLeft % 60).padStart(2, "0")}`;
+      countdown.textContent =
+        secondsLeft > 0 ? `Time left ${clock}` : "Time is up: voting is still open";
+    }, 1000);
+  }
 
   window.setTimeout(poll, 1000);
 }

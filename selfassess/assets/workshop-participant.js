@@ -72,5 +72,27 @@ if (panel) {
     }
   });
 
+  // The question's countdown, when the lead set one: counted down here, set again from the
+  // page whenever the panel is drawn. It only informs; voting stays open.
+  let secondsLeft = null;
+  let countedFrom = null;
+  window.setInterval(() => {
+    const countdown = panel.querySelector("#countdown");
+    if (!countdown) {
+      return;
+    }
+    if (countedFrom !== countdown) {
+      countedFrom = countdown;
+      secondsLeft = Number(countdown.dataset.secondsLeft);
+    } else if (secondsLeft > 0) {
+      secondsLeft -= 1;
+    }
+    const clock = `${Math.floor(secondsLeft / 60)}:${String(secondsLeft % 60).padStart(2, "0")}`;
+    const words = secondsLeft > 0 ? `Time left ${clock}` : "Time is up: you can still vote";
+    if (countdown.textContent !== words) {
+      countdown.textContent = words;
+    }
+  }, 1000);
+
   window.setTimeout(poll, 1000);
 }

@@ -51,6 +51,8 @@ NATIONAL_SAMPLE = {"partnerships": 40, "raters": 3, "rounds": 2, "seed": 2011}
 WORKSHOP_GUESTS = (("Sam Okoro, Safer Streets charity", "vcs"), ("Kim Ward", "prisons"))
 # The guests' votes on a contested question, then on the next one.
 WORKSHOP_VOTES = (("1.3", ("red", "green")), ("1.4", ("amber", "amber")))
+# After discussing the contested question the board voted again: Sam moved from Red to Amber.
+WORKSHOP_SECOND_ROUND = ("1.3", ("amber", "green"))
 
 # Who to sign in as, and what to try: printed by `demo load` and listed in the README.
 ACCOUNTS = (
@@ -182,7 +184,8 @@ def _previous_ratings(previous: Assessment, kp, rng: random.Random, at: datetime
 
 def load_workshop_history() -> bool:
     """A workshop the board has already held on the demo assessment: two guests joined from
-    their phones and voted on two questions, and the lead revealed the votes."""
+    their phones and voted on two questions, and the lead revealed the votes; on the contested
+    one the board voted a second time."""
     current = _demo_assessment()
     if current is None or current.status != "open" or sessions_for(current.id):
         return False
@@ -197,7 +200,13 @@ def load_workshop_history() -> bool:
         stop = current_stop(session, walk)
         for guest, value in zip(guests, votes, strict=True):
             workshop_service.take_vote(session, guest, stop, f"{KP}:{item_id}", value)
-        workshop_service.move(session, "reveal")
+        workshop_service.move(session, "reveal", user=lead)
+        again_on, again = WORKSHOP_SECOND_ROUND
+        if item_id == again_on:
+            workshop_service.move(session, "new_round", user=lead)
+            for guest, value in zip(guests, again, strict=True):
+                workshop_service.take_vote(session, guest, stop, f"{KP}:{item_id}", value)
+            workshop_service.move(session, "reveal", user=lead)
     workshop_service.end_session(session)
     return True
 

@@ -34,6 +34,7 @@ RATING_HEADER = [
     "Evidence",
     "Improvement",
     "Updated at",
+    "Workshop votes",
 ]
 ACTION_HEADER = [
     "Partnership code",
@@ -61,9 +62,11 @@ def rating_table(
 ) -> list[list[Any]]:
     code = assessment.partnership.code
     rows = []
+    votes = q.workshop_votes(assessment.id)
     for r in q.rating_rows(assessment.id, scope):
         fw = library.resolve(r.framework_id, r.framework_version)
         item = fw.item(r.item_id)
+        cast = votes.get((r.participant_id, r.framework_id, r.item_id), [])
         rows.append(
             [
                 code,
@@ -79,9 +82,23 @@ def rating_table(
                 r.evidence or "",
                 r.improvement or "",
                 r.updated_at.replace(microsecond=0).isoformat() if r.updated_at else "",
+                _votes_in_words(fw, cast),
             ]
         )
     return rows
+
+
+def _votes_in_words(framework, cast: list[tuple]) -> str:
+    """A person's workshop votes on one question, every round kept:
+    "2 December 2026 round 1: Red, round 2: Amber"."""
+    by_workshop: dict[Any, list[str]] = {}
+    for started, round_, value in cast:
+        label = framework.scale_value(value).label if framework.scale_value(value) else value
+        by_workshop.setdefault(started, []).append(f"round {round_}: {label}")
+    return "; ".join(
+        f"{started.day} {started:%B %Y} {', '.join(rounds)}"
+        for started, rounds in by_workshop.items()
+    )
 
 
 def action_table(

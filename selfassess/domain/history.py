@@ -18,6 +18,8 @@ FIELD_NAMES = {
     "owner": "Owner",
     "due_on": "Due",
     "status": "Status",
+    "round": "Round",  # a workshop's round of votes on the question
+    "votes": "Votes",
 }
 
 

@@ -132,3 +132,72 @@ def progress_among(stops: Sequence[Stop], current: Stop | None) -> Progress | No
         if current is not None and stop.key == current.key:
             return Progress(n, len(stops))
     return None
+
+
+# --- rounds -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One person's vote in an earlier round and in a later one."""
+
+    agency: str
+    name: str
+    before: str
+    after: str
+
+    @property
+    def moved(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass(frozen=True)
+class AgencyMovement:
+    """Who moved between two rounds in one agency: how many voted in both, and what changed."""
+
+    agency: str
+    voted_both: int
+    # (before, after, how many), most common first; only people whose vote changed.
+    shifts: tuple[tuple[str, str, int], ...]
+    # (name, before, after) of everyone who moved; shown only when the session shows names.
+    movers: tuple[tuple[str, str, str], ...]
+
+    @property
+    def moved(self) -> int:
+        return sum(n for _, _, n in self.shifts)
+
+
+def movement(changes: Iterable[Change]) -> list[AgencyMovement]:
+    """Per agency (in alphabetical order of id), who moved between two rounds. Only people who
+    voted in both rounds are compared; someone who did not vote again has not moved."""
+    by_agency: dict[str, list[Change]] = {}
+    for change in changes:
+        by_agency.setdefault(change.agency, []).append(change)
+    out = []
+    for agency in sorted(by_agency):
+        people = by_agency[agency]
+        counted: dict[tuple[str, str], int] = {}
+        for c in people:
+            if c.moved:
+                counted[(c.before, c.after)] = counted.get((c.before, c.after), 0) + 1
+        shifts = tuple(
+            (before, after, n)
+            for (before, after), n in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        movers = tuple(sorted((c.name, c.before, c.after) for c in people if c.moved))
+        out.append(AgencyMovement(agency, len(people), shifts, movers))
+    return out
+
+
+def tally_words(counts: dict[str, int], labels: Sequence[tuple[str, str]]) -> str:
+    """A round's votes in words for the history: "Red 1, Amber 3, Green 0, ... (4 votes)"."""
+    total = sum(counts.values())
+    parts = ", ".join(f"{label} {counts.get(value, 0)}" for value, label in labels)
+    return f"{parts} ({total} {'vote' if total == 1 else 'votes'})"
+
+
+def seconds_left(shown_seconds_ago: float | None, countdown: int | None) -> int | None:
+    """What is left of the question's countdown (never below 0); None without a countdown."""
+    if not countdown or shown_seconds_ago is None:
+        return None
+    return max(0, int(countdown - shown_seconds_ago))

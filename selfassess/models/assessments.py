@@ -111,6 +111,15 @@ class WorkshopSession(db.Model):
     contested_only: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped on every facilitator move, so phones can tell cheaply that something changed.
     step: Mapped[int] = mapped_column(Integer, default=0)
+    # The round of votes open on the question shown: a new round asks everyone to vote again.
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # When the question (or its latest round) was put up: the countdown runs from here.
+    shown_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Options set when starting or changing the workshop. Agencies are always shown on reveal;
+    # names of who moved between rounds only when the lead says so.
+    show_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Seconds per question, shown to the room; it informs and never closes voting.
+    countdown_seconds: Mapped[int | None] = mapped_column(Integer)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     started_at: Mapped[datetime] = created_at_column()
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -167,6 +176,8 @@ class WorkshopVote(db.Model):
     item_id: Mapped[str] = mapped_column(String(40))
     round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     value: Mapped[str] = mapped_column(String(20))
+    # An optional short comment sent with the vote; shown on reveal without a name.
+    comment: Mapped[str | None] = mapped_column(String(280))
     cast_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from selfassess.domain.visibility import EVERYONE, RatingsScope
 from selfassess.extensions import db
 from selfassess.models import Action, AgreedRating, Assessment, Participant, Rating, User
-from selfassess.models.assessments import ACTION_STATUSES
+from selfassess.models.assessments import ACTION_STATUSES, WorkshopSession, WorkshopVote
 
 ACTION_STATUS_LABELS = dict(ACTION_STATUSES)
 OPEN_ACTION_STATUSES = ("not_started", "in_progress")
@@ -145,6 +145,30 @@ class RatingRow:
     evidence: str | None
     improvement: str | None
     updated_at: datetime | None
+    participant_id: int | None = None
+
+
+def workshop_votes(assessment_id: int) -> dict[tuple[int, str, str], list[tuple]]:
+    """Every workshop vote of the assessment, per person and question: (the workshop's start,
+    round, value) in the order cast. The latest is the person's current rating; these are
+    what the ratings export shows beside it, round by round."""
+    rows = db.session.execute(
+        select(
+            WorkshopVote.participant_id,
+            WorkshopVote.framework_id,
+            WorkshopVote.item_id,
+            WorkshopSession.started_at,
+            WorkshopVote.round,
+            WorkshopVote.value,
+        )
+        .join(WorkshopSession, WorkshopSession.id == WorkshopVote.workshop_session_id)
+        .where(WorkshopSession.assessment_id == assessment_id)
+        .order_by(WorkshopSession.started_at, WorkshopSession.id, WorkshopVote.round)
+    )
+    out: dict[tuple[int, str, str], list[tuple]] = defaultdict(list)
+    for pid, fid, iid, started, round_, value in rows:
+        out[(pid, fid, iid)].append((started, round_, value))
+    return dict(out)
 
 
 def rating_rows(assessment_id: int, scope: RatingsScope = EVERYONE) -> list[RatingRow]:
@@ -161,6 +185,7 @@ def rating_rows(assessment_id: int, scope: RatingsScope = EVERYONE) -> list[Rati
             Rating.evidence,
             Rating.improvement,
             Rating.updated_at,
+            Rating.participant_id,
         )
         .join(Participant, Rating.participant_id == Participant.id)
         .outerjoin(User, Participant.user_id == User.id)
@@ -178,8 +203,9 @@ def rating_rows(assessment_id: int, scope: RatingsScope = EVERYONE) -> list[Rati
             evidence,
             improvement,
             updated,
+            pid,
         )
-        for name, guest, agency, fid, version, iid, value, evidence, improvement, updated in (
+        for name, guest, agency, fid, version, iid, value, evidence, improvement, updated, pid in (
             db.session.execute(_in_scope(stmt, scope))
         )
     ]

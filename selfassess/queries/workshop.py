@@ -3,13 +3,25 @@ the reveal, and what the board agreed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.scoring import ItemResult, agreed_choices
 from selfassess.domain.scoring import item_result as score_item
-from selfassess.domain.workshop import Stop, Walk, is_valid_join_code, normalise_join_code
+from selfassess.domain.workshop import (
+    AgencyMovement,
+    Change,
+    Stop,
+    Walk,
+    is_valid_join_code,
+    movement,
+    normalise_join_code,
+    seconds_left,
+)
 from selfassess.extensions import db, frameworks
 from selfassess.models import (
     Action,
@@ -159,9 +171,10 @@ def joined_count(session: WorkshopSession) -> int:
     ).scalar_one()
 
 
-def _counted_votes(session: WorkshopSession, stop: Stop):
-    """This session's votes on the question, from people still present."""
-    return (
+def _counted_votes(session: WorkshopSession, stop: Stop, round_: int | None = None):
+    """This session's votes on the question, from people still present: in one round, or in
+    every round when ``round_`` is None."""
+    stmt = (
         select(WorkshopVote)
         .join(
             WorkshopAttendee,
@@ -175,18 +188,31 @@ def _counted_votes(session: WorkshopSession, stop: Stop):
             WorkshopAttendee.removed_at.is_(None),
         )
     )
+    return stmt if round_ is None else stmt.where(WorkshopVote.round == round_)
 
 
 def voter_ids(session: WorkshopSession, stop: Stop) -> set[int]:
-    """The participants present who have voted on the question in this session."""
-    counted = _counted_votes(session, stop).with_only_columns(WorkshopVote.participant_id)
+    """The participants present who have voted on the question in the round open now."""
+    counted = _counted_votes(session, stop, session.round).with_only_columns(
+        WorkshopVote.participant_id
+    )
     return set(db.session.execute(counted).scalars())
 
 
 def vote_count(session: WorkshopSession, stop: Stop) -> int:
-    """How many people present have voted on the question in this session."""
-    counted = _counted_votes(session, stop).subquery()
+    """How many people present have voted on the question in the round open now."""
+    counted = _counted_votes(session, stop, session.round).subquery()
     return db.session.execute(select(func.count()).select_from(counted)).scalar_one()
+
+
+def last_round(session: WorkshopSession, stop: Stop) -> int:
+    """The latest round anyone voted in on the question in this session (1 when none)."""
+    found = db.session.execute(
+        select(func.max(WorkshopVote.round)).filter_by(
+            workshop_session_id=session.id, framework_id=stop.framework_id, item_id=stop.item_id
+        )
+    ).scalar()
+    return found or 1
 
 
 def vote_in(
@@ -204,15 +230,61 @@ def vote_in(
 
 
 def my_vote(participant: Participant, stop: Stop, session: WorkshopSession) -> str | None:
-    """The participant's vote on the question in this session (not a rating given before)."""
-    return db.session.execute(
-        select(WorkshopVote.value).filter_by(
+    """The participant's vote on the question in the round open now (not a rating given
+    before, nor a vote in an earlier round)."""
+    vote = my_vote_row(participant, stop, session)
+    return vote.value if vote is not None else None
+
+
+def my_vote_row(
+    participant: Participant, stop: Stop, session: WorkshopSession
+) -> WorkshopVote | None:
+    return vote_in(session, participant, stop, session.round)
+
+
+def my_votes_by_round(participant: Participant, stop: Stop, session: WorkshopSession):
+    """{round: value} of the participant's votes on the question in this session."""
+    rows = db.session.execute(
+        select(WorkshopVote.round, WorkshopVote.value).filter_by(
             workshop_session_id=session.id,
             participant_id=participant.id,
             framework_id=stop.framework_id,
             item_id=stop.item_id,
         )
-    ).scalar()
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def comments(session: WorkshopSession, stop: Stop, round_: int) -> list[str]:
+    """The comments sent with the round's votes, without names, in alphabetical order (not the
+    order they came in, which could tell who wrote which)."""
+    counted = _counted_votes(session, stop, round_).where(WorkshopVote.comment.is_not(None))
+    texts = db.session.execute(counted.with_only_columns(WorkshopVote.comment)).scalars()
+    return sorted((t for t in texts if t), key=str.lower)
+
+
+def changes_between(session: WorkshopSession, stop: Stop, first: int, then: int) -> list[Change]:
+    """Everyone present who voted on the question in both rounds, with both votes."""
+    a = _counted_votes(session, stop, first).subquery()
+    b = _counted_votes(session, stop, then).subquery()
+    rows = db.session.execute(
+        select(Participant, a.c.value, b.c.value)
+        .join(a, a.c.participant_id == Participant.id)
+        .join(b, b.c.participant_id == Participant.id)
+        .options(joinedload(Participant.user))
+        .order_by(Participant.id)
+    ).all()
+    return [Change(p.agency or "", p.display_name, before, after) for p, before, after in rows]
+
+
+def countdown_left(session: WorkshopSession) -> int | None:
+    """Seconds left of the question's countdown; None when the session has none."""
+    if not session.countdown_seconds or session.shown_at is None:
+        return None
+    shown = session.shown_at
+    if shown.tzinfo is None:  # SQLite gives back the UTC time without its zone
+        shown = shown.replace(tzinfo=UTC)
+    return seconds_left((datetime.now(UTC) - shown).total_seconds(), session.countdown_seconds)
 
 
 def earlier_rating(participant: Participant, stop: Stop) -> str | None:
@@ -239,8 +311,30 @@ def _result_from(
 
 
 def meeting_result(session: WorkshopSession, stop: Stop) -> ItemResult:
-    """This meeting's votes on the question: one per person present who voted in it."""
+    """This meeting's votes on the question: one per person present who voted in it, their
+    latest (a vote in a later round replaces their vote in an earlier one)."""
     counted = _counted_votes(session, stop).subquery()
+    latest = (
+        select(counted.c.participant_id, func.max(counted.c.round).label("last"))
+        .group_by(counted.c.participant_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Participant.agency, counted.c.value, func.count())
+        .join(
+            latest,
+            (latest.c.participant_id == counted.c.participant_id)
+            & (latest.c.last == counted.c.round),
+        )
+        .join(Participant, Participant.id == counted.c.participant_id)
+        .group_by(Participant.agency, counted.c.value)
+    ).all()
+    return _result_from(session.assessment, stop, [tuple(r) for r in rows])
+
+
+def round_result(session: WorkshopSession, stop: Stop, round_: int) -> ItemResult:
+    """The votes cast in one round on the question, from people still present."""
+    counted = _counted_votes(session, stop, round_).subquery()
     rows = db.session.execute(
         select(Participant.agency, counted.c.value, func.count())
         .join(Participant, Participant.id == counted.c.participant_id)
@@ -267,6 +361,37 @@ def before_result(session: WorkshopSession, stop: Stop) -> ItemResult:
         .group_by(Participant.agency, Rating.value)
     ).all()
     return _result_from(session.assessment, stop, [tuple(r) for r in rows])
+
+
+@dataclass(frozen=True)
+class Reveal:
+    """What the room sees once the votes on a question are revealed."""
+
+    meeting: ItemResult  # one per person present who voted: their latest vote
+    rounds: list[tuple[int, ItemResult]]  # every round's own votes, first to latest
+    moved: list[AgencyMovement]  # between the last two rounds, per agency
+    comments: list[str]  # sent with the latest round's votes, without names
+    before: ItemResult  # everyone else's current rating
+
+    @property
+    def latest_round(self) -> int:
+        return self.rounds[-1][0] if self.rounds else 1
+
+
+def reveal_for(session: WorkshopSession, stop: Stop) -> Reveal:
+    rounds = [(n, round_result(session, stop, n)) for n in range(1, session.round + 1)]
+    moved = (
+        movement(changes_between(session, stop, session.round - 1, session.round))
+        if session.round > 1
+        else []
+    )
+    return Reveal(
+        meeting=meeting_result(session, stop),
+        rounds=rounds,
+        moved=moved,
+        comments=comments(session, stop, session.round),
+        before=before_result(session, stop),
+    )
 
 
 def agreed_for(assessment_id: int, stop: Stop) -> AgreedRating | None:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from selfassess.domain.workshop import Stop, contested_filter, new_join_code
+from selfassess.domain.workshop import Stop, contested_filter, new_join_code, tally_words
 from selfassess.extensions import db
 from selfassess.models import (
     AgreedRating,
@@ -31,7 +31,9 @@ from selfassess.queries.workshop import (
     contested_keys,
     current_stop,
     framework_of,
+    last_round,
     live_session_for,
+    round_result,
     vote_choices,
     vote_in,
     walk_for,
@@ -75,9 +77,30 @@ class RemovedFromWorkshop(WorkshopError):
 # --- sessions -------------------------------------------------------------------------------
 
 
-def start_session(assessment: Assessment, user: User) -> WorkshopSession:
+MAX_COMMENT = 280
+MAX_COUNTDOWN = 60 * 60  # an hour per question is more than any board spends
+
+
+def _check_options(countdown_seconds: int | None) -> int | None:
+    if countdown_seconds in (None, 0):
+        return None
+    if not 10 <= countdown_seconds <= MAX_COUNTDOWN:
+        raise WorkshopError("The time per question must be between 10 seconds and 60 minutes.")
+    return countdown_seconds
+
+
+def start_session(
+    assessment: Assessment,
+    user: User,
+    show_names: bool = False,
+    countdown_seconds: int | None = None,
+) -> WorkshopSession:
     """Start the assessment's live workshop, or give the one already live: a second "start"
-    (a double click, two tabs) leads to the same workshop, never a second one."""
+    (a double click, two tabs) leads to the same workshop, never a second one.
+
+    ``show_names``: the reveal names who moved between rounds (agencies are always shown).
+    ``countdown_seconds``: a time per question shown to the room (it never closes voting)."""
+    countdown_seconds = _check_options(countdown_seconds)
     if assessment.status != "open":
         raise WorkshopError("A live workshop can only be started while the assessment is open.")
     live = live_session_for(assessment.id)
@@ -99,6 +122,10 @@ def start_session(assessment: Assessment, user: User) -> WorkshopSession:
                     revealed=False,
                     contested_only=False,
                     step=0,
+                    round=1,
+                    shown_at=datetime.now(UTC),
+                    show_names=bool(show_names),
+                    countdown_seconds=countdown_seconds,
                     started_by_id=user.id,
                 )
                 session.add(workshop)
@@ -118,6 +145,32 @@ def refuse_if_ended(session: WorkshopSession) -> None:
         raise WorkshopEnded()
 
 
+def change_options(
+    session: WorkshopSession, show_names: bool, countdown_seconds: int | None, user: User
+) -> None:
+    """Change the session's options while it runs; the room sees them at once. Audited."""
+    refuse_if_ended(session)
+    countdown_seconds = _check_options(countdown_seconds)
+    before = {"show_names": session.show_names, "countdown_seconds": session.countdown_seconds}
+    after = {"show_names": bool(show_names), "countdown_seconds": countdown_seconds}
+    if before == after:
+        return
+    with transaction():
+        session.show_names, session.countdown_seconds = after["show_names"], countdown_seconds
+        if countdown_seconds and not before["countdown_seconds"]:
+            session.shown_at = datetime.now(UTC)  # a countdown just set starts now
+        session.step += 1
+        audit.record(
+            "workshop",
+            "options_changed",
+            before,
+            after,
+            actor_user=user,
+            assessment=session.assessment,
+            entity_id=session.id,
+        )
+
+
 def end_session(session: WorkshopSession) -> None:
     refuse_if_ended(session)
     with transaction():
@@ -129,10 +182,15 @@ def end_session(session: WorkshopSession) -> None:
 # --- where the board is -----------------------------------------------------------------------
 
 
-def move(session: WorkshopSession, action: str, target: str | None = None) -> None:
-    """Next, previous, reveal, jump (target "framework_id:item_id"), contested only on or off.
+def move(
+    session: WorkshopSession, action: str, target: str | None = None, user: User | None = None
+) -> None:
+    """Next, previous, reveal, hide, new round, jump (target "framework_id:item_id"),
+    contested only on or off.
 
-    Every move bumps the session's step, so phones see that something changed.
+    Every move bumps the session's step, so phones see that something changed. Going to a
+    question opens its latest round in this session (the first, on a question not yet voted on).
+    A reveal and a new round are kept in the question's history with the round's votes.
     """
     refuse_if_ended(session)
     assessment = session.assessment
@@ -141,6 +199,8 @@ def move(session: WorkshopSession, action: str, target: str | None = None) -> No
     include = contested_filter(contested_keys(assessment)) if session.contested_only else None
     goto: Stop | None = None
     revealed, contested_only = session.revealed, session.contested_only
+    round_ = session.round
+    history: tuple[str, dict] | None = None
     if action == "next":
         goto = walk.next(here, include)
         if goto is None:
@@ -156,6 +216,16 @@ def move(session: WorkshopSession, action: str, target: str | None = None) -> No
             raise WorkshopError("Choose a question to go to.")
     elif action == "reveal":
         revealed = True
+        if not session.revealed:  # a second press (two screens at once) records nothing
+            history = ("revealed", _round_record(session, here))
+    elif action == "new_round":
+        if not session.revealed:
+            raise WorkshopError(
+                "Reveal this round's votes first: a new round asks everyone to vote again "
+                "after the board has seen and discussed them."
+            )
+        revealed, round_ = False, session.round + 1
+        history = ("opened", {"round": round_})
     elif action == "hide":
         revealed = False
     elif action in ("contested_on", "contested_off"):
@@ -168,13 +238,43 @@ def move(session: WorkshopSession, action: str, target: str | None = None) -> No
                 goto = walk.next(None, contested_filter(keys))
     else:
         raise WorkshopError("Unknown move.")
+    if goto is not None:
+        round_ = last_round(session, goto)
     with transaction():
         session.revealed = revealed and goto is None
         session.contested_only = contested_only
         if goto is not None:
             session.current_framework_id = goto.framework_id
             session.current_item_id = goto.item_id
+        if goto is not None or round_ != session.round:
+            session.shown_at = datetime.now(UTC)
+        session.round = round_
         session.step += 1
+        if history is not None and here is not None:
+            event, after = history
+            audit.record(
+                "workshop_round",
+                event,
+                None,
+                after,
+                actor_user=user,
+                assessment=assessment,
+                framework_id=here.framework_id,
+                item_id=here.item_id,
+                entity_id=session.id,
+            )
+
+
+def _round_record(session: WorkshopSession, stop: Stop | None) -> dict:
+    """The round's votes as the item's history keeps them: "Red 1, Amber 3, ... (4 votes)"."""
+    if stop is None:
+        return {"round": session.round}
+    framework = framework_of(session.assessment, stop.framework_id)
+    result = round_result(session, stop, session.round)
+    return {
+        "round": session.round,
+        "votes": tally_words(dict(result.distribution), vote_choices(framework)),
+    }
 
 
 def refuse_if_moved(session: WorkshopSession, stop: Stop) -> None:
@@ -220,13 +320,15 @@ def cast_vote(
     value: str,
     actor,
     workshop: WorkshopSession | None = None,
+    comment: str | None = None,
 ) -> Rating:
     """The participant's vote, as their rating of the item; evidence they gave is kept.
 
-    Cast in a workshop session, the vote is also kept as this meeting's vote on the item, in
-    the same commit as the rating it changes.
+    Cast in a workshop session, the vote is also kept as this meeting's vote on the item in the
+    round open now (with its comment), in the same commit as the rating it changes: the latest
+    vote is the person's current rating, and the history keeps the earlier ones.
     """
-    also = (lambda: _record_vote(workshop, participant, stop, value)) if workshop else None
+    also = (lambda: _record_vote(workshop, participant, stop, value, comment)) if workshop else None
     return agreement.save_rating(
         participant,
         stop.framework_id,
@@ -240,24 +342,49 @@ def cast_vote(
     )
 
 
-def _record_vote(session: WorkshopSession, participant: Participant, stop: Stop, value: str):
-    """Add or change the participant's vote in this session (the caller commits)."""
-    vote = vote_in(session, participant, stop)
+def _record_vote(
+    session: WorkshopSession,
+    participant: Participant,
+    stop: Stop,
+    value: str,
+    comment: str | None = None,
+):
+    """Add or change the participant's vote in this session's open round (the caller
+    commits)."""
+    vote = vote_in(session, participant, stop, session.round)
     if vote is None:
         vote = WorkshopVote(
             workshop_session_id=session.id,
             participant_id=participant.id,
             framework_id=stop.framework_id,
             item_id=stop.item_id,
-            round=1,
+            round=session.round,
         )
         db.session.add(vote)
     vote.value = value
+    vote.comment = comment
     vote.cast_at = datetime.now(UTC)
 
 
+def clean_comment(raw: str | None) -> str | None:
+    """A comment as kept: plain text on one line, trimmed; VoteRefused past MAX_COMMENT."""
+    text = " ".join((raw or "").split())
+    text = "".join(ch for ch in text if ch.isprintable())
+    if len(text) > MAX_COMMENT:
+        raise VoteRefused(
+            f"Your comment must be {MAX_COMMENT} characters or fewer "
+            f"(it has {len(text)}). Your vote was not saved."
+        )
+    return text or None
+
+
 def take_vote(
-    session: WorkshopSession, participant: Participant, stop: Stop, item: str | None, value: str
+    session: WorkshopSession,
+    participant: Participant,
+    stop: Stop,
+    item: str | None,
+    value: str,
+    comment: str | None = None,
 ) -> None:
     """A vote from a phone on ``item`` ("framework_id:item_id", the question the phone showed).
 
@@ -276,10 +403,18 @@ def take_vote(
         )
     if value not in dict(vote_choices(framework_of(session.assessment, stop.framework_id))):
         raise VoteRefused("Choose one of the ratings.")
+    comment = clean_comment(comment)
     for attempt in range(2):
         try:
             with kept_after_commit():
-                cast_vote(participant, stop, value, participant.display_name, workshop=session)
+                cast_vote(
+                    participant,
+                    stop,
+                    value,
+                    participant.display_name,
+                    workshop=session,
+                    comment=comment,
+                )
             return
         except IntegrityError:
             # The same phone's first vote saved at the same moment (a double tap): the row now

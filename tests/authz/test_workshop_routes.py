@@ -59,6 +59,16 @@ ROUTES = [
     ),
     Route("GET", "/workshop/{session}/end", expect(lead=200), setup=live_session),
     Route("POST", "/workshop/{session}/end", expect(lead=302), setup=live_session),
+    Route(
+        "POST",
+        "/workshop/{session}/options",
+        expect(lead=302),
+        data={"show_names": "yes", "countdown": "60"},
+        setup=live_session,
+    ),
+    # The projector view: the lead's, like the controls that drive it.
+    Route("GET", "/workshop/{session}/projector", expect(lead=200), setup=live_session),
+    Route("GET", "/workshop/{session}/projector/panel", expect(lead=200), setup=live_session),
     # Joining: no account needed. A wrong code shows the form again with an error.
     Route("GET", "/join", everyone(200)),
     Route(
@@ -106,6 +116,9 @@ def test_a_guest_reaches_their_own_session_and_never_the_leads_screens(app, worl
         ("GET", f"/workshop/{session_id}/end"),
         ("POST", f"/workshop/{session_id}/end"),
         ("POST", f"/workshop/{session_id}/participants/1/remove"),
+        ("POST", f"/workshop/{session_id}/options"),
+        ("GET", f"/workshop/{session_id}/projector"),
+        ("GET", f"/workshop/{session_id}/projector/panel"),
         ("GET", f"/assessments/{world.assessment.id}/workshop"),
     ]
     for method, url in lead_urls:

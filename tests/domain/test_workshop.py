@@ -8,12 +8,16 @@ from selfassess.config import PROJECT_ROOT
 from selfassess.domain.frameworks import load_library
 from selfassess.domain.workshop import (
     JOIN_CODE_ALPHABET,
+    Change,
     Walk,
     contested_filter,
     is_valid_join_code,
+    movement,
     new_join_code,
     normalise_join_code,
     progress_among,
+    seconds_left,
+    tally_words,
 )
 
 
@@ -100,3 +104,40 @@ def test_progress_reads_question_n_of_total(walk):
     assert progress.label == "Question 7 of 32"
     assert progress.percent == 22
     assert walk.progress(walk.stops[-1]).percent == 100
+
+
+# --- rounds ----------------------------------------------------------------------------------
+
+
+def test_movement_counts_who_moved_per_agency_among_those_who_voted_in_both_rounds():
+    moved = movement(
+        [
+            Change("police", "Pat", "red", "amber"),
+            Change("police", "Pol", "red", "red"),
+            Change("police", "Pip", "red", "amber"),
+            Change("health", "Hal", "green", "amber"),
+            Change("housing", "Nia", "green", "green"),
+        ]
+    )
+    by_agency = {m.agency: m for m in moved}
+    assert [m.agency for m in moved] == ["health", "housing", "police"]
+    police = by_agency["police"]
+    assert (police.voted_both, police.moved) == (3, 2)
+    assert police.shifts == (("red", "amber", 2),)
+    assert police.movers == (("Pat", "red", "amber"), ("Pip", "red", "amber"))
+    assert (by_agency["housing"].moved, by_agency["housing"].shifts) == (0, ())
+    assert by_agency["health"].shifts == (("green", "amber", 1),)
+    assert movement([]) == []
+
+
+def test_a_rounds_votes_in_words_name_every_choice_and_the_total():
+    labels = [("red", "Red"), ("amber", "Amber"), ("green", "Green")]
+    assert tally_words({"red": 2, "green": 1}, labels) == "Red 2, Amber 0, Green 1 (3 votes)"
+    assert tally_words({"amber": 1}, labels) == "Red 0, Amber 1, Green 0 (1 vote)"
+
+
+def test_the_countdown_informs_and_stops_at_nought():
+    assert seconds_left(None, 60) is None
+    assert seconds_left(10, None) is None
+    assert seconds_left(10.4, 60) == 49
+    assert seconds_left(500, 60) == 0

@@ -110,3 +110,52 @@ class ActionForm(FlaskForm):
         "Status", widget=GovSelect(), choices=list(ACTION_STATUSES), default="not_started"
     )
     submit = SubmitField("Add action", widget=GovSubmitInput())
+
+
+COUNTDOWN_CHOICES = [
+    ("0", "No countdown"),
+    ("30", "30 seconds"),
+    ("60", "1 minute"),
+    ("90", "1 minute 30 seconds"),
+    ("120", "2 minutes"),
+    ("180", "3 minutes"),
+    ("300", "5 minutes"),
+]
+
+
+class OptionsForm(FlaskForm):
+    """The session's options, set when starting the workshop and changed while it runs."""
+
+    show_names = RadioField(
+        "On reveal, name who changed their vote between rounds?",
+        widget=GovRadioInput(),
+        choices=[
+            ("no", "No, show agencies only"),
+            ("yes", "Yes, show names as well as agencies"),
+        ],
+        default="no",  # a form sent without it (an older page, a script) shows agencies only
+    )
+    countdown = SelectField(
+        "Time per question",
+        widget=GovSelect(),
+        description="Shown on the projector and the phones. Voting stays open when it runs out.",
+        choices=COUNTDOWN_CHOICES,
+        default="0",
+    )
+    submit = SubmitField("Start a live workshop", widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        # WTForms says "Not a valid choice"; say which choice, in the page's words.
+        if self.show_names.errors:
+            self.show_names.errors = ["Select whether to name who changed their vote"]
+        if self.countdown.errors:
+            self.countdown.errors = ["Choose a time per question from the list"]
+        self._errors = None
+        return not any(field.errors for field in self)
+
+    def countdown_seconds(self) -> int | None:
+        return int(self.countdown.data) or None
+
+    def names_shown(self) -> bool:
+        return self.show_names.data == "yes"

@@ -163,18 +163,25 @@ def _panel_context(
     stop = ws_query.current_stop(workshop, walk)
     framework = ws_query.framework_of(assessment, stop.framework_id)
     live = workshop.status == "live"
+    mine = ws_query.my_votes_by_round(participant, stop, workshop) if with_my_vote else {}
+    vote_row = ws_query.my_vote_row(participant, stop, workshop) if with_my_vote else None
     return {
         "workshop": workshop,
         "participant": participant,
         "framework": framework,
         "stop": stop,
         "progress": walk.progress(stop),
-        "my_vote": ws_query.my_vote(participant, stop, workshop) if with_my_vote else None,
+        "my_vote": mine.get(workshop.round),
+        "my_comment": vote_row.comment if vote_row is not None else None,
+        "previous_vote": mine.get(workshop.round - 1),
         "earlier": ws_query.earlier_rating(participant, stop) if with_my_vote else None,
         "vote_choices": ws_query.vote_choices(framework),
-        "result": ws_query.meeting_result(workshop, stop) if live and workshop.revealed else None,
+        "reveal": ws_query.reveal_for(workshop, stop) if live and workshop.revealed else None,
         "agreed": ws_query.agreed_for(assessment.id, stop) if live else None,
+        "seconds_left": ws_query.countdown_left(workshop) if live else None,
+        "max_comment": ws_service.MAX_COMMENT,
         "problem": None,
+        "comment_problem": None,
     }
 
 
@@ -204,7 +211,9 @@ def live_state(session_id: int):
         status=workshop.status,
         revealed=workshop.revealed,
         item={"framework_id": stop.framework_id, "id": stop.item_id, "text": stop.item.text},
+        round=workshop.round,
         my_vote=ws_query.my_vote(participant, stop, workshop),
+        seconds_left=ws_query.countdown_left(workshop),
     )
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -219,16 +228,26 @@ def vote(session_id: int):
     context = _panel_context(workshop, participant, with_my_vote=False)
     stop = context["stop"]
     value = request.form.get("value", "")
+    comment = request.form.get("comment")
     problem = None
     voted = False
     try:
-        ws_service.take_vote(workshop, participant, stop, request.form.get("item"), value)
+        ws_service.take_vote(workshop, participant, stop, request.form.get("item"), value, comment)
         voted = True
     except ws_service.VoteRefused as refused:
         problem = str(refused)
     if request.headers.get("X-Requested-With") == "fetch":
         context["problem"] = problem
-        context["my_vote"] = value if voted else ws_query.my_vote(participant, stop, workshop)
+        if voted:
+            context["my_vote"] = value
+            context["my_comment"] = ws_service.clean_comment(comment)
+        else:
+            row = ws_query.my_vote_row(participant, stop, workshop)
+            context["my_vote"] = row.value if row is not None else None
+            # What they typed stays in the box, to shorten and send again.
+            context["my_comment"] = comment
+            if problem.startswith("Your comment"):
+                context["comment_problem"] = problem
         return render_template("workshop/_panel.html", **context), (409 if problem else 200)
     if problem:
         flash(problem)

@@ -1,4 +1,5 @@
-"""Live workshop pages: the lead's projector screen and the participants' phone screen.
+"""Live workshop pages: the lead's controls (this module), the projector view
+(projector_routes.py) and the participants' phone screen (phone_routes.py).
 
 The lead (only the lead) starts, drives and ends a session. Anyone with the join code may join
 as a named guest; a signed-in member or lead of the partnership joins as themselves. The
@@ -20,7 +21,7 @@ from selfassess.queries import workshop as ws_query
 from selfassess.services import workshop as ws_service
 from selfassess.services.agreement import AssessmentLocked, StaleEditError, add_action
 from selfassess.views.workshop import bp
-from selfassess.views.workshop.forms import ActionForm, AgreeForm
+from selfassess.views.workshop.forms import ActionForm, AgreeForm, OptionsForm
 from selfassess.web.access import LEAD_ROLES, assessment_or_404
 
 # {assessment id: participant id}; a new name, so ids kept under the old one (workshop
@@ -36,6 +37,39 @@ def _votes_text(count: int) -> str:
 
 def _joined_text(count: int) -> str:
     return "1 person has joined" if count == 1 else f"{count} people have joined"
+
+
+def voted_text(votes: int, joined: int) -> str:
+    """The room's count while voting: "9 of 11 have voted"."""
+    return f"{votes} of {joined} {'has' if votes == 1 else 'have'} voted"
+
+
+def status_of(workshop: WorkshopSession) -> dict:
+    """The small state the lead's screens poll: where the board is and the counts."""
+    walk = ws_query.walk_for(workshop.assessment)
+    stop = ws_query.current_stop(workshop, walk)
+    votes = ws_query.vote_count(workshop, stop)
+    joined = ws_query.joined_count(workshop)
+    return {
+        "step": workshop.step,
+        "status": workshop.status,
+        "round": workshop.round,
+        "revealed": workshop.revealed,
+        "votes": votes,
+        "votes_text": _votes_text(votes),
+        "joined": joined,
+        "joined_text": _joined_text(joined),
+        "voted_text": voted_text(votes, joined),
+        "seconds_left": ws_query.countdown_left(workshop),
+    }
+
+
+def options_form_for(workshop: WorkshopSession | None, formdata=None) -> OptionsForm:
+    form = OptionsForm(formdata=formdata)
+    if formdata is None and workshop is not None:
+        form.show_names.data = "yes" if workshop.show_names else "no"
+        form.countdown.data = str(workshop.countdown_seconds or 0)
+    return form
 
 
 # --- the lead -----------------------------------------------------------------------------------
@@ -67,31 +101,67 @@ def _stop_from_form(workshop: WorkshopSession, walk) -> Stop:
     return stop
 
 
+def _overview_page(assessment, form: OptionsForm | None = None, status: int = 200):
+    return (
+        render_template(
+            "workshop/overview.html",
+            assessment=assessment,
+            live=ws_query.live_session_for(assessment.id),
+            sessions=ws_query.sessions_for(assessment.id),
+            form=form or options_form_for(None),
+        ),
+        status,
+    )
+
+
 @bp.route("/assessments/<int:assessment_id>/workshop")
 @login_required
 def overview(assessment_id: int):
-    assessment = assessment_or_404(assessment_id, LEAD_ROLES)
-    return render_template(
-        "workshop/overview.html",
-        assessment=assessment,
-        live=ws_query.live_session_for(assessment.id),
-        sessions=ws_query.sessions_for(assessment.id),
-    )
+    return _overview_page(assessment_or_404(assessment_id, LEAD_ROLES))
 
 
 @bp.route("/assessments/<int:assessment_id>/workshop", methods=["POST"])
 @login_required
 def start(assessment_id: int):
     assessment = assessment_or_404(assessment_id, LEAD_ROLES)
+    form = options_form_for(None, request.form)
+    if not form.validate_on_submit():
+        return _overview_page(assessment, form, 400)
     try:
-        workshop = ws_service.start_session(assessment, current_user._get_current_object())
+        workshop = ws_service.start_session(
+            assessment,
+            current_user._get_current_object(),
+            show_names=form.names_shown(),
+            countdown_seconds=form.countdown_seconds(),
+        )
     except ws_service.WorkshopError as error:
         flash(str(error))
         return redirect(url_for("workshop.overview", assessment_id=assessment.id))
     return redirect(url_for("workshop.facilitate", session_id=workshop.id))
 
 
-def _qr_svg(url: str) -> Markup:
+@bp.route("/workshop/<int:session_id>/options", methods=["POST"])
+@login_required
+def change_options(session_id: int):
+    workshop = _live_lead_session(session_id)
+    form = options_form_for(workshop, request.form)
+    if not form.validate_on_submit():
+        return _facilitator_page(workshop, options_form=form)
+    try:
+        ws_service.change_options(
+            workshop,
+            form.names_shown(),
+            form.countdown_seconds(),
+            current_user._get_current_object(),
+        )
+    except ws_service.WorkshopError as error:
+        flash(str(error))
+    else:
+        flash("The workshop's options are saved.", "success")
+    return redirect(url_for("workshop.facilitate", session_id=workshop.id))
+
+
+def qr_svg(url: str) -> Markup:
     # Our own SVG of our own address: safe to put in the page as it is.
     svg = segno.make(url, error="m").svg_inline(
         scale=6, border=2, title="QR code of the join address", dark="#0b0c0c", light="#ffffff"
@@ -105,6 +175,7 @@ def _facilitator_page(
     action_form: ActionForm | None = None,
     stale=None,
     status: int = 200,
+    options_form: OptionsForm | None = None,
 ):
     assessment = workshop.assessment
     walk = ws_query.walk_for(assessment)
@@ -113,11 +184,17 @@ def _facilitator_page(
     agreed = ws_query.agreed_for(assessment.id, stop)
     contested = ws_query.contested_keys(assessment)
     agreed_keys = ws_query.agreed_keys(assessment.id)
+    reveal = ws_query.reveal_for(workshop, stop) if workshop.revealed else None
+    drafted = False
     if agree_form is None:
         agree_form = AgreeForm(formdata=None)
         if agreed is not None:
             agree_form.value.data = agreed.value
             agree_form.rationale.data = agreed.rationale or ""
+        elif reveal is not None and reveal.comments:
+            # The phones' comments, offered as a draft of the board's rationale.
+            agree_form.rationale.data = "\n".join(f"- {c}" for c in reveal.comments)
+            drafted = True
     agree_form.value.choices = ws_query.agree_choices(framework)
     if agree_form.expected_version.data in (None, "") and agreed is not None:
         agree_form.expected_version.data = str(agreed.version)
@@ -125,6 +202,9 @@ def _facilitator_page(
         action_form = ActionForm(formdata=None)
     join_url = url_for("workshop.join", code=workshop.join_code, _external=True)
     votes = ws_query.vote_count(workshop, stop)
+    joined = ws_query.joined_count(workshop)
+    options_form = options_form or options_form_for(workshop)
+    options_form.submit.label.text = "Save options"
     return (
         render_template(
             "workshop/facilitate.html",
@@ -138,18 +218,23 @@ def _facilitator_page(
             contested=contested,
             agreed_keys=agreed_keys,
             votes_text=_votes_text(votes),
-            joined_text=_joined_text(ws_query.joined_count(workshop)),
+            voted_text=voted_text(votes, joined),
+            joined_text=_joined_text(joined),
             present=ws_query.present(workshop) if workshop.status == "live" else [],
             voted=ws_query.voter_ids(workshop, stop),
-            result=ws_query.meeting_result(workshop, stop) if workshop.revealed else None,
-            before=ws_query.before_result(workshop, stop) if workshop.revealed else None,
+            reveal=reveal,
+            result=reveal.meeting if reveal else None,
+            before=reveal.before if reveal else None,
+            drafted=drafted,
+            options_form=options_form,
+            seconds_left=ws_query.countdown_left(workshop),
             agreed=agreed,
             actions=ws_query.actions_for(assessment.id, stop),
             agree_form=agree_form,
             action_form=action_form,
             stale=stale,
             join_url=join_url,
-            qr_svg=_qr_svg(join_url) if workshop.status == "live" else None,
+            qr_svg=qr_svg(join_url) if workshop.status == "live" else None,
         ),
         status,
     )
@@ -165,18 +250,7 @@ def facilitate(session_id: int):
 @login_required
 def facilitator_status(session_id: int):
     workshop = _lead_session(session_id)
-    walk = ws_query.walk_for(workshop.assessment)
-    stop = ws_query.current_stop(workshop, walk)
-    votes = ws_query.vote_count(workshop, stop)
-    joined = ws_query.joined_count(workshop)
-    response = jsonify(
-        step=workshop.step,
-        status=workshop.status,
-        votes=votes,
-        votes_text=_votes_text(votes),
-        joined=joined,
-        joined_text=_joined_text(joined),
-    )
+    response = jsonify(status_of(workshop))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -184,11 +258,23 @@ def facilitator_status(session_id: int):
 @bp.route("/workshop/<int:session_id>/move", methods=["POST"])
 @login_required
 def move(session_id: int):
-    workshop = _live_lead_session(session_id)
+    """A move from the lead's controls (a form) or the projector's shortcuts (a script, which
+    gets JSON back: the state after the move, or what was refused)."""
+    by_script = request.headers.get("X-Requested-With") == "fetch"
+    workshop = _lead_session(session_id) if by_script else _live_lead_session(session_id)
     try:
-        ws_service.move(workshop, request.form.get("action", ""), request.form.get("target"))
+        ws_service.move(
+            workshop,
+            request.form.get("action", ""),
+            request.form.get("target"),
+            current_user._get_current_object(),
+        )
     except ws_service.WorkshopError as error:
+        if by_script:
+            return jsonify(problem=str(error), **status_of(workshop)), 409
         flash(str(error))
+    if by_script:
+        return jsonify(status_of(workshop))
     return redirect(url_for("workshop.facilitate", session_id=workshop.id))
 
 
