@@ -10,6 +10,7 @@ NAVIGATION = (
     ("Your partnerships", "partnerships.index", lambda u: u.is_authenticated),
     ("National", "national.index", lambda u: u.is_authenticated and u.is_analyst),
     ("Frameworks", "frameworks.index", lambda u: True),
+    ("Your account", "auth.account", lambda u: u.is_authenticated),
     ("Sign out", "auth.sign_out", lambda u: u.is_authenticated),
     ("Sign in", "auth.sign_in", lambda u: not u.is_authenticated),
 )
