@@ -157,3 +157,14 @@ def post_page(client):
         return BeautifulSoup(response.data, "html.parser")
 
     return post
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server in this process; the app's MAIL_URL points at it."""
+    from tests.mail_helpers import SmtpServer
+
+    server = SmtpServer().start()
+    app.config["MAIL_URL"] = server.url
+    yield server
+    server.stop()

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -111,7 +112,9 @@ def to_mime(
     The standard library's default policy refuses a header holding a line break; header_text has
     already removed them, so this is the second lock on that door.
     """
-    msg = EmailMessage()
+    # Headers unfolded up to SMTP's 998-character line: folding a subject at 78 characters can
+    # leave a stray leading space once read back.
+    msg = EmailMessage(policy=policy.default.clone(max_line_length=998))
     msg["Subject"] = header_text(email.subject, MAX_SUBJECT + 50)
     msg["From"] = Address(display_name=header_text(sender_name, 120), addr_spec=sender_address)
     msg["To"] = Address(display_name=header_text(email.to_name, 120), addr_spec=email.to_address)

@@ -115,7 +115,7 @@ def send_one(message_id: int, sender: Sender, now: datetime | None = None) -> st
         if isinstance(exc, PermanentFailure) or attempts >= limit:
             _finish(message_id, token, status="failed", last_error=error)
             return "failed"
-        retry_at = datetime.now(UTC) + timedelta(seconds=retry_delay_seconds(attempts))
+        retry_at = now + timedelta(seconds=retry_delay_seconds(attempts))
         _finish(message_id, token, status="queued", last_error=error, next_attempt_at=retry_at)
         return "retrying"
     _finish(message_id, token, status="sent", sent_at=datetime.now(UTC))
@@ -134,7 +134,7 @@ def send_due(sender: Sender, now: datetime | None = None, limit: int = 200) -> P
             result.retrying += 1
         elif outcome == "failed":
             result.failed += 1
-    db.session.remove()
+    abandon()  # no read transaction held open between passes
     return result
 
 
