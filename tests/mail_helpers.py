@@ -50,7 +50,9 @@ class Received:
             if part.is_multipart():
                 continue
             content = part.get_content()
-            parts.append(content.decode("utf-8", "replace") if isinstance(content, bytes) else content)
+            parts.append(
+                content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+            )
         return "\n".join(parts)
 
 

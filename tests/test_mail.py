@@ -47,19 +47,35 @@ def _world(now: datetime):
     participant = make_participant(assessment, member)
     rate(participant, "1.1", "red", evidence=SECRETS[0], improvement=SECRETS[1])
     save_agreed_rating(assessment, KP, "1.2", "green", SECRETS[2], None, lead)
-    add_action(assessment, KP, SECRETS[3], "Mo Member", lead, due_on=today + timedelta(days=3),
-               item_id="1.1")
-    add_action(assessment, KP, SECRETS[3], "lee lead", lead, due_on=today - timedelta(days=2),
-               item_id="1.2")
-    add_action(assessment, KP, SECRETS[3], "Police", lead, due_on=today - timedelta(days=9),
-               item_id="1.3")
+    add_action(
+        assessment,
+        KP,
+        SECRETS[3],
+        "Mo Member",
+        lead,
+        due_on=today + timedelta(days=3),
+        item_id="1.1",
+    )
+    add_action(
+        assessment,
+        KP,
+        SECRETS[3],
+        "lee lead",
+        lead,
+        due_on=today - timedelta(days=2),
+        item_id="1.2",
+    )
+    add_action(
+        assessment, KP, SECRETS[3], "Police", lead, due_on=today - timedelta(days=9), item_id="1.3"
+    )
     return p, lead, member, observer, assessment
 
 
 def _workshop_time(now: datetime, days: int = 5) -> WorkshopTime:
     starts = (now + timedelta(days=days)).replace(hour=9, minute=30, second=0, microsecond=0)
-    return WorkshopTime(starts, starts + timedelta(hours=2), "Civic Centre, Room 2",
-                        "https://meet.example/abc")
+    return WorkshopTime(
+        starts, starts + timedelta(hours=2), "Civic Centre, Room 2", "https://meet.example/abc"
+    )
 
 
 def test_an_invitation_arrives_at_the_address_it_names_with_its_link(app, smtp_server):
@@ -112,8 +128,9 @@ def test_the_workshop_invitation_its_change_and_its_cancellation_in_calendars(ap
         "ob@test.example",
     ]
 
-    later = WorkshopTime(when.starts_at + timedelta(days=1), when.ends_at + timedelta(days=1),
-                         when.place, None)
+    later = WorkshopTime(
+        when.starts_at + timedelta(days=1), when.ends_at + timedelta(days=1), when.place, None
+    )
     schedule(assessment, later, lead)
     _send_all(app)
     changed = smtp_server.recorder.to("mo@test.example")[1]
@@ -153,8 +170,12 @@ def test_no_email_of_any_kind_carries_a_rating_evidence_or_typed_text(app, smtp_
     q_assessment.status = "agreed"
     db.session.commit()
     collection = create_collection(
-        "Key Principles 2026", "kp-2026", [KP], today - timedelta(days=20),
-        today + timedelta(days=10), expected=[p, q],
+        "Key Principles 2026",
+        "kp-2026",
+        [KP],
+        today - timedelta(days=20),
+        today + timedelta(days=10),
+        expected=[p, q],
     )
     submit_return(collection, q, q_assessment, [], 1, q_lead)
     result = reminders.run(now)
@@ -168,8 +189,14 @@ def test_no_email_of_any_kind_carries_a_rating_evidence_or_typed_text(app, smtp_
     _send_all(app)
     kinds = {m.kind for m in db.session.scalars(select(OutboxMessage))}
     assert kinds == {
-        "invitation", "workshop", "receipt", "rating_reminder", "action_reminder",
-        "action_digest", "collection_opening", "collection_reminder",
+        "invitation",
+        "workshop",
+        "receipt",
+        "rating_reminder",
+        "action_reminder",
+        "action_digest",
+        "collection_opening",
+        "collection_reminder",
     }
     received = smtp_server.recorder.messages
     assert len(received) == db.session.query(OutboxMessage).count() == 13
@@ -184,7 +211,9 @@ def test_no_email_of_any_kind_carries_a_rating_evidence_or_typed_text(app, smtp_
     digest = smtp_server.recorder.to("lead@test.example")
     digest = next(m for m in digest if "overdue actions" in m.subject)
     assert "2 overdue actions" in digest.text()
-    receipt = next(m for m in smtp_server.recorder.to("qlead@test.example") if "received" in m.subject)
+    receipt = next(
+        m for m in smtp_server.recorder.to("qlead@test.example") if "received" in m.subject
+    )
     assert receipt.subject == (
         "OFFICIAL-SENSITIVE: Return received: Key Principles 2026: Southshire CSP"
     )
@@ -193,8 +222,9 @@ def test_no_email_of_any_kind_carries_a_rating_evidence_or_typed_text(app, smtp_
 def test_a_name_or_title_cannot_add_a_header(app, smtp_server):
     p = make_partnership(name="Evil\r\nBcc: victim@test.example CSP")
     lead = make_user(p, "lead", name="Lee\nBcc: other@test.example")
-    create_invitation(p, "member", lead, for_email="pat@test.example",
-                      for_name="Pat\r\nBcc: third@test.example")
+    create_invitation(
+        p, "member", lead, for_email="pat@test.example", for_name="Pat\r\nBcc: third@test.example"
+    )
     _send_all(app)
     [got] = smtp_server.recorder.messages
     assert got.rcpt_tos == ["pat@test.example"]
@@ -249,8 +279,9 @@ def test_collection_reminders_stop_once_the_return_is_in(app):
     save_agreed_rating(assessment, KP, "1.1", "amber", None, None, lead)
     assessment.status = "agreed"
     db.session.commit()
-    collection = create_collection("Round", "round", [KP], today - timedelta(days=30),
-                                   today + timedelta(days=6), expected=[p])
+    collection = create_collection(
+        "Round", "round", [KP], today - timedelta(days=30), today + timedelta(days=6), expected=[p]
+    )
     now = datetime.now(UTC)
     assert dict(reminders.run(now).queued) == {"collection_opening": 1, "collection_reminder": 1}
     submit_return(collection, p, assessment, [], 1, lead)

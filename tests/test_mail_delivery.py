@@ -155,8 +155,15 @@ CHILD = textwrap.dedent(
 def _child(app, smtp_server, mode: str, claim_seconds: int = 120) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     return subprocess.Popen(
-        [sys.executable, "-c", CHILD, app.config["SQLALCHEMY_DATABASE_URI"], smtp_server.url,
-         str(claim_seconds), mode],
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            app.config["SQLALCHEMY_DATABASE_URI"],
+            smtp_server.url,
+            str(claim_seconds),
+            mode,
+        ],
         env=env,
         stdout=subprocess.PIPE,
         text=True,

@@ -90,6 +90,15 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+def _where(action: Action) -> str:
+    """Which question or section an action is about, by its number (never its text)."""
+    if action.item_id:
+        return f"Question {action.item_id}"
+    if action.section_id:
+        return f"Section {action.section_id}"
+    return "The whole assessment"
+
+
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -253,7 +262,7 @@ def action_reminder(action: Action, assessment: Assessment, person: User, today:
     partnership = assessment.partnership
     due = long_date(action.due_on)
     overdue = action.due_on < today
-    where = action.item_id or action.section_id or action.framework_id
+    where = _where(action)
     content = Content(
         greeting=f"Dear {person.name},",
         heading="An action you own is overdue" if overdue else "An action you own is due soon",
@@ -263,7 +272,7 @@ def action_reminder(action: Action, assessment: Assessment, person: User, today:
             "Sign in to read it and to record how it is going: mark it in progress or "
             "completed, or agree a new date with your lead.",
         ],
-        details=[("Question or section", where), ("Due", due)],
+        details=[("About", where), ("Due", due)],
         button=("See the action", link("assessments.show", assessment_id=assessment.id)),
         why=f"you are named as the owner of an action in {partnership.name}'s action plan.",
         reminder=True,
@@ -279,7 +288,7 @@ def action_digest(
     count = len(rows)
     details = []
     for assessment, action in rows[:20]:
-        where = action.item_id or action.section_id or action.framework_id
+        where = _where(action)
         days = (today - action.due_on).days
         late = "1 day" if days == 1 else f"{days} days"
         details.append(

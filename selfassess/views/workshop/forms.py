@@ -128,10 +128,21 @@ def _time_field(label: str, example: str) -> StringField:
     )
 
 
+class WorkshopDayField(DayMonthYearField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(
+                "The date of the workshop must be a real date, like 27 3 2027"
+            ) from None
+
+
 class ScheduleForm(FlaskForm):
     """When and where the board's workshop meets; members are emailed a calendar invitation."""
 
-    day = DayMonthYearField(
+    day = WorkshopDayField(
         "Date",
         widget=GovDateInput(),
         format="%d %m %Y",
