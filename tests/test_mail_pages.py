@@ -161,3 +161,21 @@ def test_the_emails_sent_page_lists_and_shows_each_email(app, tmp_path):
             assert client.get(f"/dev/emails/{bad}").status_code == 404
         with dev.app_context():
             delivery.send_due(sender_for(dev))
+
+
+def test_links_in_emails_come_from_the_service_address_not_the_request(client, post_page):
+    """A forged Host header cannot point an invitation link at another site."""
+    p = make_partnership()
+    lead = make_user(p, "lead")
+    with client.session_transaction(base_url="http://evil.example") as session:
+        session["_user_id"] = str(lead.id)
+        session["_fresh"] = True
+    response = client.post(
+        f"/partnerships/{p.id}/invite",
+        data={"role": "member", "email": "pat@test.example"},
+        base_url="http://evil.example",
+    )
+    assert response.status_code == 302
+    [message] = _outbox()
+    assert "evil.example" not in message.body_text + message.body_html
+    assert "http://localhost/invitations/" in message.body_text
