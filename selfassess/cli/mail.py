@@ -78,4 +78,4 @@ def run() -> None:
         click.echo("No reminders due.")
         return
     for kind, count in sorted(result.queued.items()):
-        click.echo(f"{count} {kind.replace('_', ' ')} queued")
+        click.echo(f"{kind.replace('_', ' ')}: {count} queued")
