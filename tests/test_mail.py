@@ -286,3 +286,29 @@ def test_collection_reminders_stop_once_the_return_is_in(app):
     assert dict(reminders.run(now).queued) == {"collection_opening": 1, "collection_reminder": 1}
     submit_return(collection, p, assessment, [], 1, lead)
     assert reminders.run(now + timedelta(days=5)).total == 0
+
+
+def test_two_reminder_runs_racing_queue_each_reminder_once(app, monkeypatch):
+    """Both runs read "not queued yet" before either commits: the unique occurrence key lets the
+    first insert win and the second skip it."""
+    now = datetime.now(UTC)
+    p, lead, member, observer, assessment = _world(now)
+    schedule(assessment, _workshop_time(now), lead)
+    monkeypatch.setattr(reminders.q, "occurrences_queued", lambda keys: set())
+    first = reminders.run(now)
+    assert first.total == 5
+    assert reminders.run(now).total == 0
+    assert (
+        db.session.query(OutboxMessage).filter(OutboxMessage.occurrence.is_not(None)).count() == 5
+    )
+
+
+def test_text_the_lead_types_is_shown_as_text_in_the_html_email(app):
+    now = datetime.now(UTC)
+    p, lead, member, observer, assessment = _world(now)
+    when = _workshop_time(now)
+    place = '<script>alert(1)</script><a href="https://evil.example">Room</a>'
+    schedule(assessment, WorkshopTime(when.starts_at, when.ends_at, place, None), lead)
+    message = db.session.scalars(select(OutboxMessage)).first()
+    assert "<script>" not in message.body_html and "&lt;script&gt;" in message.body_html
+    assert 'href="https://evil.example"' not in message.body_html
