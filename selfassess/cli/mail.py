@@ -20,6 +20,12 @@ def _sender():
         sender = sender_for(current_app)
     except MailUrlError as error:
         raise click.ClickException(str(error)) from error
+    if not current_app.debug and current_app.config["SERVICE_URL"].startswith("http://127.0.0.1"):
+        click.echo(
+            "Warning: SERVICE_URL is not set, so links in emails point at "
+            f"{current_app.config['SERVICE_URL']}. Set it to the service's public address.",
+            err=True,
+        )
     if not current_app.config.get("MAIL_URL"):
         click.echo(f"No MAIL_URL: writing emails as .eml files to {outbox_folder(current_app)}")
     return sender
