@@ -99,7 +99,10 @@ def app(database, tmp_path):
         url = f"sqlite:///{tmp_path / 'test.sqlite'}"
     else:
         url = database
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+    # Emails sent without a mail server are written here, never into the project's instance/.
+    app = create_app(
+        TestConfig, SQLALCHEMY_DATABASE_URI=url, MAIL_OUTBOX_DIR=str(tmp_path / "outbox")
+    )
     app.test_client_class = RequestScopedClient
 
     with app.app_context():

@@ -312,3 +312,19 @@ def test_text_the_lead_types_is_shown_as_text_in_the_html_email(app):
     message = db.session.scalars(select(OutboxMessage)).first()
     assert "<script>" not in message.body_html and "&lt;script&gt;" in message.body_html
     assert 'href="https://evil.example"' not in message.body_html
+
+
+def test_a_rating_reminder_not_yet_sent_is_withdrawn_when_the_workshop_is_cancelled(app):
+    now = datetime.now(UTC)
+    p, lead, member, observer, assessment = _world(now)
+    schedule(assessment, _workshop_time(now), lead)
+    assert reminders.run(now).queued["rating_reminder"] == 2
+    cancel(assessment, lead)
+    rows = db.session.scalars(select(OutboxMessage).filter_by(kind="rating_reminder")).all()
+    assert {r.status for r in rows} == {"withdrawn"}
+    assert rows[0].last_error == "Not sent: the workshop was cancelled"
+    assert delivery.send_due(sender_for(app)).sent == 9  # no rating reminder among them
+    assert not {
+        m.kind for m in db.session.scalars(select(OutboxMessage).filter_by(status="sent"))
+    } & {"rating_reminder"}
+    assert reminders.run(now).queued.get("rating_reminder", 0) == 0

@@ -23,8 +23,9 @@ from selfassess.models.base import created_at_column, utcnow
 from selfassess.models.people import User
 
 # queued: waiting (perhaps for a retry); sending: claimed by a worker until claimed_until;
-# sent; failed: given up on, kept with its error.
-OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
+# sent; failed: given up on, kept with its error; withdrawn: no longer true before it went (a
+# reminder for a workshop since moved or cancelled).
+OUTBOX_STATUSES = ("queued", "sending", "sent", "failed", "withdrawn")
 
 
 class OutboxMessage(db.Model):

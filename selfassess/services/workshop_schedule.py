@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app
+from sqlalchemy import update
 
+from selfassess.domain.mail import RATING_REMINDER
 from selfassess.extensions import db
-from selfassess.models import Assessment, User, WorkshopSchedule
+from selfassess.models import Assessment, OutboxMessage, User, WorkshopSchedule
 from selfassess.models.base import as_utc
 from selfassess.queries.mail import members_with_roles, schedule_for
 from selfassess.services import transaction
@@ -64,6 +66,21 @@ def _snapshot(s: WorkshopSchedule) -> dict:
     }
 
 
+def _withdraw_reminders(schedule: WorkshopSchedule, why: str) -> None:
+    """Rating reminders for the old time not sent yet are withdrawn: none should arrive after
+    the change or the cancellation. The next reminder run works out those for the new time."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == "queued",
+            OutboxMessage.kind == RATING_REMINDER,
+            OutboxMessage.occurrence.startswith(f"rating:{schedule.id}:"),
+        )
+        .values(status="withdrawn", last_error=why)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _invite_everyone(schedule: WorkshopSchedule, assessment: Assessment, change: str) -> int:
     people = members_with_roles(assessment.partnership_id, INVITED_ROLES)
     for person in people:
@@ -96,6 +113,7 @@ def schedule(assessment: Assessment, when: WorkshopTime, by: User) -> tuple[Work
                 return current, 0
             current.sequence += 1
             change = "changed"
+            _withdraw_reminders(current, "Not sent: the workshop's time or place changed")
         else:
             before = _snapshot(current) if current is not None else None
             if current is None:
@@ -134,6 +152,7 @@ def cancel(assessment: Assessment, by: User) -> int:
         before = _snapshot(current)
         current.sequence += 1
         current.cancelled_at = datetime.now(UTC)
+        _withdraw_reminders(current, "Not sent: the workshop was cancelled")
         record(
             "workshop_schedule",
             "cancelled",
