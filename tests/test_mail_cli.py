@@ -37,7 +37,9 @@ def test_reminders_run_twice_queues_once_and_mail_send_delivers(cli_runner, smtp
     schedule(a, WorkshopTime(starts, starts + timedelta(hours=1), "Hall", None), lead)
     assert "rating reminder: 2 queued" in _run(cli_runner, "reminders", "run")
     assert "No reminders due." in _run(cli_runner, "reminders", "run")
-    assert "4 queued, 0 sending, 0 sent, 0 failed" in _run(cli_runner, "mail", "status")
+    assert "4 queued, 0 sending, 0 sent, 0 failed, 0 withdrawn" in _run(
+        cli_runner, "mail", "status"
+    )
     assert "4 sent, 0 to try again, 0 failed" in _run(cli_runner, "mail", "send")
     assert "0 sent" in _run(cli_runner, "mail", "send")
     assert len(smtp_server.recorder.messages) == 4

@@ -10,6 +10,7 @@ from flask import current_app
 
 from selfassess.cli import cli
 from selfassess.domain.mail import MailUrlError
+from selfassess.models.mail import OUTBOX_STATUSES
 from selfassess.queries.mail import failed_messages, outbox_counts
 from selfassess.services.mail import delivery, reminders
 from selfassess.services.mail.senders import outbox_folder, sender_for
@@ -64,9 +65,7 @@ def worker(interval: float) -> None:
 def status() -> None:
     """How many messages are queued, being sent, sent and failed; the latest failures."""
     counts = outbox_counts()
-    click.echo(
-        ", ".join(f"{counts.get(s, 0)} {s}" for s in ("queued", "sending", "sent", "failed"))
-    )
+    click.echo(", ".join(f"{counts.get(s, 0)} {s}" for s in OUTBOX_STATUSES))
     for message in failed_messages():
         click.echo(f"failed #{message.id} to {message.to_address}: {message.last_error}")
 
