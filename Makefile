@@ -56,8 +56,10 @@ assets: static/.built
 migrate: setup
 	$(DEV) $(BIN)/selfassess db upgrade
 
+# The demo's emails are then written as .eml files (no MAIL_URL here) for the "Emails sent" page.
 demo: migrate
 	$(DEV) $(BIN)/selfassess demo load
+	$(DEV) $(BIN)/selfassess mail send
 
 # Starts the demo over: the local SQLite demo database is dropped, made again and loaded. A
 # database named by DATABASE_URL is never dropped from here.
@@ -66,8 +68,10 @@ demo-reset: setup
 	@if [ -n "$$DATABASE_URL" ]; then \
 	  echo "DATABASE_URL is set: demo-reset only starts over the local SQLite demo" >&2; exit 1; fi
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -rf $${SELFASSESS_INSTANCE:-instance}/outbox
 	$(DEV) $(BIN)/selfassess db upgrade
 	$(DEV) $(BIN)/selfassess demo load
+	$(DEV) $(BIN)/selfassess mail send
 
 # Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).
 chromium:

@@ -82,6 +82,11 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
 
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
+    if app.config.get("MAIL_DEV_PAGE"):
+        # "Emails sent": development only; production and test settings never register it.
+        from selfassess.views.dev_mail import bp as dev_mail_bp
+
+        app.register_blueprint(dev_mail_bp)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue."
 

@@ -47,6 +47,24 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # A document not made within this many seconds gets a "Preparing your PDF" page instead.
     DOCUMENT_WAIT_SECONDS = float(os.environ.get("DOCUMENT_WAIT_SECONDS", "2"))
+    # Email. MAIL_URL names the SMTP server (smtp://user:password@host:587?tls=starttls); with
+    # none, messages are written as .eml files to MAIL_OUTBOX_DIR (instance/outbox by default).
+    MAIL_URL = os.environ.get("MAIL_URL") or None
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "selfassess@localhost")
+    MAIL_SENDER_NAME = os.environ.get("MAIL_SENDER_NAME", "IOM self-assessment")
+    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR") or None
+    # The address links in emails start with: never taken from a request's Host header, which
+    # whoever sends the request chooses.
+    SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:5000")
+    # A worker's claim on a message it is sending; a killed worker's claim runs out after this.
+    MAIL_CLAIM_SECONDS = int(os.environ.get("MAIL_CLAIM_SECONDS", "300"))
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+    # Days before the event that reminders go (the nearest one reached, once each).
+    RATING_REMINDER_DAYS = (7, 2)
+    COLLECTION_REMINDER_DAYS = (14, 7, 2)
+    ACTION_DUE_SOON_DAYS = 7
+    # The "Emails sent" page: development only, never registered in production.
+    MAIL_DEV_PAGE = False
     STRICT_TEMPLATES = False
     TESTING = False
     DEBUG = False
@@ -54,6 +72,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    MAIL_DEV_PAGE = True
     STRICT_TEMPLATES = True
 
 
@@ -63,6 +82,10 @@ class TestConfig(Config):
     SECRET_KEY = "test-only-secret"  # noqa: S105
     # The test fixtures choose the database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set).
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    # Tests never reach a mail server unless they start one.
+    MAIL_URL = None
+    MAIL_SENDER = "selfassess@test.example"
+    SERVICE_URL = "http://localhost"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     # Tests that fetch a PDF get the PDF, however loaded the machine; the preparing page has

@@ -120,7 +120,10 @@ def app(database, tmp_path):
         url = f"sqlite:///{tmp_path / 'test.sqlite'}"
     else:
         url = database
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+    # Emails sent without a mail server are written here, never into the project's instance/.
+    app = create_app(
+        TestConfig, SQLALCHEMY_DATABASE_URI=url, MAIL_OUTBOX_DIR=str(tmp_path / "outbox")
+    )
     app.test_client_class = RequestScopedClient
 
     with app.app_context():
@@ -178,3 +181,14 @@ def post_page(client):
         return BeautifulSoup(response.data, "html.parser")
 
     return post
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server in this process; the app's MAIL_URL points at it."""
+    from tests.mail_helpers import SmtpServer
+
+    server = SmtpServer().start()
+    app.config["MAIL_URL"] = server.url
+    yield server
+    server.stop()

@@ -95,7 +95,7 @@ def _changed_in_place(found, database: str):
 
 def register_commands() -> None:
     # Imported late: each module adds its commands to `cli`.
-    from selfassess.cli import backup, documents, national, users  # noqa: F401
+    from selfassess.cli import backup, documents, mail, national, users  # noqa: F401
     from selfassess.demo import national as demo_national  # noqa: F401 - adds `demo national`
     from selfassess.demo import (
         published,  # noqa: F401 - adds `demo published-returns`

@@ -10,7 +10,7 @@ loaded by an older version gains the parts it lacks.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import click
 
@@ -25,6 +25,7 @@ from selfassess.demo.partnership import (
     load_demo,
     load_demo_analyst,
 )
+from selfassess.domain.mail import LOCAL
 from selfassess.extensions import db, frameworks
 from selfassess.models import (
     Action,
@@ -35,12 +36,18 @@ from selfassess.models import (
     Rating,
 )
 from selfassess.queries.assessments import assessments_of
+from selfassess.queries.mail import schedule_for
 from selfassess.queries.national import all_collections, partnerships_by_code
 from selfassess.queries.people import user_by_email
 from selfassess.queries.workshop import current_stop, sessions_for, walk_for
 from selfassess.services import transaction
 from selfassess.services import workshop as workshop_service
+from selfassess.services.agreement import add_action
 from selfassess.services.collections import expect_partnerships
+from selfassess.services.invitations import create_invitation
+from selfassess.services.mail.reminders import run as run_reminders
+from selfassess.services.workshop_schedule import WorkshopTime
+from selfassess.services.workshop_schedule import schedule as schedule_workshop
 
 PREVIOUS_TITLE = "Key Principles self-assessment 2025"
 KP = "iom-key-principles"
@@ -71,6 +78,7 @@ def load_everything(seed: int = 2026) -> bool:
         load_previous_cycle(seed),
         load_workshop_history(),
         load_national_sample(),
+        load_demo_emails(),
     ]
     return any(added)
 
@@ -225,6 +233,46 @@ def load_national_sample() -> bool:
     return True
 
 
+def load_demo_emails() -> bool:
+    """Emails for the development "Emails sent" page: the lead schedules the board's workshop
+    (a calendar invitation to every member), invites a new member by email, and the reminder run
+    queues what is due (rating reminders, actions, the lead's digest, the national collection)."""
+    current = _demo_assessment()
+    if current is None or current.status != "open" or schedule_for(current.id) is not None:
+        return False
+    lead = user_by_email(DEMO_PEOPLE[0][0])
+    member = user_by_email("yot@demo.example")
+    day = date.today() + timedelta(days=6)
+    starts = datetime.combine(day, time(10, 0), tzinfo=LOCAL).astimezone(UTC)
+    when = WorkshopTime(
+        starts,
+        starts + timedelta(hours=2, minutes=30),
+        "Committee Room 2, Northshire Civic Centre",
+        "https://meet.example.org/northshire-iom-workshop",
+    )
+    schedule_workshop(current, when, lead)
+    create_invitation(
+        current.partnership,
+        "member",
+        lead,
+        note="Fire and rescue service",
+        for_name="Dana Reid",
+        for_email="dana.reid@demo.example",
+    )
+    if member is not None and current.frameworks:
+        add_action(
+            current,
+            KP,
+            "Bring the youth-to-adult transitions list to the next board",
+            member.name,
+            lead,
+            due_on=date.today() + timedelta(days=5),
+            item_id="1.2",
+        )
+    run_reminders()
+    return True
+
+
 @demo_group.command("load")
 def demo_load() -> None:
     """Load the demo: a partnership's assessment, its last cycle and workshop, and a small
@@ -235,3 +283,4 @@ def demo_load() -> None:
     for email, role, what in ACCOUNTS:
         click.echo(f"  {role:17} {email:24} {what}")
     click.echo("  Phone, no account: as the lead start a workshop, then join it at /join")
+    click.echo("  Emails the demo sent: /dev/emails (development only)")

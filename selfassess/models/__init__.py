@@ -13,6 +13,7 @@ from selfassess.models.assessments import (
 )
 from selfassess.models.audit import AuditEvent
 from selfassess.models.frameworks import FrameworkRelease
+from selfassess.models.mail import MailPreference, OutboxMessage, WorkshopSchedule
 from selfassess.models.national import (
     Collection,
     CollectionFramework,
@@ -35,7 +36,9 @@ __all__ = [
     "CollectionPartnership",
     "FrameworkRelease",
     "Invitation",
+    "MailPreference",
     "Membership",
+    "OutboxMessage",
     "Participant",
     "Partnership",
     "Rating",
@@ -44,6 +47,7 @@ __all__ = [
     "SurveyAnswer",
     "User",
     "WorkshopAttendee",
+    "WorkshopSchedule",
     "WorkshopSession",
     "WorkshopVote",
 ]

@@ -28,6 +28,8 @@ from selfassess.queries.invitations import invitation_by_nonce
 from selfassess.queries.people import email_taken
 from selfassess.services import transaction
 from selfassess.services.audit import record
+from selfassess.services.mail import compose
+from selfassess.services.mail.outbox import queue
 
 SALT = "invitation"
 
@@ -130,7 +132,11 @@ def add_invitation(
         partnership_id=partnership.id,
         entity_id=invitation.id,
     )
-    return NewInvitation(invitation, token_for(invitation))
+    made = NewInvitation(invitation, token_for(invitation))
+    if invitation.for_email:
+        # Emailed to the address it is for, and only there; written with the invitation.
+        queue(compose.invitation(invitation, made.token, partnership, invited_by))
+    return made
 
 
 def load_invitation(token: str) -> Invitation:

@@ -47,6 +47,8 @@ from selfassess.queries.national import (
 from selfassess.queries.ratings import assessment_results
 from selfassess.services import audit, transaction
 from selfassess.services.collections import expect_partnerships
+from selfassess.services.mail import compose
+from selfassess.services.mail.outbox import queue
 
 
 class ReturnError(ValueError):
@@ -248,6 +250,8 @@ def submit_return(
             )
             if assessment is not None and assessment.status != "submitted":
                 _lock_submitted(assessment, actor)
+            if actor is not None and source == "app":
+                queue(compose.receipt(ret, collection, partnership, actor), user_id=actor.id)
     except ReturnRaced:
         # transaction() has rolled the loser back: read what the winner stored.
         current = return_for(collection, partnership.id)

@@ -10,6 +10,9 @@ NAVIGATION = (
     ("Your partnerships", "partnerships.index", lambda u: u.is_authenticated),
     ("National", "national.index", lambda u: u.is_authenticated and u.is_analyst),
     ("Frameworks", "frameworks.index", lambda u: True),
+    ("Your account", "auth.account", lambda u: u.is_authenticated),
+    # Registered only in development settings (MAIL_DEV_PAGE), so never shown in production.
+    ("Emails sent", "dev_mail.index", lambda u: True),
     ("Sign out", "auth.sign_out", lambda u: u.is_authenticated),
     ("Sign in", "auth.sign_in", lambda u: not u.is_authenticated),
 )

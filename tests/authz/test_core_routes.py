@@ -21,5 +21,8 @@ ROUTES = [
     ),
     Route("GET", "/sign-out", {**everyone(200), "anonymous": 302}),
     Route("POST", "/sign-out", everyone(302)),
+    # Each person's own account page: their email choices, nobody else's.
+    Route("GET", "/account", {**everyone(200), "anonymous": 302}),
+    Route("POST", "/account", everyone(302), data={"reminders": ["rating_reminder"]}),
 ]
 test_routes = route_test(ROUTES)

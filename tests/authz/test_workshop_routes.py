@@ -24,8 +24,40 @@ def session_with_guest(world):
     return {"session": session.id, "guest": join_as_guest(session, "Gus", "housing").id}
 
 
+def scheduled(world):
+    from datetime import UTC, datetime, timedelta
+
+    from selfassess.services.workshop_schedule import WorkshopTime, schedule
+
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
+    when = WorkshopTime(starts, starts + timedelta(hours=2), "Town hall", None)
+    schedule(world.assessment, when, world.users["lead"])
+    return {}
+
+
 ITEM = "iom-key-principles:1.1"
+SCHEDULE = {
+    "day": ["3", "3", "2031"],
+    "starts": "10:00",
+    "ends": "12:00",
+    "place": "Town hall",
+}
 ROUTES = [
+    # Scheduling the workshop (and its emails): the lead only.
+    Route("GET", "/assessments/{assessment}/workshop/schedule", expect(lead=200)),
+    Route("POST", "/assessments/{assessment}/workshop/schedule", expect(lead=302), data=SCHEDULE),
+    Route(
+        "GET",
+        "/assessments/{assessment}/workshop/schedule/cancel",
+        expect(lead=200),
+        setup=scheduled,
+    ),
+    Route(
+        "POST",
+        "/assessments/{assessment}/workshop/schedule/cancel",
+        expect(lead=302),
+        setup=scheduled,
+    ),
     Route("GET", "/assessments/{assessment}/workshop", expect(lead=200)),
     Route("POST", "/assessments/{assessment}/workshop", expect(lead=302)),
     Route("GET", "/workshop/{session}", expect(lead=200), setup=live_session),

@@ -190,6 +190,14 @@ CASES = [
     ),
     Case("whole section (observer)", "observer", lambda w: _a(w, f"/sections/{KP}/{w.section_id}")),
     Case("workshop overview (lead)", "lead", lambda w: _a(w, "/workshop")),
+    Case("schedule the workshop (lead)", "lead", lambda w: _a(w, "/workshop/schedule")),
+    Case(
+        "schedule the workshop with errors (lead)",
+        "lead",
+        lambda w: _a(w, "/workshop/schedule"),
+        _submit("Save and email members", {"End time": "25:00"}),
+    ),
+    Case("your account, email choices (member)", "member", lambda w: "/account"),
     Case(
         "workshop facilitator before reveal",
         "lead",

@@ -6,10 +6,13 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user, login_required
 
 from selfassess.domain import assessment_status
+from selfassess.domain.mail import when_text
 from selfassess.domain.progress import all_completed, first_unfinished
 from selfassess.domain.visibility import results_visible_to_members
 from selfassess.extensions import frameworks
+from selfassess.models.base import as_utc
 from selfassess.queries.assessments import assessments_of
+from selfassess.queries.mail import schedule_for
 from selfassess.queries.ratings import assessment_results
 from selfassess.services import agreement
 from selfassess.services.assessments import change_status, create_assessment, share_results
@@ -76,9 +79,15 @@ def show(assessment_id: int):
     assessment = assessment_or_404(assessment_id)
     role = my_role(assessment)
     participant, _, rows = my_progress(assessment)
+    scheduled = schedule_for(assessment.id)
+    workshop_when = None
+    if scheduled is not None and scheduled.cancelled_at is None:
+        day, hours = when_text(as_utc(scheduled.starts_at), as_utc(scheduled.ends_at))
+        workshop_when = ", ".join(p for p in (day, hours, scheduled.place) if p)
     return render_template(
         "assessments/show.html",
         assessment=assessment,
+        workshop_when=workshop_when,
         role=role,
         can_rate=role in RATE_ROLES,
         can_oversee=role in OVERSIGHT_ROLES,

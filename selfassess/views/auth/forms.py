@@ -1,7 +1,14 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import PasswordField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovPasswordInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import PasswordField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length
+
+from selfassess.domain.mail import REMINDER_KINDS
 
 
 class SignInForm(FlaskForm):
@@ -20,3 +27,15 @@ class SignInForm(FlaskForm):
         validators=[InputRequired(message="Enter your password")],
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class RemindersForm(FlaskForm):
+    """Which kinds of reminder email a person gets; invitations and receipts always go."""
+
+    reminders = SelectMultipleField(
+        "Reminders to get by email",
+        widget=GovCheckboxesInput(),
+        choices=[(kind, label) for kind, label, _ in REMINDER_KINDS],
+        validate_choice=True,
+    )
+    submit = SubmitField("Save email choices", widget=GovSubmitInput())

@@ -3,10 +3,13 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from selfassess.domain.mail import REMINDER_KIND_NAMES, REMINDER_KINDS
 from selfassess.extensions import limiter
+from selfassess.queries.mail import preferences_of
 from selfassess.services import accounts
+from selfassess.services.mail.preferences import set_reminders
 from selfassess.views.auth import bp
-from selfassess.views.auth.forms import SignInForm
+from selfassess.views.auth.forms import RemindersForm, SignInForm
 from selfassess.web.local_paths import local_path
 
 # One message for every failure, so the page never reveals whether an email has an account.
@@ -46,3 +49,17 @@ def sign_out():
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("main.start"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    chosen = preferences_of(current_user.id)
+    form = RemindersForm(
+        data={"reminders": [k for k in sorted(REMINDER_KIND_NAMES) if chosen.get(k, True)]}
+    )
+    if form.validate_on_submit():
+        set_reminders(current_user._get_current_object(), set(form.reminders.data or []))
+        flash("Your email choices are saved.", "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, kinds=REMINDER_KINDS)

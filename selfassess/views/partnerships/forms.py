@@ -49,7 +49,8 @@ def _lead_name_field() -> StringField:
 def _lead_email_field() -> StringField:
     return StringField(
         "Lead's email address",
-        description="Only used to fill in the invitation: you copy the link to them yourself",
+        description="We email the invitation link to this address, and only this address can use "
+        "it. You can copy the link too",
         widget=GovTextInput(),
         filters=[_lower],
         validators=[
@@ -121,6 +122,18 @@ class InviteForm(FlaskForm):
         choices=ROLE_CHOICES,
         default="member",
         validators=[InputRequired(message="Select what they will do")],
+    )
+    email = StringField(
+        "Their email address (optional)",
+        description="We email them the link, and only the account with this address can use "
+        "it. Leave it empty to copy the link to them yourself",
+        widget=GovTextInput(),
+        filters=[_lower],
+        validators=[
+            Optional(),
+            Email(message="Enter an email address in the correct format, like name@example.com"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
     )
     note = StringField(
         "Who is it for? (optional)",

@@ -202,7 +202,9 @@ def invite(partnership_id: int):
     partnership = partnership_or_404(partnership_id, LEAD_ROLES)
     form = InviteForm()
     if form.validate_on_submit():
-        made = create_invitation(partnership, form.role.data, _me(), note=form.note.data)
+        made = create_invitation(
+            partnership, form.role.data, _me(), note=form.note.data, for_email=form.email.data
+        )
         return redirect(
             url_for(
                 "partnerships.invitation_link",

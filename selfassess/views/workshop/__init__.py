@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("workshop", __name__)
 
-from selfassess.views.workshop import phone_routes, projector_routes, routes  # noqa: E402,F401
+from selfassess.views.workshop import (  # noqa: E402,F401
+    phone_routes,
+    projector_routes,
+    routes,
+    schedule_routes,
+)

@@ -8,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from selfassess.domain.reference import AGENCIES
 from selfassess.models.assessments import ACTION_STATUSES
@@ -159,3 +159,79 @@ class OptionsForm(FlaskForm):
 
     def names_shown(self) -> bool:
         return self.show_names.data == "yes"
+
+
+TIME_PATTERN = r"^([01]?\d|2[0-3])[:.]([0-5]\d)$"
+
+
+def _time_field(label: str, example: str) -> StringField:
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        description=f"24-hour clock, UK time, for example {example}",
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[
+            InputRequired(message=f"Enter the {label.lower()}"),
+            Regexp(TIME_PATTERN, message=f"Enter the {label.lower()} like {example}"),
+        ],
+    )
+
+
+class WorkshopDayField(DayMonthYearField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(
+                "The date of the workshop must be a real date, like 27 3 2027"
+            ) from None
+
+
+class ScheduleForm(FlaskForm):
+    """When and where the board's workshop meets; members are emailed a calendar invitation."""
+
+    day = WorkshopDayField(
+        "Date",
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        validators=[InputRequired(message="Enter the date of the workshop")],
+    )
+    starts = _time_field("Start time", "09:30")
+    ends = _time_field("End time", "12:00")
+    place = StringField(
+        "Place (optional if online)",
+        widget=GovTextInput(),
+        description="For example, Committee Room 2, Northshire Civic Centre",
+        validators=[
+            Optional(),
+            Length(max=200, message="The place must be 200 characters or fewer"),
+        ],
+    )
+    online_link = StringField(
+        "Online meeting link (optional if in person)",
+        widget=GovTextInput(),
+        description="The Teams or Zoom link, starting https://",
+        validators=[
+            Optional(),
+            Length(max=500, message="The link must be 500 characters or fewer"),
+            Regexp(r"^https://\S+$", message="Enter a link starting https://"),
+        ],
+    )
+    submit = SubmitField("Save and email members", widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if ok and not (self.place.data or "").strip() and not (self.online_link.data or "").strip():
+            self.place.errors = [*self.place.errors, "Enter a place, an online link, or both"]
+            ok = False
+        if ok and self.ends.data.replace(".", ":").zfill(5) <= self.starts.data.replace(
+            ".", ":"
+        ).zfill(5):
+            self.ends.errors = [*self.ends.errors, "The end time must be after the start time"]
+            ok = False
+        return ok
+
+
+class CancelScheduleForm(FlaskForm):
+    submit = SubmitField("Cancel the workshop and email members", widget=GovSubmitInput())

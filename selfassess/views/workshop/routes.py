@@ -15,9 +15,12 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from selfassess.domain.mail import when_text
 from selfassess.domain.workshop import Stop, progress_among
 from selfassess.models.assessments import WorkshopSession
+from selfassess.models.base import as_utc
 from selfassess.queries import workshop as ws_query
+from selfassess.queries.mail import schedule_for
 from selfassess.services import workshop as ws_service
 from selfassess.services.agreement import AssessmentLocked, StaleEditError, add_action
 from selfassess.views.workshop import bp
@@ -102,6 +105,9 @@ def _stop_from_form(workshop: WorkshopSession, walk) -> Stop:
 
 
 def _overview_page(assessment, form: OptionsForm | None = None, status: int = 200):
+    scheduled = schedule_for(assessment.id)
+    if scheduled is not None and scheduled.cancelled_at is not None:
+        scheduled = None
     return (
         render_template(
             "workshop/overview.html",
@@ -109,6 +115,10 @@ def _overview_page(assessment, form: OptionsForm | None = None, status: int = 20
             live=ws_query.live_session_for(assessment.id),
             sessions=ws_query.sessions_for(assessment.id),
             form=form or options_form_for(None),
+            scheduled=scheduled,
+            scheduled_when=when_text(as_utc(scheduled.starts_at), as_utc(scheduled.ends_at))
+            if scheduled
+            else None,
         ),
         status,
     )
