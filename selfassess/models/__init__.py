@@ -21,6 +21,7 @@ from selfassess.models.national import (
     ReturnAnswer,
     SurveyAnswer,
 )
+from selfassess.models.paper import PaperEntry, PaperForm, PaperScan, PaperScanPage
 from selfassess.models.people import ApiToken, Invitation, Membership, Partnership, User
 
 __all__ = [
@@ -37,6 +38,10 @@ __all__ = [
     "Invitation",
     "Membership",
     "Participant",
+    "PaperEntry",
+    "PaperForm",
+    "PaperScan",
+    "PaperScanPage",
     "Partnership",
     "Rating",
     "Return",

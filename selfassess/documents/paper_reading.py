@@ -1,0 +1,295 @@
+"""Reading scanned paper forms: pages out of an upload, each found by its QR code, straightened
+by its four corner marks, and each box's ink measured.
+
+Pure functions over bytes and arrays (numpy, OpenCV, zxing-cpp, pypdfium2, Pillow): no Flask,
+no database. What the ink means (marked, empty, filled in to cancel, doubtful) is decided in
+``domain/paper.py``. An upload is only ever decoded as a picture or rendered as a PDF's pages
+(pypdfium2 renders without running any script the file holds); its size, page count and pixel
+count are checked before any of that.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+
+from selfassess.documents.paper_forms import MARK_CENTRES, MARK_MM, ORIGIN, PAGE_MM, QR_BOX_MM
+from selfassess.domain.paper import (
+    BoxInk,
+    PageMark,
+    QuestionReading,
+    read_qr_payload,
+    read_question,
+)
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_PAGES = 40
+MAX_IMAGE_PIXELS = 40_000_000  # a 40 MP phone photo; past that a picture is refused unread
+RENDER_DPI = 200
+PX_PER_MM = 6.0  # the straightened page (about 150 dpi)
+WORK_LONG_SIDE = 2600  # pages larger than this are scaled down before reading
+
+PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
+
+
+class ScanError(ValueError):
+    """An upload or a page that cannot be read, in words for the lead."""
+
+
+def sniff(data: bytes) -> str | None:
+    """What a file is by its first bytes, never by its name: a PDF, a PNG, a JPEG, or None."""
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if data.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    return None
+
+
+def _image_pages(data: bytes, name: str) -> list[np.ndarray]:
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            # The header's size, before any pixel is decoded: a bomb is refused here.
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ScanError(
+                    f"{name}: the picture has more than {MAX_IMAGE_PIXELS // 1_000_000} million "
+                    f"pixels ({width} × {height})"
+                )
+            if getattr(image, "n_frames", 1) > 1:
+                raise ScanError(f"{name}: pictures with several frames are not read")
+            image = ImageOps.exif_transpose(image)
+            return [np.asarray(image.convert("L"))]
+    except ScanError:
+        raise
+    except Image.DecompressionBombError:  # Pillow's own guard, for sizes far past ours
+        raise ScanError(
+            f"{name}: the picture has more than {MAX_IMAGE_PIXELS // 1_000_000} million pixels"
+        ) from None
+    except Exception:
+        raise ScanError(f"{name}: the picture could not be read") from None
+
+
+def _pdf_pages(data: bytes, name: str, room: int) -> list[np.ndarray]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception:
+        raise ScanError(f"{name}: the PDF could not be opened") from None
+    try:
+        count = len(pdf)
+        if count > room:
+            raise ScanError(f"{name} has {count} pages: upload at most {MAX_PAGES} at once")
+        pages = []
+        for index in range(count):
+            page = pdf[index]
+            width_pt, height_pt = page.get_size()
+            scale = RENDER_DPI / 72
+            pixels = width_pt * height_pt * scale * scale
+            if pixels > MAX_IMAGE_PIXELS:  # an absurd page size would make a huge bitmap
+                scale *= (MAX_IMAGE_PIXELS / pixels) ** 0.5
+            pixels = page.render(scale=scale, grayscale=True).to_numpy()
+            pages.append(np.ascontiguousarray(pixels[..., 0] if pixels.ndim == 3 else pixels))
+            page.close()
+        return pages
+    except ScanError:
+        raise
+    except Exception:
+        raise ScanError(f"{name}: a page of the PDF could not be rendered") from None
+    finally:
+        pdf.close()
+
+
+def upload_pages(files: Iterable[tuple[str, bytes]]) -> list[tuple[str, np.ndarray]]:
+    """Every page of an upload (one PDF, or pictures, or both) as a grey image, each named
+    "file, page n". ScanError for anything that is not a PDF or picture, too big or too long."""
+    pages: list[tuple[str, np.ndarray]] = []
+    total = 0
+    for name, data in files:
+        total += len(data)
+        if total > MAX_UPLOAD_BYTES:
+            raise ScanError(f"The upload is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        kind = sniff(data)
+        if kind is None:
+            raise ScanError(f"{name} is not a PDF, PNG or JPEG file")
+        if kind == PDF:
+            found = _pdf_pages(data, name, MAX_PAGES - len(pages))
+            pages += [(f"{name}, page {n}", img) for n, img in enumerate(found, start=1)]
+        else:
+            pages += [(name, img) for img in _image_pages(data, name)]
+        if len(pages) > MAX_PAGES:
+            raise ScanError(f"The upload has more than {MAX_PAGES} pages")
+    if not pages:
+        raise ScanError("Choose a PDF or pictures of the filled-in forms")
+    return pages
+
+
+# --- finding and straightening a page ---------------------------------------------------------
+
+
+def _find_qr(gray: np.ndarray) -> tuple[PageMark, np.ndarray] | None:
+    """Our QR code on the page and its four corners (top-left, top-right, bottom-right,
+    bottom-left as the code reads), or None."""
+    import zxingcpp
+
+    for attempt in (gray, cv2.GaussianBlur(gray, (3, 3), 0)):
+        for result in zxingcpp.read_barcodes(attempt, formats=zxingcpp.BarcodeFormat.QRCode):
+            mark = read_qr_payload(result.text)
+            if mark is None:
+                continue
+            p = result.position
+            corners = np.array(
+                [
+                    [p.top_left.x, p.top_left.y],
+                    [p.top_right.x, p.top_right.y],
+                    [p.bottom_right.x, p.bottom_right.y],
+                    [p.bottom_left.x, p.bottom_left.y],
+                ],
+                dtype=np.float64,
+            )
+            return mark, corners
+    return None
+
+
+def _mm_to_px(points_mm: np.ndarray) -> np.ndarray:
+    return points_mm * PX_PER_MM
+
+
+def _find_mark(gray: np.ndarray, guess: np.ndarray, px_per_mm: float) -> np.ndarray | None:
+    """The centre of the solid square corner mark nearest where the QR code says it is."""
+    half = int(15 * px_per_mm)
+    x0, y0 = max(0, int(guess[0]) - half), max(0, int(guess[1]) - half)
+    x1, y1 = min(gray.shape[1], int(guess[0]) + half), min(gray.shape[0], int(guess[1]) + half)
+    if x1 - x0 < 10 or y1 - y0 < 10:
+        return None
+    window = gray[y0:y1, x0:x1]
+    _, ink = cv2.threshold(window, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, _labels, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    expected = (MARK_MM * px_per_mm) ** 2
+    best, best_distance = None, None
+    for index in range(1, count):
+        x, y, w, h, area = stats[index]
+        if not 0.45 * expected <= area <= 1.8 * expected:
+            continue
+        if area < 0.75 * w * h or not 0.6 <= w / max(h, 1) <= 1.6:
+            continue  # not solid, or not square: print, a tick, the QR code's pattern
+        centre = centroids[index] + (x0, y0)
+        distance = float(np.hypot(*(centre - guess)))
+        if best_distance is None or distance < best_distance:
+            best, best_distance = centre, distance
+    return best
+
+
+def straighten(gray: np.ndarray) -> tuple[PageMark, np.ndarray]:
+    """Find the page's QR code and corner marks and return the page as printed: A4 at
+    PX_PER_MM, square to its marks. ScanError if either cannot be found."""
+    scale = 1.0
+    if max(gray.shape) > WORK_LONG_SIDE:
+        scale = WORK_LONG_SIDE / max(gray.shape)
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    found = _find_qr(gray)
+    if found is None:
+        raise ScanError("no form QR code was found on the page")
+    mark, qr_corners = found
+    left, top, width, height = QR_BOX_MM
+    qr_mm = np.array(
+        [[left, top], [left + width, top], [left + width, top + height], [left, top + height]],
+        dtype=np.float64,
+    )
+    # Where the QR code lies says roughly where the marks are, whatever the page's turn.
+    # A turn, a scale and a shift only: a perspective fitted to so small a square would throw
+    # the far corners wide.
+    rough, _ = cv2.estimateAffinePartial2D(qr_mm, qr_corners)
+    if rough is None:
+        raise ScanError("the QR code's position could not be used")
+    px_per_mm = float(np.linalg.norm(qr_corners[1] - qr_corners[0])) / width
+    centres_mm = np.array(MARK_CENTRES, dtype=np.float64)
+    guesses = cv2.transform(centres_mm.reshape(-1, 1, 2), rough).reshape(-1, 2)
+    found_marks = [_find_mark(gray, g, px_per_mm) for g in guesses]
+    if any(m is None for m in found_marks):
+        raise ScanError("the four corner marks were not all found (is the whole page in view?)")
+    target = _mm_to_px(centres_mm).astype(np.float32)
+    matrix = cv2.getPerspectiveTransform(np.array(found_marks, dtype=np.float32), target)
+    size = (round(PAGE_MM[0] * PX_PER_MM), round(PAGE_MM[1] * PX_PER_MM))
+    flat = cv2.warpPerspective(
+        gray, matrix, size, flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT, borderValue=255
+    )
+    return mark, flat
+
+
+# --- reading the boxes -------------------------------------------------------------------------
+
+# The printed border is under 0.4 mm; 0.9 mm in from the box's edge is inside it, whatever small
+# error is left after straightening.
+BOX_INSET_MM = 0.9
+
+
+def _paper_white(flat: np.ndarray) -> float:
+    return max(float(np.percentile(flat, 90)), 60.0)
+
+
+def box_ink(flat: np.ndarray, rect_mm: list[float], white: float) -> BoxInk:
+    x, y, w, h = rect_mm
+    inset = BOX_INSET_MM
+    x0 = round((x + ORIGIN[0] + inset) * PX_PER_MM)
+    y0 = round((y + ORIGIN[1] + inset) * PX_PER_MM)
+    x1 = round((x + ORIGIN[0] + w - inset) * PX_PER_MM)
+    y1 = round((y + ORIGIN[1] + h - inset) * PX_PER_MM)
+    inside = flat[y0:y1, x0:x1].astype(np.float32) / white
+    if inside.size == 0:
+        return BoxInk(0.0, 0.0)
+    return BoxInk(float(np.mean(inside < 0.55)), float(np.mean(inside < 0.86)))
+
+
+@dataclass(frozen=True)
+class PageReading:
+    mark: PageMark
+    questions: list[QuestionReading]
+    image: np.ndarray  # the straightened page
+
+
+def read_page(
+    gray: np.ndarray, layout_of: Callable[[PageMark], dict[str, Any] | None]
+) -> PageReading:
+    """Read one page: which form and page it is, and what each question's boxes say.
+    ``layout_of`` gives that page's layout (from the form's stored layout), or None when the
+    code is not one of this assessment's forms."""
+    mark, flat = straighten(gray)
+    page_layout = layout_of(mark)
+    if page_layout is None:
+        raise ScanError(f"the form code {mark.code} is not one of this assessment's forms")
+    white = _paper_white(flat)
+    questions = []
+    for item in page_layout["items"]:
+        inks = {value: box_ink(flat, rect, white) for value, rect in item["boxes"].items()}
+        questions.append(read_question(item["item_id"], inks))
+    return PageReading(mark, questions, flat)
+
+
+def png(image: np.ndarray) -> bytes:
+    ok, data = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 6])
+    if not ok:
+        raise ScanError("the page image could not be kept")
+    return data.tobytes()
+
+
+def crop_png(page_png: bytes, rect_mm: list[float], margin_mm: float = 1.0) -> bytes:
+    """The part of a straightened page inside rect (mm from the origin), as a PNG."""
+    image = cv2.imdecode(np.frombuffer(page_png, dtype=np.uint8), cv2.IMREAD_GRAYSCALE)
+    if image is None:
+        raise ScanError("the kept page image could not be read")
+    x, y, w, h = rect_mm
+    x0 = max(0, round((x + ORIGIN[0] - margin_mm) * PX_PER_MM))
+    y0 = max(0, round((y + ORIGIN[1] - margin_mm) * PX_PER_MM))
+    x1 = min(image.shape[1], round((x + ORIGIN[0] + w + margin_mm) * PX_PER_MM))
+    y1 = min(image.shape[0], round((y + ORIGIN[1] + h + margin_mm) * PX_PER_MM))
+    return png(image[y0:y1, x0:x1])
