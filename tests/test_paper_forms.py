@@ -320,6 +320,7 @@ def test_double_entry_shows_differences_side_by_side_before_saving(client, world
     page = BeautifulSoup(response.data, "html.parser")
     rows = page.select(".app-paper-compare tbody tr")
     assert [r["id"] for r in rows] == ["difference-1.2"]
+    assert rows[0].th.get_text(" ", strip=True).startswith("1.2 Is there effective involvement")
     assert [flat(c.get_text(" ", strip=True)) for c in rows[0].select("td")] == [
         "Red (first keying of 1.2)",
         "Amber (second keying of 1.2)",

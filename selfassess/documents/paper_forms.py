@@ -215,6 +215,7 @@ def print_form(
             entry["boxes"].setdefault(boxed.split("|", 1)[1], _rect(box))
         elif entry["area"] is None:
             entry["area"] = _rect(box)
+    order = {b["key"]: n for n, b in enumerate(blocks)}
     layout = {
         "framework_id": fw.id,
         "framework_version": fw.version,
@@ -224,7 +225,10 @@ def print_form(
         "pages": [
             {
                 "page": p["page"],
-                "items": [{"item_id": k, **v} for k, v in p["items"].items()],
+                # In the paper's order (the layout is walked in no particular order).
+                "items": [
+                    {"item_id": k, **p["items"][k]} for k in sorted(p["items"], key=order.get)
+                ],
             }
             for p in layout_pages
         ],

@@ -11,7 +11,7 @@ count are checked before any of that.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,42 +78,53 @@ def _image_pages(data: bytes, name: str) -> list[np.ndarray]:
         raise ScanError(f"{name}: the picture could not be read") from None
 
 
-def _pdf_pages(data: bytes, name: str, room: int) -> list[np.ndarray]:
+def _open_pdf(data: bytes, name: str):
     import pypdfium2 as pdfium
 
     try:
-        pdf = pdfium.PdfDocument(data)
+        return pdfium.PdfDocument(data)
     except Exception:
         raise ScanError(f"{name}: the PDF could not be opened") from None
+
+
+def _pdf_page_count(data: bytes, name: str) -> int:
+    pdf = _open_pdf(data, name)
     try:
-        count = len(pdf)
-        if count > room:
-            raise ScanError(f"{name} has {count} pages: upload at most {MAX_PAGES} at once")
-        pages = []
-        for index in range(count):
-            page = pdf[index]
-            width_pt, height_pt = page.get_size()
-            scale = RENDER_DPI / 72
-            pixels = width_pt * height_pt * scale * scale
-            if pixels > MAX_IMAGE_PIXELS:  # an absurd page size would make a huge bitmap
-                scale *= (MAX_IMAGE_PIXELS / pixels) ** 0.5
-            pixels = page.render(scale=scale, grayscale=True).to_numpy()
-            pages.append(np.ascontiguousarray(pixels[..., 0] if pixels.ndim == 3 else pixels))
-            page.close()
-        return pages
-    except ScanError:
-        raise
-    except Exception:
-        raise ScanError(f"{name}: a page of the PDF could not be rendered") from None
+        return len(pdf)
     finally:
         pdf.close()
 
 
-def upload_pages(files: Iterable[tuple[str, bytes]]) -> list[tuple[str, np.ndarray]]:
-    """Every page of an upload (one PDF, or pictures, or both) as a grey image, each named
-    "file, page n". ScanError for anything that is not a PDF or picture, too big or too long."""
-    pages: list[tuple[str, np.ndarray]] = []
-    total = 0
+def _pdf_pages(data: bytes, name: str) -> Iterator[np.ndarray]:
+    """A PDF's pages one at a time, rendered (never more than MAX_IMAGE_PIXELS each)."""
+    pdf = _open_pdf(data, name)
+    try:
+        for index in range(len(pdf)):
+            try:
+                page = pdf[index]
+                width_pt, height_pt = page.get_size()
+                scale = RENDER_DPI / 72
+                pixels = width_pt * height_pt * scale * scale
+                if pixels > MAX_IMAGE_PIXELS:  # an absurd page size would make a huge bitmap
+                    scale *= (MAX_IMAGE_PIXELS / pixels) ** 0.5
+                rendered = page.render(scale=scale, grayscale=True).to_numpy()
+                page.close()
+            except Exception:
+                raise ScanError(
+                    f"{name}: page {index + 1} of the PDF could not be rendered"
+                ) from None
+            yield np.ascontiguousarray(rendered[..., 0] if rendered.ndim == 3 else rendered)
+    finally:
+        pdf.close()
+
+
+def check_upload(files: Iterable[tuple[str, bytes]]) -> int:
+    """Check a whole upload before any page is decoded: its size, what each file is by its
+    content, each PDF's page count, each picture's pixel count from its header. The number of
+    pages; ScanError naming the first problem."""
+    from PIL import Image
+
+    total, pages = 0, 0
     for name, data in files:
         total += len(data)
         if total > MAX_UPLOAD_BYTES:
@@ -122,15 +133,40 @@ def upload_pages(files: Iterable[tuple[str, bytes]]) -> list[tuple[str, np.ndarr
         if kind is None:
             raise ScanError(f"{name} is not a PDF, PNG or JPEG file")
         if kind == PDF:
-            found = _pdf_pages(data, name, MAX_PAGES - len(pages))
-            pages += [(f"{name}, page {n}", img) for n, img in enumerate(found, start=1)]
+            count = _pdf_page_count(data, name)
+            if count > MAX_PAGES:
+                raise ScanError(f"{name} has {count} pages: upload at most {MAX_PAGES} at once")
+            pages += count
         else:
-            pages += [(name, img) for img in _image_pages(data, name)]
-        if len(pages) > MAX_PAGES:
+            try:
+                with Image.open(io.BytesIO(data)) as image:
+                    width, height = image.size
+            except Image.DecompressionBombError:  # Pillow's own guard, far past ours
+                width = height = MAX_IMAGE_PIXELS
+            except Exception:
+                raise ScanError(f"{name}: the picture could not be read") from None
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ScanError(
+                    f"{name}: the picture has more than {MAX_IMAGE_PIXELS // 1_000_000} million "
+                    f"pixels ({width} × {height})"
+                )
+            pages += 1
+        if pages > MAX_PAGES:
             raise ScanError(f"The upload has more than {MAX_PAGES} pages")
     if not pages:
         raise ScanError("Choose a PDF or pictures of the filled-in forms")
     return pages
+
+
+def upload_pages(files: Sequence[tuple[str, bytes]]) -> Iterator[tuple[str, np.ndarray]]:
+    """Every page of an upload (a PDF, or pictures, or both) as a grey image named "file, page
+    n", one at a time so a long upload is never all in memory. Call check_upload first."""
+    for name, data in files:
+        if sniff(data) == PDF:
+            for number, image in enumerate(_pdf_pages(data, name), start=1):
+                yield f"{name}, page {number}", image
+        else:
+            yield name, _image_pages(data, name)[0]
 
 
 # --- finding and straightening a page ---------------------------------------------------------

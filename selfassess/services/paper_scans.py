@@ -13,6 +13,7 @@ from typing import Any
 from selfassess.documents.paper_reading import (
     PDF,
     ScanError,
+    check_upload,
     png,
     read_page,
     sniff,
@@ -40,7 +41,7 @@ def read_upload(
     Any page that cannot be read refuses the whole upload (ScanError naming the page), and
     nothing is kept."""
     _refuse_unless_open(assessment)
-    pages = upload_pages(files)
+    page_count = check_upload(files)
     forms: dict[str, PaperForm | None] = {}
 
     def layout_of(mark: PageMark) -> dict[str, Any] | None:
@@ -55,7 +56,7 @@ def read_upload(
         return found[0] if found else None
 
     readings, images, seen = [], [], set()
-    for position, (source, gray) in enumerate(pages, start=1):
+    for position, (source, gray) in enumerate(upload_pages(files), start=1):
         try:
             reading = read_page(gray, layout_of)
         except ScanError as exc:
@@ -105,7 +106,7 @@ def read_upload(
             media_type=media_type,
             sha256=hashlib.sha256(original).hexdigest(),
             original=original,
-            page_count=len(pages),
+            page_count=page_count,
             readings=readings,
             status="read",
         )
@@ -125,7 +126,7 @@ def read_upload(
             "paper_scan",
             "read",
             None,
-            {"file": scan.filename, "pages": len(pages), "sha256": scan.sha256},
+            {"file": scan.filename, "pages": page_count, "sha256": scan.sha256},
             actor_user=actor,
             assessment=assessment,
             entity_id=scan.id,
