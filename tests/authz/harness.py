@@ -218,6 +218,8 @@ def readable_text(response) -> str:
             for cell in row
             if cell is not None
         )
+    if kind.startswith("image/"):
+        return ""  # a picture (a scanned page) holds no stored text to leak
     return html.unescape(response.get_data(as_text=True))
 
 
