@@ -24,6 +24,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--faint", type=float, default=0.04, help="share of faint marks")
     parser.add_argument("--cancel", type=float, default=0.08, help="share with a box cancelled")
+    parser.add_argument(
+        "--photo", action="store_true", help="also tilt in perspective and save as JPEG"
+    )
     args = parser.parse_args()
 
     from selfassess import create_app
@@ -31,7 +34,7 @@ def main() -> None:
     from selfassess.documents.paper_forms import print_form
     from selfassess.documents.paper_reading import read_page
     from selfassess.extensions import frameworks
-    from tests.paper_pen import fill_in, render_pdf_pages, scan, score
+    from tests.paper_pen import fill_in, photograph, render_pdf_pages, scan, score
 
     app = create_app(TestConfig)
     with app.app_context():
@@ -50,6 +53,8 @@ def main() -> None:
                 page, layout[number], 200, rng, faint_share=args.faint, cancel_share=args.cancel
             )
             scanned = scan(page, rng)
+            if args.photo:
+                scanned = photograph(scanned, rng)
             started = time.perf_counter()
             try:
                 reading = read_page(scanned, lambda mark: layout.get(mark.page))

@@ -181,3 +181,23 @@ def score(results) -> Score:
                 if not ok and not reading.doubtful:
                     s.wrong_unflagged += 1
     return s
+
+
+def photograph(page: np.ndarray, rng: random.Random, tilt=0.04, quality=55) -> np.ndarray:
+    """As a phone sees a scanned-looking page: each corner pulled in by up to ``tilt`` of the
+    page (perspective), then saved as a JPEG of the given quality."""
+    h, w = page.shape
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+
+    def pull(x, y):
+        return [
+            w * (x + (1 - 2 * x) * rng.uniform(0, tilt)),
+            h * (y + (1 - 2 * y) * rng.uniform(0, tilt)),
+        ]
+
+    dst = np.float32([pull(0, 0), pull(1, 0), pull(1, 1), pull(0, 1)])
+    warped = cv2.warpPerspective(
+        page, cv2.getPerspectiveTransform(src, dst), (w, h), borderValue=230
+    )
+    encoded = cv2.imencode(".jpg", warped, [cv2.IMWRITE_JPEG_QUALITY, quality])[1]
+    return cv2.imdecode(encoded, cv2.IMREAD_GRAYSCALE)

@@ -319,3 +319,21 @@ def test_scans_go_with_their_assessment(client, world, printed):
     db.session.commit()
     assert _stored() == (0, 0)
     assert db.session.scalar(select(func.count(PaperForm.id))) == 0
+
+
+def test_photos_of_several_pages_are_one_upload_kept_whole(client, world, printed, get_page):
+    import zipfile
+
+    p, lead, member, assessment = world
+    _known_form(printed, assessment, member)
+    page = get_page(f"/assessments/{assessment.id}/paper")
+    field = page.select_one('input[type="file"]')
+    assert field.has_attr("multiple")
+    assert field["accept"] == "application/pdf,image/png,image/jpeg"
+    photos = [("IMG_0001.png", _png(printed[1][0])), ("IMG_0002.png", _png(printed[1][1]))]
+    assert _upload(client, assessment, photos).status_code == 302
+    scan_row = db.session.execute(select(PaperScan)).scalar_one()
+    assert (scan_row.media_type, scan_row.page_count) == ("application/zip", 2)
+    with zipfile.ZipFile(io.BytesIO(scan_row.original)) as bundle:
+        assert bundle.namelist() == ["01-IMG_0001.png", "02-IMG_0002.png"]
+    assert [r["page"] for r in scan_row.readings] == [1, 2]

@@ -39,15 +39,20 @@ def main() -> None:
             "paper-form-page-1.png": (
                 library.get("iom-key-principles"),
                 "Priya Shah, Probation Service",
+                "Key Principles self-assessment 2026 · Northshire CSP",
             ),
-            "paper-survey-page-1.png": (library.get("national-survey-2013"), None),
+            "paper-survey-page-1.png": (
+                library.get("national-survey-2013"),
+                None,
+                "National IOM survey 2013 · Northshire CSP",
+            ),
         }
-        for name, (fw, person) in forms.items():
+        for name, (fw, person, subtitle) in forms.items():
             printed = print_form(
                 fw,
                 "K7MP3QXD",
                 title=f"{fw.name}: paper form" if fw.is_rated else fw.title,
-                subtitle="Key Principles self-assessment 2026 · Northshire CSP",
+                subtitle=subtitle,
                 person=person,
                 marking=app.config["PROTECTIVE_MARKING"],
             )

@@ -193,6 +193,7 @@ def print_form(
         "marking": marking,
         "blocks": blocks,
         "how_to_text": how_to_text,
+        "survey": survey,
     }
     flow = render_html("paper_form.html", mode="flow", pages=[], **common)
     grouped = _page_breaks(flow, blocks)
