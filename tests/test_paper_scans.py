@@ -337,3 +337,18 @@ def test_photos_of_several_pages_are_one_upload_kept_whole(client, world, printe
     with zipfile.ZipFile(io.BytesIO(scan_row.original)) as bundle:
         assert bundle.namelist() == ["01-IMG_0001.png", "02-IMG_0002.png"]
     assert [r["page"] for r in scan_row.readings] == [1, 2]
+
+
+def test_a_page_missing_a_corner_mark_is_not_read(printed):
+    """A corner torn off or out of the picture: the page is refused, never read askew."""
+    import cv2
+
+    from selfassess.documents.paper_reading import ScanError
+
+    form, pages = printed
+    layout = {p["page"]: p for p in form.layout["pages"]}
+    page = pages[0].copy()
+    k = 200 / 25.4
+    cv2.rectangle(page, (0, int(270 * k)), (int(40 * k), page.shape[0]), 255, -1)
+    with pytest.raises(ScanError, match="corner mark"):
+        read_page(scan(page, random.Random(3)), lambda mark: layout.get(mark.page))

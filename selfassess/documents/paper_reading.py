@@ -33,6 +33,7 @@ MAX_IMAGE_PIXELS = 40_000_000  # a 40 MP phone photo; past that a picture is ref
 RENDER_DPI = 200
 PX_PER_MM = 6.0  # the straightened page (about 150 dpi)
 WORK_LONG_SIDE = 2600  # pages larger than this are scaled down before reading
+QR_DRIFT_MM = 2.5  # how far the straightened QR code may lie from where it was printed
 
 PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
 
@@ -200,9 +201,11 @@ def _mm_to_px(points_mm: np.ndarray) -> np.ndarray:
     return points_mm * PX_PER_MM
 
 
-def _find_mark(gray: np.ndarray, guess: np.ndarray, px_per_mm: float) -> np.ndarray | None:
-    """The centre of the solid square corner mark nearest where the QR code says it is."""
-    half = int(15 * px_per_mm)
+def _find_mark(
+    gray: np.ndarray, guess: np.ndarray, px_per_mm: float, reach_mm: float = 15
+) -> np.ndarray | None:
+    """The centre of the solid square corner mark nearest the guess, within reach_mm of it."""
+    half = int(reach_mm * px_per_mm)
     x0, y0 = max(0, int(guess[0]) - half), max(0, int(guess[1]) - half)
     x1, y1 = min(gray.shape[1], int(guess[0]) + half), min(gray.shape[0], int(guess[1]) + half)
     if x1 - x0 < 10 or y1 - y0 < 10:
@@ -225,6 +228,44 @@ def _find_mark(gray: np.ndarray, guess: np.ndarray, px_per_mm: float) -> np.ndar
     return best
 
 
+def _find_marks(
+    gray: np.ndarray,
+    qr_mm: np.ndarray,
+    qr_px: np.ndarray,
+    centres_mm: np.ndarray,
+    px_per_mm: float,
+) -> np.ndarray | None:
+    """The four corner marks' centres in the image, or None. Nearest the QR code first: each
+    mark found improves the guess of where the next lies (a photo's perspective makes a guess
+    from the small QR code alone drift towards the far corners)."""
+    qr_centre = qr_mm.mean(axis=0)
+    order = np.argsort(np.linalg.norm(centres_mm - qr_centre, axis=1))
+    found: dict[int, np.ndarray] = {}
+    for index in order:
+        known = list(found)
+        if len(known) >= 3:  # marks alone span the page: a full affine from them
+            matrix, _ = cv2.estimateAffine2D(
+                centres_mm[known].astype(np.float32),
+                np.array([found[k] for k in known], dtype=np.float32),
+            )
+        else:  # a turn, a scale and a shift from the QR code and the marks found so far
+            src = np.vstack([qr_mm, centres_mm[known]]) if known else qr_mm
+            dst = np.vstack([qr_px, [found[k] for k in known]]) if known else qr_px
+            matrix, _ = cv2.estimateAffinePartial2D(src.astype(np.float32), dst.astype(np.float32))
+        if matrix is None:
+            return None
+        guess = cv2.transform(centres_mm[index].reshape(1, 1, 2), matrix).reshape(2)
+        mark = None
+        for reach_mm in (15, 35):
+            mark = _find_mark(gray, guess, px_per_mm, reach_mm)
+            if mark is not None:
+                break
+        if mark is None:
+            return None
+        found[int(index)] = mark
+    return np.array([found[i] for i in range(len(centres_mm))], dtype=np.float64)
+
+
 def straighten(gray: np.ndarray) -> tuple[PageMark, np.ndarray]:
     """Find the page's QR code and corner marks and return the page as printed: A4 at
     PX_PER_MM, square to its marks. ScanError if either cannot be found."""
@@ -242,19 +283,19 @@ def straighten(gray: np.ndarray) -> tuple[PageMark, np.ndarray]:
         dtype=np.float64,
     )
     # Where the QR code lies says roughly where the marks are, whatever the page's turn.
-    # A turn, a scale and a shift only: a perspective fitted to so small a square would throw
-    # the far corners wide.
-    rough, _ = cv2.estimateAffinePartial2D(qr_mm, qr_corners)
-    if rough is None:
-        raise ScanError("the QR code's position could not be used")
     px_per_mm = float(np.linalg.norm(qr_corners[1] - qr_corners[0])) / width
     centres_mm = np.array(MARK_CENTRES, dtype=np.float64)
-    guesses = cv2.transform(centres_mm.reshape(-1, 1, 2), rough).reshape(-1, 2)
-    found_marks = [_find_mark(gray, g, px_per_mm) for g in guesses]
-    if any(m is None for m in found_marks):
+    found_marks = _find_marks(gray, qr_mm, qr_corners, centres_mm, px_per_mm)
+    if found_marks is None:
         raise ScanError("the four corner marks were not all found (is the whole page in view?)")
     target = _mm_to_px(centres_mm).astype(np.float32)
-    matrix = cv2.getPerspectiveTransform(np.array(found_marks, dtype=np.float32), target)
+    matrix = cv2.getPerspectiveTransform(found_marks.astype(np.float32), target)
+    # The QR code must land where it was printed: a wrong mark (a filled-in box taken for
+    # one) would straighten the page wrongly, and its boxes must then not be read at all.
+    qr_flat = cv2.perspectiveTransform(qr_corners.reshape(-1, 1, 2), matrix).reshape(-1, 2)
+    drift_mm = float(np.max(np.linalg.norm(qr_flat / PX_PER_MM - qr_mm, axis=1)))
+    if drift_mm > QR_DRIFT_MM:
+        raise ScanError("the page could not be straightened (a corner mark was not found)")
     size = (round(PAGE_MM[0] * PX_PER_MM), round(PAGE_MM[1] * PX_PER_MM))
     flat = cv2.warpPerspective(
         gray, matrix, size, flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT, borderValue=255
