@@ -340,3 +340,19 @@ def test_double_entry_shows_differences_side_by_side_before_saving(client, world
     assert (entry.status, entry.verified_by_id) == ("saved", second.id)
     label = db.session.scalars(select(AuditEvent.actor_label).filter_by(entity="rating")).first()
     assert label.startswith("Entered from paper by Lena Lead, checked by Sam Second, on ")
+
+
+def test_forms_are_keyed_in_only_while_the_assessment_is_open(client, world, get_page):
+    p, lead, _second, member, assessment = world
+    sign_in(client, lead)
+    form = _form_for(client, assessment, member)
+    assessment.status = "agreed"
+    db.session.commit()
+    url = f"/assessments/{assessment.id}/paper/forms/{form.code}"
+    page = get_page(url)
+    assert page.select_one("#not-open")
+    assert page.select_one("#paper-entry") is None
+    response = client.post(url, data=_answers({"1.1": "green"}) | {"step": "save"})
+    assert response.status_code == 400
+    assert "only be entered while the assessment is open" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Rating.id)) is None
