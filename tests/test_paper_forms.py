@@ -111,6 +111,8 @@ def test_lead_prints_a_blank_form_and_one_made_out_to_a_member(client, world, ge
         for word in ("Red", "Amber", "Green", "Don't know", "Not applicable"):
             assert word in page_text
     # Every question's five boxes are known on the page that holds them, for reading scans.
+    in_order = [i["item_id"] for pg in form.layout["pages"] for i in pg["items"]]
+    assert in_order == [item.id for item in fw.items]  # the paper's order, page by page
     laid_out = {i["item_id"]: i for pg in form.layout["pages"] for i in pg["items"]}
     assert set(laid_out) == {item.id for item in fw.items}
     assert all(set(i["boxes"]) == {v.id for v in fw.scale} and i["area"] for i in laid_out.values())
