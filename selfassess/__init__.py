@@ -135,6 +135,7 @@ def _blueprints():
     from selfassess.views.frameworks_browser import bp as frameworks_bp
     from selfassess.views.main import bp as main_bp
     from selfassess.views.national import bp as national_bp
+    from selfassess.views.paper import bp as paper_bp
     from selfassess.views.partnerships import bp as partnerships_bp
     from selfassess.views.reports import bp as reports_bp
     from selfassess.views.workshop import bp as workshop_bp
@@ -148,6 +149,7 @@ def _blueprints():
         reports_bp,
         assessments_bp,
         national_bp,
+        paper_bp,
         api_bp,
     ]
 

@@ -22,6 +22,7 @@ from selfassess.models.national import (
     ReturnAnswer,
     SurveyAnswer,
 )
+from selfassess.models.paper import PaperEntry, PaperForm, PaperScan, PaperScanPage
 from selfassess.models.people import ApiToken, Invitation, Membership, Partnership, User
 
 __all__ = [
@@ -40,6 +41,10 @@ __all__ = [
     "Membership",
     "OutboxMessage",
     "Participant",
+    "PaperEntry",
+    "PaperForm",
+    "PaperScan",
+    "PaperScanPage",
     "Partnership",
     "Rating",
     "Return",

@@ -343,12 +343,15 @@ def save_rating(
     *,
     keep_text: bool = False,
     also: Callable[[], None] | None = None,
+    actor_label: str | None = None,
 ) -> Rating:
     """Create or change a participant's rating of an item; no audit event when nothing changed.
 
     keep_text keeps the evidence and improvement already stored (a workshop vote changes only
     the value), without the caller reading the rating first. ``also`` adds more changes to the
     same commit (a workshop keeps its own record of the vote), even when the rating is unchanged.
+    ``actor_label`` names the change in the history where the actor alone would not say enough
+    ("Entered from paper by ... on ...").
     """
     assessment = assessment_or_none(participant.assessment_id)
     _refuse_if_submitted(assessment)
@@ -399,7 +402,7 @@ def save_rating(
                 before,
                 rating_snapshot(rating),
                 actor_user=user,
-                actor_label=audit.actor_label_for(actor),
+                actor_label=actor_label or audit.actor_label_for(actor),
                 assessment=assessment,
                 framework_id=fw.id,
                 item_id=item_id,
@@ -420,6 +423,7 @@ def save_rating(
             actor,
             keep_text=keep_text,
             also=also,
+            actor_label=actor_label,
         )
     return rating
 

@@ -81,7 +81,8 @@ def _register_refusal_pages(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
-        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        # A page may allow more than the service-wide limit (scanned paper forms).
+        limit = request.max_content_length or app.config.get("MAX_CONTENT_LENGTH") or 0
         return render_template("errors/413.html", max_megabytes=round(limit / 1024 / 1024)), 413
 
     @app.errorhandler(429)

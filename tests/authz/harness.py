@@ -224,6 +224,8 @@ def readable_text(response) -> str:
             return " ".join(
                 archive.read(name).decode("utf-8", "ignore") for name in archive.namelist()
             )
+    if kind.startswith("image/"):
+        return ""  # a picture (a scanned page) holds no stored text to leak
     return html.unescape(response.get_data(as_text=True))
 
 

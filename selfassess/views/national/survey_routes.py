@@ -75,6 +75,7 @@ def partnership_returns(partnership_id: int):
         partnership=partnership,
         rows=rows,
         is_lead=role_in(partnership.id) == "lead",
+        paper_surveys=_survey_frameworks,
     )
 
 
