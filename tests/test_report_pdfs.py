@@ -46,8 +46,11 @@ def test_report_pdf_matches_the_aggregation(app, client, world):
     sg = results.strengths_and_gaps()
     for gap in sg.gaps:
         assert gap.why in text
-    # Cover: partnership, period, framework and version, status, marking.
-    cover = flat(pages[0])
+    # The summary first, then the contents with what the report is about: partnership, period,
+    # framework and version, status, marking.
+    assert "Strength and gap report: Board review" in flat(pages[0])
+    assert "Summary" in flat(pages[0])
+    cover = flat(pages[1])
     assert "Reportshire Community Safety Partnership (E09REP)" in cover
     assert "2026 to 2027" in cover
     fw = frameworks().get(KP)
@@ -59,7 +62,7 @@ def test_report_pdf_matches_the_aggregation(app, client, world):
         assert f"Page {n} of {len(pages)}" in page
     # Contents with page numbers.
     contents = flat(pages[1])
-    assert re.search(r"Summary \d+", contents) and re.search(r"Charts \d+", contents)
+    assert re.search(r"Summary[ .]+1 ", contents) and re.search(r"Charts[ .]+\d+", contents)
     # Item detail: the evidence, as text, and the overdue action.
     assert SCRIPT in text  # printed as text, not run or dropped
     assert "Write the information-sharing protocol: Police" in text and "Overdue" in text
