@@ -18,6 +18,7 @@ from cachetools import LRUCache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from selfassess.config import PROJECT_ROOT
+from selfassess.domain.rating_words import sentence_start
 from selfassess.domain.reference import agency_name
 from selfassess.queries.reports import ACTION_STATUS_LABELS
 
@@ -38,6 +39,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["agency_name"] = agency_name
+    env.filters["sentence_start"] = sentence_start
     env.filters["svg_data_uri"] = svg_data_uri
     env.filters["action_status"] = lambda s: ACTION_STATUS_LABELS.get(s, s)
     env.filters["long_date"] = lambda d: d.strftime("%-d %B %Y") if d else "No date"

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from selfassess.documents import charts
+from selfassess.domain import rating_words
 from selfassess.domain import summary as summaries
 from selfassess.domain.frameworks import Framework, FrameworkLibrary
 from selfassess.domain.scoring import AssessmentResults, FrameworkResult, ItemResult
@@ -44,6 +45,11 @@ class FrameworkReport:
     heatmap: charts.Chart
     change: charts.Chart | None
     item_changes: dict[str, ItemChange] = field(default_factory=dict)
+
+    @property
+    def rule(self) -> str:
+        """How its ratings are worked out, exactly: for the reader who asks."""
+        return rating_words.exact_rule(self.framework)
 
 
 @dataclass
