@@ -61,6 +61,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     SERVER_NAME = None
+    # Tests read the PDF itself: wait for it rather than show "Preparing your PDF".
+    PDF_WAIT_SECONDS = 300
 
 
 class ProductionConfig(Config):

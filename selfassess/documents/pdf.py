@@ -72,3 +72,9 @@ def cached_pdf(key: Hashable, make: Callable[[], bytes]) -> bytes:
     """A document made once per key (the assessment's state and today's date), kept in a
     small LRU: laying out a long report takes seconds."""
     return make()
+
+
+def cached_copy(key: Hashable) -> bytes | None:
+    """The document kept for this key today, if there is one (laying nothing out)."""
+    with _pdf_lock:
+        return _pdfs.get((key, date.today()))

@@ -6,14 +6,24 @@ import json
 import re
 from datetime import UTC, datetime
 
-from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
-from selfassess.documents import exports
+from selfassess.documents import exports, pdf_jobs
 from selfassess.documents import pdf as documents
 from selfassess.documents.report import action_plan, build_report, current_rating
 from selfassess.domain.assessment_status import can_start_next_cycle
 from selfassess.extensions import frameworks
+from selfassess.queries.assessments import assessment_or_none
 from selfassess.queries.reports import ACTION_STATUS_LABELS, fingerprint, is_overdue
 from selfassess.services.next_cycle import start_next_cycle
 from selfassess.views.reports import bp
@@ -76,18 +86,46 @@ def show(assessment_id: int):
 @bp.get("/assessments/<int:assessment_id>/report.pdf")
 @login_required
 def report_pdf(assessment_id: int):
+    """Served at once when ready within a moment; otherwise a "Preparing your PDF" page that
+    reloads itself until the document, laid out in the background, is ready for this person."""
     assessment = assessment_or_404(assessment_id)
     marking = current_app.config["PROTECTIVE_MARKING"]
-    pdf = documents.cached_pdf(
-        ("report", *_state(assessment), marking),
-        lambda: documents.render_pdf(
-            "report.html",
-            report=build_report(frameworks(), assessment, scope_of=ratings_scope),
-            assessment=assessment,
-            marking=marking,
-        ),
+    key = ("report", *_state(assessment), marking)
+    filename = _filename(assessment, "report.pdf")
+    token = request.args.get("job")
+    job = pdf_jobs.job_for(token, current_user.id, key)
+    if job is None:
+        body = pdf_jobs.ready(key)
+        if body is not None:
+            return _download(body, "application/pdf", filename, inline=True)
+        # Whose ratings the reader may see, decided now: the job runs outside this request.
+        scopes = {assessment.id: ratings_scope(assessment)}
+        if assessment.previous:
+            scopes[assessment.previous.id] = ratings_scope(assessment.previous)
+        aid = assessment.id
+
+        def make() -> bytes:
+            fresh = assessment_or_none(aid)
+            return documents.render_pdf(
+                "report.html",
+                report=build_report(frameworks(), fresh, scope_of=lambda a: scopes[a.id]),
+                assessment=fresh,
+                marking=marking,
+            )
+
+        token = pdf_jobs.start(current_app._get_current_object(), current_user.id, key, make)
+        job = pdf_jobs.job_for(token, current_user.id, key)
+        job.done.wait(current_app.config.get("PDF_WAIT_SECONDS", pdf_jobs.WAIT_SECONDS))
+    if job.done.is_set():
+        pdf_jobs.finish(token)
+        if job.failed or job.body is None:
+            abort(500)
+        return _download(job.body, "application/pdf", filename, inline=True)
+    return render_template(
+        "reports/preparing.html",
+        assessment=assessment,
+        next_url=url_for("reports.report_pdf", assessment_id=assessment.id, job=token),
     )
-    return _download(pdf, "application/pdf", _filename(assessment, "report.pdf"), inline=True)
 
 
 @bp.get("/assessments/<int:assessment_id>/action-plan.pdf")
