@@ -76,6 +76,23 @@ def xlsx_as_html(data: bytes) -> str:
     return "".join(out)
 
 
+def fetch_pdf(context, url: str) -> bytes:
+    """The PDF, following "Preparing your PDF" (its refresh address) as a browser would."""
+    import re
+    import time
+
+    deadline = time.monotonic() + 300
+    while True:
+        response = context.request.get(url)
+        if response.headers.get("content-type", "").startswith("application/pdf"):
+            return response.body()
+        found = re.search(r'http-equiv="refresh" content="\d+;url=([^"]+)"', response.text())
+        if not found or time.monotonic() > deadline:
+            raise RuntimeError(f"no PDF from {url}")
+        url = url.split("/assessments/")[0] + html.unescape(found.group(1))
+        time.sleep(1)
+
+
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
@@ -154,8 +171,9 @@ def main() -> int:
                 page.locator(".app-result").first.wait_for()
                 shot(page, f"workshop-reveal-{width}", full=True)
                 if width == WIDTHS[0]:
-                    pdf = context.request.get(f"{base}/assessments/{assessment_id}/report.pdf")
-                    (OUT / "report.pdf").write_bytes(pdf.body())
+                    (OUT / "report.pdf").write_bytes(
+                        fetch_pdf(context, f"{base}/assessments/{assessment_id}/report.pdf")
+                    )
                     subprocess.run(
                         [
                             "pdftoppm",
