@@ -14,8 +14,8 @@ from flask import Flask
 WARM_HTML = (
     '<!DOCTYPE html><html lang="en"><head><title>Warming</title>'
     '<link rel="stylesheet" href="print.css"></head><body><div class="marking">Warming</div>'
-    '<h1>Warming</h1><p>Text in <b>bold</b> and <i>italic</i>.</p>'
-    '<table><thead><tr><th>A</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>'
+    "<h1>Warming</h1><p>Text in <b>bold</b> and <i>italic</i>.</p>"
+    "<table><thead><tr><th>A</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>"
     "</body></html>"
 )
 
