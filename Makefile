@@ -9,7 +9,7 @@ ROOT := $(shell id -u 2>/dev/null)
 # The service runs production settings unless told otherwise; on this machine it is told.
 DEV := SELFASSESS_CONFIG=$${SELFASSESS_CONFIG:-development}
 
-.PHONY: run test setup system-deps chromium assets migrate demo demo-reset lint serve bench clean constraints
+.PHONY: run test setup system-deps chromium poppler assets migrate demo demo-reset lint serve bench clean constraints screenshots
 
 # Where `make run` listens: `make run PORT=5001`, or `HOST=0.0.0.0` so phones on your network can
 # join a workshop.
@@ -80,6 +80,22 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "Browser tests need Debian's chromium: apt-get install chromium" >&2; exit 1; fi; \
 	fi
+
+# pdftoppm, to turn PDF pages into pictures for `make screenshots`.
+poppler:
+	@if ! command -v pdftoppm >/dev/null; then \
+	  if [ "$(ROOT)" = "0" ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
+	  else echo "make screenshots needs pdftoppm: apt-get install poppler-utils" >&2; exit 1; fi; \
+	fi
+
+# PNGs of what users see (the report's summary, its PDF's first pages, a workshop reveal, the
+# national picture, a spreadsheet, the printed paper forms), at 1280 and 360 px, into
+# screenshots/ (ignored by git). The demo is loaded into a temporary instance: your own database
+# is untouched.
+screenshots: setup chromium poppler
+	$(BIN)/python tools/screenshots.py
+	$(BIN)/python tools/paper_form_png.py
 
 # Test processes in parallel: one per core by default (each with its own databases).
 TEST_WORKERS ?= auto

@@ -30,6 +30,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     FRAMEWORKS_DIR = os.environ.get("FRAMEWORKS_DIR", str(PROJECT_ROOT / "questions"))
+    # A server process (selfassess.wsgi) warms WeasyPrint, its fonts and matplotlib at start-up.
+    WARM_DOCUMENTS = True
     PROTECTIVE_MARKING = os.environ.get("PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
     # National figures for groups smaller than this are suppressed.
     SUPPRESSION_THRESHOLD = int(os.environ.get("SUPPRESSION_THRESHOLD", "3"))
@@ -95,6 +97,7 @@ class TestConfig(Config):
     REDIS_URL = None
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = None
+    WARM_DOCUMENTS = False  # no background thread for a test's app
 
 
 class ProductionConfig(Config):

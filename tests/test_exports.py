@@ -119,3 +119,57 @@ def test_exports_are_out_of_reach_of_others(app, client, world):
         for name in ("ratings.csv", "actions.xlsx", "assessment.json"):
             url = f"/assessments/{world.assessment.id}/export/{name}"
             assert visitor.get(url).status_code == 404
+
+
+def test_xlsx_is_a_finished_spreadsheet_with_an_about_sheet(app, client, world):
+    from datetime import date, datetime
+
+    from selfassess.domain import palette
+
+    book = load_workbook(io.BytesIO(get(client, world, "actions.xlsx").data))
+    assert book.sheetnames == ["Action plan", "About this file"]
+    sheet = book["Action plan"]
+    header = [c.value for c in sheet[1]]
+    # The header row is frozen, bold and filtered; columns have widths; typed text wraps.
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:M{sheet.max_row}"
+    assert all(c.font.b for c in sheet[1])
+    col = {name: n for n, name in enumerate(header)}
+    widths = {name: sheet.column_dimensions[chr(65 + n)].width for name, n in col.items()}
+    assert widths["Action"] == 50 and 10 <= widths["Owner"] <= 40
+    overdue = sheet[2]
+    assert overdue[col["Action"]].alignment.wrap_text
+    # Dates are dates, shown as dates.
+    due = overdue[col["Due date"]]
+    assert isinstance(due.value, datetime | date) and due.number_format == "d mmm yyyy"
+    # A rating cell holds the word on the palette's fill.
+    rating = overdue[col["Current rating"]]
+    assert rating.value == "Red"
+    assert rating.fill.fgColor.rgb.endswith(palette.RED.fill[1:].upper())
+    assert rating.font.color.rgb.endswith(palette.RED.text[1:].upper())
+    # The marking is printed on every page.
+    assert "OFFICIAL-SENSITIVE" in sheet.oddHeader.center.text
+
+    about = {r[0]: r[1] for r in book["About this file"].iter_rows(values_only=True)}
+    assert about["What this file holds"] == "Action plan of Board review (2026 to 2027)"
+    assert about["Partnership"] == "Reportshire Community Safety Partnership (E09REP)"
+    assert about["Protective marking"] == "OFFICIAL-SENSITIVE"
+    assert about["Filters applied"].startswith("None: every action")
+    assert isinstance(about["Made"], datetime) and about["Rows"] == 2
+
+
+def test_ratings_xlsx_says_whose_ratings_it_holds(app, client, world):
+    from datetime import datetime
+
+    book = load_workbook(io.BytesIO(get(client, world, "ratings.xlsx").data))
+    updated = [r[12] for r in book["Ratings"].iter_rows(min_row=2, values_only=True)]
+    assert all(isinstance(v, datetime) for v in updated)
+    about = {r[0]: r[1] for r in book["About this file"].iter_rows(values_only=True)}
+    assert about["Filters applied"].startswith("Every rating")
+    # A member before results are shared: their own rows, and the file says so.
+    sign_in(client, world.member)
+    book = load_workbook(io.BytesIO(get(client, world, "ratings.xlsx").data))
+    about = {r[0]: r[1] for r in book["About this file"].iter_rows(values_only=True)}
+    assert about["Filters applied"].startswith("Your own ratings only")
+    names = {r[7] for r in book["Ratings"].iter_rows(min_row=2, values_only=True)}
+    assert names == {"Mo Member"}

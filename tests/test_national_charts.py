@@ -27,8 +27,13 @@ def _upload(client, codes, answers, replace=False):
 def _q1_chart(get_page):
     figure = get_page("/national/collections/charts/picture").select_one("#item-q1 figure")
     texts = [t.text for t in figure.select("svg text")]
-    table = figure.find_next("table")
-    rows = {row.select("td")[0].text: row.select("td")[1].text for row in table.select("tbody tr")}
+    # Each figure once: the chart's figures are behind "Show the figures", right after it.
+    details = figure.find_next("details")
+    assert details.summary.get_text(strip=True) == "Show the figures"
+    rows = {
+        row.th.get_text(strip=True): row.td.get_text(strip=True)
+        for row in details.select("tbody tr")
+    }
     return texts, rows
 
 

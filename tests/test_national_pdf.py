@@ -150,19 +150,25 @@ def test_regional_breakdowns_never_show_a_suppressed_figure(app, client, nationa
             if not r.n:
                 assert f"{name} 0 no answers" in by_region, (key, region)
             elif r.suppressed and r.n < 3:
-                assert f"{name} {r.n} fewer than 3 returns" in by_region, (key, region)
+                assert f"{name} {r.n} Suppressed: fewer than 3 returns" in by_region, (key, region)
                 checked += 1
             elif r.suppressed:  # hidden so that a smaller region's cannot be worked out
-                assert f"{name} {r.n} not shown, to protect a smaller group" in by_region
+                assert f"{name} {r.n} Not shown, to protect a smaller group" in by_region
                 complements += 1
             else:
-                shares = "; ".join(f"{o.label} {o.percent:.1f}% ({o.count})" for o in r.options)
-                assert f"{name} {r.n} {shares}" in by_region, (key, region)
+                # A heat table: a column per answer, each cell its count and share.
+                mine = {o.label: o for o in r.options}
+                cells = []
+                for o in f.options:
+                    got = mine.get(o.label)
+                    ok = got is not None and not got.suppressed
+                    cells.append(f"{got.count} {got.percent:.0f}%" if ok else "–")
+                assert f"{name} {r.n} {' '.join(cells)}" in by_region, (key, region)
     assert checked >= 5  # groups of one or two answers, each shown as "fewer than 3"
     assert complements >= 1  # London's q1 (3 returns) beside Wales's (2)
     assert "the smallest other regions are hidden with it" in text
     # Wales (2 returns) shows no figure in any breakdown: its rows never carry one after n.
-    assert not re.search(r"Wales \d+ (?!fewer than 3 returns|no answers)\S", body)
+    assert not re.search(r"Wales \d+ (?!Suppressed: fewer than 3 returns|no answers)\S", body)
 
     # The report for Wales alone: every group is under 3, so no percentage at all.
     wales = flat(
@@ -201,6 +207,8 @@ def test_cover_contents_marking_and_page_numbers(app, client, national):
     assert "10 of 11 expected partnerships have made a return (91%)" in text
     assert "London 4 3 75%" in text and "North West 5 5 100%" in text and "Wales 2 2 100%" in text
     assert "Latecomer Community Safety Partnership" in text
+    # Outstanding partnerships as a table by region.
+    assert re.search(r"Region Number Partnerships London 1 Latecomer Community Safety", text)
 
 
 def test_marking_is_configurable_and_the_page_links_to_the_pdf(app, client, national, get_page):
@@ -219,3 +227,11 @@ def test_marking_is_configurable_and_the_page_links_to_the_pdf(app, client, nati
         == 404
     )
     assert client.get("/national/collections/nope/picture.pdf").status_code == 404
+
+
+def test_the_national_pdf_is_tagged_titled_with_bookmarks(app, client, national):
+    from tests.test_pdf_structure import check_accessible
+
+    response = client.get("/national/collections/returns-2013/picture.pdf")
+    titles = check_accessible(response.data, "The national picture: National returns 2013")
+    assert "Response rate" in titles and "Outstanding partnerships (1)" in titles

@@ -100,7 +100,7 @@ def test_assessment_results_from_the_database(app):
     assert item.agency_medians == {"police": "green", "probation": "red"}
     assert item.contested
     assert item.explanation == (
-        "Provisional: median of 3 scored ratings is green; 1 of 4 said don't know."
+        "Provisional: of 3 ratings given, the middle one is green; 1 of 4 said don't know."
     )
     agreed = kp.item("1.2")
     assert (agreed.derived, agreed.rating, agreed.provisional) == ("red", "amber", False)

@@ -40,14 +40,17 @@ def test_report_pdf_matches_the_aggregation(app, client, world):
     results = assessment_results(frameworks(), world.assessment)
     kp = results.framework(KP)
     for section in kp.sections:
-        assert section.explanation in text  # e.g. "Principle 1 is amber: mean 2.33 over ..."
-    assert "Principle 1 is amber: mean 2.33" in text
+        assert section.explanation in text  # e.g. "Principle 1 is amber: its 3 rated ..."
+    assert "Principle 1 is amber: its 3 rated questions (of 10) average 2.3, where Red = 1" in text
     assert kp.overall.explanation in text
     sg = results.strengths_and_gaps()
     for gap in sg.gaps:
         assert gap.why in text
-    # Cover: partnership, period, framework and version, status, marking.
-    cover = flat(pages[0])
+    # The summary first, then the contents with what the report is about: partnership, period,
+    # framework and version, status, marking.
+    assert "Strength and gap report: Board review" in flat(pages[0])
+    assert "Summary" in flat(pages[0])
+    cover = flat(pages[1])
     assert "Reportshire Community Safety Partnership (E09REP)" in cover
     assert "2026 to 2027" in cover
     fw = frameworks().get(KP)
@@ -59,7 +62,7 @@ def test_report_pdf_matches_the_aggregation(app, client, world):
         assert f"Page {n} of {len(pages)}" in page
     # Contents with page numbers.
     contents = flat(pages[1])
-    assert re.search(r"Summary \d+", contents) and re.search(r"Charts \d+", contents)
+    assert re.search(r"Summary[ .]+1 ", contents) and re.search(r"Charts[ .]+\d+", contents)
     # Item detail: the evidence, as text, and the overdue action.
     assert SCRIPT in text  # printed as text, not run or dropped
     assert "Write the information-sharing protocol: Police" in text and "Overdue" in text
@@ -96,10 +99,10 @@ def test_report_pdf_follows_changes(app, client, world):
 
     url = f"/assessments/{world.assessment.id}/report.pdf"
     before = flat(" ".join(pdf_pages(client.get(url))))
-    assert "Principle 1 is amber: mean 2.33" in before
+    assert "Principle 1 is amber: its 3 rated questions (of 10) average 2.3" in before
     save_agreed_rating(world.assessment, KP, "1.1", "green", "Fixed", None, world.lead)
     after = flat(" ".join(pdf_pages(client.get(url))))
-    assert "Principle 1 is green: mean 3.00" in after
+    assert "Principle 1 is green: its 3 rated questions (of 10) average 3," in after
 
 
 def test_a_document_is_laid_out_once_per_state_while_among_the_recent_ones():

@@ -26,9 +26,13 @@ def test_summary_shows_each_sections_rag_and_why(app, client, get_page):
         text = row.get_text(" ", strip=True)
         assert (section.rag_label or "Not rated") in text
         assert section.explanation in text
-    # Principle 1: red (agreed? no: provisional), green, green (agreed) -> mean 2.33, amber.
+    # Principle 1: red (agreed? no: provisional), green, green (agreed) -> an average of 2.3, amber.
     p1 = rows[0].get_text(" ", strip=True)
-    assert "Amber" in p1 and "mean 2.33" in p1 and "(provisional)" in p1
+    assert "Amber" in p1 and "(provisional)" in p1
+    assert "average 2.3, where Red = 1, Amber = 2 and Green = 3; green needs 2.5 or more" in p1
+    # The exact rule is one click away.
+    rule = page.select_one("details.app-rule").get_text(" ", strip=True)
+    assert "How ratings are worked out" in rule and "median" in rule
 
 
 def test_gaps_come_in_priority_order_with_reasons(app, client, get_page):

@@ -393,9 +393,9 @@ def test_reveal_shows_this_meetings_votes_by_agency_and_earlier_ratings_apart(
         "Not applicable": "0",
     }
     summary = text(page, ".app-result")
-    assert "Derived rating Red" in summary
-    assert "67% of the scored votes gave the derived rating" in summary
-    assert "Contested Red and green both given" in summary
+    assert "Rating from the votes Red" in summary
+    assert "67% of the votes gave that rating" in summary
+    assert "Contested Some rated it red and some green" in summary
     assert "Uncertain" not in summary
     # The two earlier ratings are shown apart, per agency, and not in the meeting's count.
     before = page.select_one("#before")

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from selfassess.documents.report import action_plan, current_rating
 from selfassess.domain import palette
 from selfassess.domain.frameworks import FrameworkLibrary
 from selfassess.domain.reference import agency_name
-from selfassess.domain.spreadsheet_safety import CSV_QUOTING, safe_row, xlsx_row
+from selfassess.domain.spreadsheet_safety import CSV_QUOTING, FORMULA_STARTS, safe_row
 from selfassess.domain.visibility import EVERYONE, RatingsScope
 from selfassess.models import Assessment
 from selfassess.queries import reports as q
@@ -81,7 +83,7 @@ def rating_table(
                 r.value or "",
                 r.evidence or "",
                 r.improvement or "",
-                r.updated_at.replace(microsecond=0).isoformat() if r.updated_at else "",
+                r.updated_at.replace(microsecond=0) if r.updated_at else "",
                 _votes_in_words(fw, cast),
             ]
         )
@@ -144,6 +146,24 @@ def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
 
 # Columns holding a rating: their cells take the RAG palette's fill, beside the word.
 RAG_COLUMNS = frozenset({"Value", "Current rating"})
+# Columns of typed text: wide and wrapped, so a row reads without widening the column by hand.
+WRAPPED_COLUMNS = frozenset(
+    {"Item text", "Evidence", "Improvement", "Action", "Question", "Answer text"}
+)
+DATE_FORMAT = "d mmm yyyy"
+DATETIME_FORMAT = "d mmm yyyy hh:mm"
+
+
+@dataclass(frozen=True)
+class AboutFile:
+    """What the "About this file" sheet says: what the file holds, when it was made, its
+    protective marking and the filters applied to its rows."""
+
+    what: str
+    marking: str
+    filters: str
+    made_at: datetime
+    details: tuple[tuple[str, str], ...] = ()
 
 
 def _rag_styles() -> dict[str, tuple[PatternFill, Font]]:
@@ -153,23 +173,84 @@ def _rag_styles() -> dict[str, tuple[PatternFill, Font]]:
     }
 
 
-def to_xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.append(header)
-    rag_at = [n for n, name in enumerate(header) if name in RAG_COLUMNS]
+def _cell_value(value: Any) -> Any:
+    """Spreadsheet programs hold dates and times without a time zone: times in UTC."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def _width(header: str, values: list[Any]) -> float:
+    if header in WRAPPED_COLUMNS:
+        return 50
+    longest = max([len(header)] + [len(str(v)) for v in values if v is not None], default=8)
+    return min(max(longest + 2, 10), 40)
+
+
+def to_xlsx(title: str, header: list[str], rows: list[list[Any]], about: AboutFile) -> bytes:
+    """One sheet of rows a person can work with (column widths, the header row frozen and
+    filtered, dates as dates, ratings in the RAG palette with their word) and an "About this
+    file" sheet. Every text is a text cell, never a formula."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    bold = Font(bold=True)
+    for n, name in enumerate(header, start=1):
+        sheet.cell(row=1, column=n, value=name).font = bold
     styles = _rag_styles()
-    for row in rows:
-        cells = xlsx_row(sheet, row)
-        for n in rag_at:
-            cell = cells[n]
-            colour = palette.rag_colour(getattr(cell, "value", None)).id
-            if colour in styles:
-                cell.fill, cell.font = styles[colour]
-        sheet.append(cells)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    for r, row in enumerate(rows, start=2):
+        for n, value in enumerate(row, start=1):
+            value = _cell_value(value)
+            cell = sheet.cell(row=r, column=n, value=value)
+            name = header[n - 1]
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl takes text starting "=" for a formula
+                if value.startswith(FORMULA_STARTS):
+                    cell.quotePrefix = True
+            elif isinstance(value, datetime):
+                cell.number_format = DATETIME_FORMAT
+            elif isinstance(value, date):
+                cell.number_format = DATE_FORMAT
+            cell.alignment = wrap if name in WRAPPED_COLUMNS else top
+            if name in RAG_COLUMNS:
+                colour = palette.rag_colour(value if isinstance(value, str) else None).id
+                if colour in styles:
+                    cell.fill, cell.font = styles[colour]
+    for n, name in enumerate(header, start=1):
+        column = get_column_letter(n)
+        sheet.column_dimensions[column].width = _width(name, [row[n - 1] for row in rows])
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    sheet.oddHeader.center.text = about.marking
+    sheet.oddFooter.center.text = about.marking
+    _about_sheet(book, about, len(rows))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _about_sheet(book: Workbook, about: AboutFile, count: int) -> None:
+    sheet = book.create_sheet("About this file")
+    rows = [
+        ("What this file holds", about.what),
+        *about.details,
+        ("Made", about.made_at),
+        ("Protective marking", about.marking),
+        ("Filters applied", about.filters),
+        ("Rows", count),
+    ]
+    for r, (key, value) in enumerate(rows, start=1):
+        sheet.cell(row=r, column=1, value=key).font = Font(bold=True)
+        cell = sheet.cell(row=r, column=2, value=_cell_value(value))
+        if isinstance(value, str):
+            cell.data_type = "s"
+        elif isinstance(value, datetime):
+            cell.number_format = DATETIME_FORMAT
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 80
 
 
 def assessment_json(
@@ -213,7 +294,7 @@ def assessment_json(
         },
         "results": frameworks,
         "ratings": [
-            dict(zip(RATING_HEADER, r, strict=True))
+            {k: _iso(v) for k, v in zip(RATING_HEADER, r, strict=True)}
             for r in rating_table(library, assessment, scope)
         ],
         "actions": [

@@ -16,10 +16,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from selfassess.config import PROJECT_ROOT
 from selfassess.documents.shared_cache import Kept
-from selfassess.domain.reference import agency_name
+from selfassess.domain.rating_words import sentence_start
+from selfassess.domain.reference import agency_name, region_name
 from selfassess.queries.reports import ACTION_STATUS_LABELS
 
 EXPORTS_DIR = PROJECT_ROOT / "exports"
+PDF_VARIANT = "pdf/ua-1"
 
 
 def svg_data_uri(svg: str) -> str:
@@ -34,8 +36,11 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.do"],
     )
     env.filters["agency_name"] = agency_name
+    env.filters["region_name"] = region_name
+    env.filters["sentence_start"] = sentence_start
     env.filters["svg_data_uri"] = svg_data_uri
     env.filters["action_status"] = lambda s: ACTION_STATUS_LABELS.get(s, s)
     env.filters["long_date"] = lambda d: d.strftime("%-d %B %Y") if d else "No date"
@@ -50,7 +55,9 @@ def render_pdf(template: str, **context) -> bytes:
     from weasyprint import HTML  # imported late: it loads Pango
 
     html = render_html(template, printed_on=date.today(), **context)
-    return HTML(string=html, base_url=str(EXPORTS_DIR)).write_pdf()
+    # PDF/UA: tagged (headings, tables, lists and figures' text alternatives for screen
+    # readers), with the title shown and the language declared; bookmarks from the headings.
+    return HTML(string=html, base_url=str(EXPORTS_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 PDF_CACHE_SIZE = 8

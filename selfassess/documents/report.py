@@ -13,6 +13,8 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from selfassess.documents import charts
+from selfassess.domain import rating_words
+from selfassess.domain import summary as summaries
 from selfassess.domain.frameworks import Framework, FrameworkLibrary
 from selfassess.domain.scoring import AssessmentResults, FrameworkResult, ItemResult
 from selfassess.domain.visibility import EVERYONE, RatingsScope
@@ -44,6 +46,11 @@ class FrameworkReport:
     change: charts.Chart | None
     item_changes: dict[str, ItemChange] = field(default_factory=dict)
 
+    @property
+    def rule(self) -> str:
+        """How its ratings are worked out, exactly: for the reader who asks."""
+        return rating_words.exact_rule(self.framework)
+
 
 @dataclass
 class Report:
@@ -61,6 +68,7 @@ class Report:
     # Whose ratings this reader may see; when not everyone's, their own ratings by item.
     scope: RatingsScope = EVERYONE
     mine: dict = field(default_factory=dict)
+    summary: summaries.Summary | None = None
 
     def my_rating(self, framework_id: str, item_id: str) -> str | None:
         rating = self.mine.get((framework_id, item_id))
@@ -171,6 +179,22 @@ def build_report(
 
     sg = results.strengths_and_gaps()
     actions = q.actions_of(assessment.id)
+    today = today or date.today()
+    people = None
+    if scope.everyone:  # who took part is as private as the progress page
+        people = summaries.Participation(*q.participation(assessment.id))
+    summary = summaries.Summary(
+        tiles=summaries.tiles(
+            results.frameworks,
+            {f.framework.id: f.previous for f in framework_reports} if previous else None,
+        ),
+        gaps=summaries.pressing_gaps(sg.gaps),
+        gaps_total=len(sg.gaps),
+        actions=summaries.action_counts(
+            ((a.status, a.due_on) for a in actions), today, q.OPEN_ACTION_STATUSES
+        ),
+        participation=people,
+    )
     return Report(
         assessment=assessment,
         results=results,
@@ -182,9 +206,10 @@ def build_report(
         actions=actions,
         actions_by_item=q.actions_by_item(actions),
         previous=previous,
-        today=today or date.today(),
+        today=today,
         scope=scope,
         mine={} if scope.participant_id is None else ratings_of(scope.participant_id),
+        summary=summary,
     )
 
 

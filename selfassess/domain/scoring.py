@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from selfassess.domain import rating_words
 from selfassess.domain.framework_checks import DONT_KNOW, NOT_APPLICABLE
 from selfassess.domain.frameworks import Framework, FrameworkLibrary, Item, Section, SectionRule
 from selfassess.domain.reference import AGENCIES, agency_name
@@ -254,17 +255,17 @@ def item_result(
     reasons = []
     if levels and levels[0] in scored and levels[-1] in scored and len(levels) > 2:
         reasons.append(
-            f"{_word(framework, by_score[levels[0]])} and "
-            f"{_word(framework, by_score[levels[-1]])} both given"
+            f"some rated it {_word(framework, by_score[levels[0]])} and some "
+            f"{_word(framework, by_score[levels[-1]])}"
         )
     if agency_medians:
         rank = {a: levels.index(scores[v]) for a, v in agency_medians.items()}
         low, high = min(rank, key=rank.get), max(rank, key=rank.get)
         if rank[high] - rank[low] >= 2:
+            # Each agency's own middle rating: "Police rated it red and Housing green".
             reasons.append(
-                f"agency medians two levels apart ({agency_name(low)} "
-                f"{_word(framework, agency_medians[low])}, {agency_name(high)} "
-                f"{_word(framework, agency_medians[high])})"
+                f"{agency_name(low)} rated it {_word(framework, agency_medians[low])} and "
+                f"{agency_name(high)} {_word(framework, agency_medians[high])}"
             )
     uncertain = n > 0 and dont_know >= Fraction(str(uncertain_share)) * n
 
@@ -282,15 +283,18 @@ def item_result(
         unscored = _unscored_clause(framework, dont_know, not_applicable, n)
         if derived is not None:
             if len(scored) == 1:
-                explanation = f"Provisional: the one scored rating is {_word(framework, derived)}"
+                explanation = f"Provisional: the one rating given is {_word(framework, derived)}"
             else:
                 explanation = (
-                    f"Provisional: median of {len(scored)} scored ratings "
-                    f"is {_word(framework, derived)}"
+                    f"Provisional: of {len(scored)} ratings given, the middle one is "
+                    f"{_word(framework, derived)}"
                 )
             explanation += f"; {unscored}." if unscored else "."
         elif n:
-            explanation = f"Not rated: no scored ratings; {unscored}."
+            scale = rating_words.join_and(
+                [v.label.lower() for v in framework.scale if v.score is not None], "or"
+            )
+            explanation = f"Not rated: no one gave it {scale}; {unscored}."
         else:
             explanation = f"Not rated: no one has rated this {framework.item_label.lower()} yet."
 
@@ -341,34 +345,38 @@ def rate_group(
     """
     if rule.method != "mean":
         raise ValueError(f"{framework.id}: unknown section rule method {rule.method!r}")
-    items = tuple(items)
-    scores = [i.rating_score for i in items if i.rating_score is not None]
-    total = len(items)
-    counted = f"{len(scores)} of {total} items" if len(scores) < total else _plural(total, "item")
+    items_ = tuple(items)
+    scores = [i.rating_score for i in items_ if i.rating_score is not None]
+    total = len(items_)
+    items = framework.item_label_plural.lower()
     if len(scores) < rule.min_scored_items:
-        need = _plural(rule.min_scored_items, "item")
+        need = rule.min_scored_items
         explanation = (
-            f"{name} is not rated: {len(scores)} of {total} items have a scored rating; "
-            f"it needs at least {need}."
+            f"{name} is not rated yet: {len(scores)} of its {total} {items} "
+            f"{'has' if len(scores) == 1 else 'have'} a rating, and it needs at least {need}."
             if total
-            else f"{name} is not rated: it has no items."
+            else f"{name} is not rated: it has no {items}."
         )
         return SectionResult(
-            id, name, title, items, None, None, None, len(scores), total, explanation
+            id, name, title, items_, None, None, None, len(scores), total, explanation
         )
 
     mean = Fraction(sum(scores), len(scores))
     if mean >= Fraction(str(rule.green_at_least)):
-        rag, rest = "green", f"green is at least {rule.green_at_least:g}"
+        rag = "green"
     elif mean >= Fraction(str(rule.amber_at_least)):
-        rag, rest = "amber", f"green needs {rule.green_at_least:g}"
+        rag = "amber"
     else:
-        rag, rest = "red", f"amber needs {rule.amber_at_least:g}"
+        rag = "red"
     value = framework.scale_value(rag)
     label = value.label if value else rag
     score = float(int(mean * 100 + Fraction(1, 2))) / 100  # 2 dp, half up: 2.125 -> 2.13
-    explanation = f"{name} is {label.lower()}: mean {score:.2f} over {counted}; {rest}."
-    return SectionResult(id, name, title, items, score, rag, label, len(scores), total, explanation)
+    explanation = rating_words.section_sentence(
+        framework, rule, name, label, mean, len(scores), total
+    )
+    return SectionResult(
+        id, name, title, items_, score, rag, label, len(scores), total, explanation
+    )
 
 
 def section_name(framework: Framework, section: Section) -> str:

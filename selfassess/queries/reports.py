@@ -209,3 +209,14 @@ def rating_rows(assessment_id: int, scope: RatingsScope = EVERYONE) -> list[Rati
             db.session.execute(_in_scope(stmt, scope))
         )
     ]
+
+
+def participation(assessment_id: int) -> tuple[int, int]:
+    """How many people gave at least one rating, and from how many agencies. One query."""
+    rated = select(Rating.participant_id).where(Rating.assessment_id == assessment_id).distinct()
+    people, agencies = db.session.execute(
+        select(func.count(Participant.id), func.count(func.distinct(Participant.agency))).where(
+            Participant.id.in_(rated.scalar_subquery())
+        )
+    ).one()
+    return people, agencies

@@ -23,6 +23,7 @@ from jinja2.utils import missing
 from markupsafe import Markup
 
 from selfassess.domain import palette
+from selfassess.domain.rating_words import sentence_start
 from selfassess.domain.reference import agency_name, region_name
 
 # Optional variables the GOV.UK page template reads; defined here so the strict mode below
@@ -166,5 +167,6 @@ def init_app(app: Flask, template_folder: str) -> None:
     app.jinja_env.globals.update(GOVUK_TEMPLATE_DEFAULTS)
     app.jinja_env.filters["indent"] = indent
     app.jinja_env.filters["agency_name"] = agency_name
+    app.jinja_env.filters["sentence_start"] = sentence_start
     app.jinja_env.filters["region_name"] = region_name
     app.jinja_env.filters["rag_tag_class"] = rag_tag_class

@@ -97,6 +97,8 @@ def test_the_analyst_finds_the_national_picture_and_its_change(demo, browser):
 
     analyst.get_by_role("link", name="The national picture").click()
     expect(analyst.locator("#returns-count")).to_contain_text("Changes are in percentage points")
+    # Each chart's figures, with the change, are one click away under it.
+    analyst.get_by_text("Show the figures").first.click()
     change = analyst.get_by_role("cell", name=re.compile(r"^[+-]\d+\.\d$"))
     expect(change.first).to_be_visible()
 

@@ -98,7 +98,7 @@ def test_a_live_workshop_from_join_to_end(live_server, contexts):
     table = screen.locator(".app-bars").first
     expect(table.locator("caption")).to_have_text("All agencies: 3 votes")
     expect(table.get_by_role("row", name=re.compile(r"^Amber 2"))).to_be_visible()
-    expect(screen.locator(".app-result")).to_contain_text("Derived rating Amber")
+    expect(screen.locator(".app-result")).to_contain_text("Rating from the votes Amber")
     expect(screen.locator(".app-agency-bars caption")).to_have_count(3)
     for phone in phones:
         expect(phone.locator("#vote-status")).to_contain_text("The votes are revealed.")

@@ -173,7 +173,7 @@ def test_scoring_reads_the_no_score_values_from_the_framework_not_their_ids():
     assert (result.n, result.n_scored, result.dont_know, result.not_applicable) == (5, 1, 2, 2)
     assert result.uncertain  # 2 of 5 unsure is at least the 30% share
     assert result.explanation == (
-        "Provisional: the one scored rating is high; 2 of 5 said unsure and 2 of 5 said "
+        "Provisional: the one rating given is high; 2 of 5 said unsure and 2 of 5 said "
         "does not apply."
     )
     assert framework_result(fw, {"q1": votes}).item("q1").rating_score == 3

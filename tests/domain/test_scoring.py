@@ -121,7 +121,7 @@ def test_all_dont_know_is_uncertain_and_not_rated():
     assert (r.n, r.n_scored, r.dont_know) == (3, 0, 3)
     assert r.derived is None and r.rating is None and r.agreement is None
     assert r.uncertain
-    assert r.explanation == "Not rated: no scored ratings; 3 of 3 said don't know."
+    assert r.explanation == "Not rated: no one gave it red, amber or green; 3 of 3 said don't know."
 
 
 def test_all_not_applicable_is_counted_but_not_rated_and_not_uncertain():
@@ -129,14 +129,17 @@ def test_all_not_applicable_is_counted_but_not_rated_and_not_uncertain():
     assert (r.n, r.n_scored, r.not_applicable) == (4, 0, 4)
     assert r.rating is None
     assert not r.uncertain and not r.contested
-    assert r.explanation == "Not rated: no scored ratings; 4 of 4 said not applicable."
+    assert (
+        r.explanation
+        == "Not rated: no one gave it red, amber or green; 4 of 4 said not applicable."
+    )
 
 
 def test_one_rater():
     r = one(["green"])
     assert (r.n, r.n_scored, r.derived, r.rating, r.agreement) == (1, 1, "green", "green", 100)
     assert r.rating_label == "Green" and r.rating_score == 3
-    assert r.explanation == "Provisional: the one scored rating is green."
+    assert r.explanation == "Provisional: the one rating given is green."
 
 
 @pytest.mark.parametrize(
@@ -211,7 +214,7 @@ def test_values_off_the_scale_are_left_out():
 def test_contested_when_red_and_green_are_both_given():
     r = one(["red", "amber", "amber", "amber", "green"])
     assert r.contested
-    assert r.contested_reason == "red and green both given"
+    assert r.contested_reason == "some rated it red and some green"
     assert not one(["red", "amber", "amber"]).contested
     assert not one(["amber", "green", "green"]).contested
 
@@ -226,9 +229,7 @@ def test_contested_when_two_agencies_medians_are_two_levels_apart():
     r = item_result(framework, framework.item("1.1"), votes)
     assert r.agency_medians == {"police": "red", "probation": "green", "housing": "amber"}
     assert r.contested
-    assert "agency medians two levels apart (Police red, Probation Service green)" in (
-        r.contested_reason
-    )
+    assert "Police rated it red and Probation Service green" in (r.contested_reason)
 
 
 def test_agencies_one_level_apart_are_not_contested():
@@ -249,15 +250,16 @@ def test_uncertain_at_the_default_share_of_dont_know():
 def test_provisional_explanation_counts_dont_know_and_not_applicable():
     r = one(["red", "amber", "amber", "amber", "green", "dont_know", "dont_know"])
     assert (
-        r.explanation == "Provisional: median of 5 scored ratings is amber; 2 of 7 said don't know."
+        r.explanation
+        == "Provisional: of 5 ratings given, the middle one is amber; 2 of 7 said don't know."
     )
     r = one(["amber", "green", "dont_know", "not_applicable"])
     assert r.explanation == (
-        "Provisional: median of 2 scored ratings is amber; "
+        "Provisional: of 2 ratings given, the middle one is amber; "
         "1 of 4 said don't know and 1 of 4 said not applicable."
     )
     assert one(["red", "green", "green"]).explanation == (
-        "Provisional: median of 3 scored ratings is green."
+        "Provisional: of 3 ratings given, the middle one is green."
     )
 
 
@@ -333,13 +335,16 @@ def test_section_mean_and_thresholds(values, score, rag):
 
 def test_section_explanations():
     assert section_of(["green", "amber"]).explanation == (
-        "Principle 1 is green: mean 2.50 over 2 items; green is at least 2.5."
+        "Principle 1 is green: its 2 questions average 2.5, "
+        "where Red = 1, Amber = 2 and Green = 3; green needs 2.5 or more."
     )
     assert section_of(["amber", "amber", "red"]).explanation == (
-        "Principle 1 is red: mean 1.67 over 3 items; amber needs 1.75."
+        "Principle 1 is red: its 3 questions average 1.7, "
+        "where Red = 1, Amber = 2 and Green = 3; amber needs 1.75 or more."
     )
     assert section_of(["amber", None, "amber"]).explanation == (
-        "Principle 1 is amber: mean 2.00 over 2 of 3 items; green needs 2.5."
+        "Principle 1 is amber: its 2 rated questions (of 3) average 2, "
+        "where Red = 1, Amber = 2 and Green = 3; green needs 2.5 or more."
     )
 
 
@@ -360,7 +365,7 @@ def test_min_scored_items():
     s = section_of(["green", "green", None, None], rule=rule)
     assert (s.score, s.rag, s.items_scored) == (None, None, 2)
     assert s.explanation == (
-        "Principle 1 is not rated: 2 of 4 items have a scored rating; it needs at least 3 items."
+        "Principle 1 is not rated yet: 2 of its 4 questions have a rating, and it needs at least 3."
     )
     assert section_of(["green", "green", "red", None], rule=rule).rag == "amber"
 
@@ -369,7 +374,7 @@ def test_section_with_nothing_rated():
     s = section_of([None, None])
     assert (s.score, s.rag, s.rag_label) == (None, None, None)
     assert s.explanation == (
-        "Principle 1 is not rated: 0 of 2 items have a scored rating; it needs at least 1 item."
+        "Principle 1 is not rated yet: 0 of its 2 questions have a rating, and it needs at least 1."
     )
 
 
@@ -377,8 +382,8 @@ def test_sections_named_by_title_when_not_numbered(library):
     ppo = library.get("ppo-traffic-light")
     result = framework_result(ppo, agreed=agreed_all(ppo, ["green"] * len(ppo.items)))
     assert result.sections[0].explanation == (
-        'Enabler "People and relationships" is green: mean 3.00 over 6 items; '
-        "green is at least 2.5."
+        'Enabler "People and relationships" is green: its 6 criteria average 3, '
+        "where Red = 1, Amber = 2 and Green = 3; green needs 2.5 or more."
     )
 
 
@@ -388,11 +393,15 @@ def test_real_principle_two_example(library):
     result = framework_result(kp, agreed=agreed_all(kp, values))
     p2 = result.section("2")
     assert (p2.score, p2.rag, p2.rag_label, p2.items_total) == (2.17, "amber", "Amber", 6)
-    assert p2.explanation == "Principle 2 is amber: mean 2.17 over 6 items; green needs 2.5."
+    assert (
+        p2.explanation == "Principle 2 is amber: its 6 questions average 2.2, "
+        "where Red = 1, Amber = 2 and Green = 3; green needs 2.5 or more."
+    )
     assert not p2.provisional
     assert result.overall.items_scored == 16 and result.overall.items_total == 32
     assert result.overall.explanation == (
-        "IOM Key Principles overall is red: mean 1.44 over 16 of 32 items; amber needs 1.75."
+        "IOM Key Principles overall is red: its 16 rated questions (of 32) average 1.4, "
+        "where Red = 1, Amber = 2 and Green = 3; amber needs 1.75 or more."
     )
 
 
@@ -480,8 +489,8 @@ def test_lens_groups_tagged_items_by_hallmark(library):
     mean = round((3 * (n - 1) + 1) / n, 2)
     assert (group.score, group.rag, group.items_scored) == (mean, "green", n)
     assert group.explanation == (
-        f"Empowered and Effective Leadership is green: mean {mean:.2f} over {n} items; "
-        "green is at least 2.5."
+        f"Empowered and Effective Leadership is green: its {n} questions average "
+        f"{round(mean, 1):g}, where Red = 1, Amber = 2 and Green = 3; green needs 2.5 or more."
     )
     # An item tagged with two Hallmarks counts towards both.
     both = kp.item(leadership[0]).tags["hallmarks"]
@@ -537,8 +546,8 @@ def test_strengths_and_gaps_order_and_reasons():
         ("item", "1.3"),
     ]
     assert (
-        found.strengths[0].why
-        == "Principle 1 is green: mean 3.00 over 3 items; green is at least 2.5."
+        found.strengths[0].why == "Principle 1 is green: its 3 questions average 3, "
+        "where Red = 1, Amber = 2 and Green = 3; green needs 2.5 or more."
     )
     assert found.strengths[1].why == "Rated green (agreed)."
 
@@ -554,7 +563,7 @@ def test_strengths_and_gaps_order_and_reasons():
     why = {g.item.item_id: g.why for g in found.gaps}
     assert why["2.2"] == "Rated red (agreed)."
     assert why["3.2"] == (
-        "Rated amber (provisional); contested: red and green both given; "
+        "Rated amber (provisional); contested: some rated it red and some green; "
         "uncertain: 3 of 7 said don't know."
     )
     assert why["3.1"] == "Uncertain: 1 of 1 said don't know."
@@ -576,7 +585,7 @@ def test_an_agreed_rating_settles_a_contest_and_the_contest_stays_in_its_why():
     gaps = [(g.item.item_id, g.reason) for g in found.gaps]
     assert "1.1" in strengths and "1.1" not in dict(gaps)
     assert strengths["1.1"] == (
-        "Rated green (agreed); the votes were contested (red and green both given)."
+        "Rated green (agreed); the votes were contested (some rated it red and some green)."
     )
     assert "1.3" in strengths and "1.3" not in dict(gaps)
     assert gaps == [("1.2", "contested"), ("1.4", "contested")]  # 1.2 derived, 1.4 carried

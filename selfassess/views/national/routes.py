@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 
 from flask import (
     Response,
@@ -18,14 +19,14 @@ from flask import (
 )
 from flask_login import current_user
 
-from selfassess.documents import jobs
+from selfassess.documents import exports, jobs
 from selfassess.documents.national_charts import picture_charts
 from selfassess.documents.national_picture import picture_pdf_key
 from selfassess.documents.national_tables import FORMATS as TABLE_FORMATS
 from selfassess.documents.national_tables import dataset_file
 from selfassess.domain.expected_partnerships import parse_expected
 from selfassess.domain.reference import REGIONS, region_name
-from selfassess.domain.returns_import import parse_returns, rows_to_csv, rows_to_xlsx
+from selfassess.domain.returns_import import parse_returns, rows_to_csv
 from selfassess.domain.spreadsheet_safety import safe_row
 from selfassess.extensions import frameworks
 from selfassess.models import Collection
@@ -310,8 +311,14 @@ def dataset(slug: str, fmt: str):
         csv_table = [table[0], *(safe_row(row) for row in table[1:])]
         return _download(rows_to_csv(csv_table), "text/csv", f"{name}.csv")
     if fmt == "xlsx":
+        about = exports.AboutFile(
+            what=f"National dataset: {coll.title}, one row per answer in each return",
+            marking=current_app.config["PROTECTIVE_MARKING"],
+            filters="None: every return made to this collection, one row per answer",
+            made_at=datetime.now(UTC),
+        )
         return _download(
-            rows_to_xlsx(table, "National dataset"),
+            exports.to_xlsx("National dataset", table[0], table[1:], about),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             f"{name}.xlsx",
         )

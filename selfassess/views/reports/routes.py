@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 
-from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from selfassess.documents import exports, jobs
@@ -77,6 +85,8 @@ def show(assessment_id: int):
 @bp.get("/assessments/<int:assessment_id>/report.pdf")
 @login_required
 def report_pdf(assessment_id: int):
+    """Served at once when ready within a moment; otherwise a "Preparing your PDF" page that
+    reloads itself until the document, laid out in the background, is ready for this person."""
     assessment = assessment_or_404(assessment_id)
     marking = current_app.config["PROTECTIVE_MARKING"]
     # Built in the background when it takes a while: the reader's view goes with it as data.
@@ -137,7 +147,27 @@ def export_table(assessment_id: int, what: str, fmt: str):
     name = "ratings" if what == "ratings" else "action-plan"
     if fmt == "csv":
         return _download(exports.to_csv(header, rows), CSV, _filename(assessment, f"{name}.csv"))
-    body = exports.to_xlsx(sheet, header, rows)
+    if what == "ratings":
+        whose = "Every rating" if scope.everyone else "Your own ratings only"
+        filters = (
+            f"{whose}: one row per person and question, each person's current rating"
+            if scope.everyone
+            else f"{whose}: the others' ratings are shown once the assessment is agreed or "
+            "its lead shares the results"
+        )
+    else:
+        filters = "None: every action of the assessment, in the order of its framework"
+    about = exports.AboutFile(
+        what=f"{sheet} of {assessment.title} ({assessment.period})",
+        marking=current_app.config["PROTECTIVE_MARKING"],
+        filters=filters,
+        made_at=datetime.now(UTC),
+        details=(
+            ("Partnership", f"{assessment.partnership.name} ({assessment.partnership.code})"),
+            ("Assessment status", assessment.status.capitalize()),
+        ),
+    )
+    body = exports.to_xlsx(sheet, header, rows, about)
     return _download(body, XLSX, _filename(assessment, f"{name}.xlsx"))
 
 
