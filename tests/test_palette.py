@@ -123,8 +123,12 @@ def test_each_level_has_its_own_pattern_for_charts():
 # --- every place that writes a colour uses the palette ---------------------------------------
 
 HEX = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b")
-# Colours that are not ratings: GOV.UK text, borders, backgrounds, focus and links.
+# Colours that are not ratings: GOV.UK text, borders, backgrounds, focus and links; black ink
+# on the printed paper forms; the GOV.UK button in emails (which no stylesheet reaches); the
+# blues that shade counts in the national PDF's heat tables.
 NEUTRAL = {"#0b0c0c", "#505a5f", "#b1b4b6", "#f3f2f1", "#1d70b8", "#ffffff", "#eeefef"}
+NEUTRAL |= {"#000", "#000000", "#00703c", "#002d18"}
+NEUTRAL |= {"#d2e2f1", "#8eb8dc", "#2b70b3", "#003078"}
 RAG_FILLS = {c.fill for c in palette.RAG}
 ROOT_BLOCK = re.compile(r":root\s*\{(.*?)\}", re.S)
 STYLESHEETS = ("selfassess/assets/app.css", "exports/print.css")
@@ -196,14 +200,17 @@ def test_national_bars_take_the_rag_colours_and_patterns():
 
 
 def test_spreadsheet_rating_cells_take_the_palette_fill_beside_the_word():
-    from selfassess.documents.exports import ACTION_HEADER, to_xlsx
+    from datetime import datetime
+
+    from selfassess.documents.exports import ACTION_HEADER, AboutFile, to_xlsx
 
     rows = []
     for word in ("Red", "Amber", "Green", "Not rated"):
         row = [""] * len(ACTION_HEADER)
         row[ACTION_HEADER.index("Current rating")] = word
         rows.append(row)
-    sheet = load_workbook(io.BytesIO(to_xlsx("Action plan", ACTION_HEADER, rows))).active
+    about = AboutFile("An action plan", "OFFICIAL-SENSITIVE", "None", datetime(2026, 12, 2))
+    sheet = load_workbook(io.BytesIO(to_xlsx("Action plan", ACTION_HEADER, rows, about))).active
     column = ACTION_HEADER.index("Current rating") + 1
     cells = [sheet.cell(row=r, column=column) for r in range(2, 6)]
     assert [c.value for c in cells] == ["Red", "Amber", "Green", "Not rated"]

@@ -49,6 +49,11 @@ def _key_in(page, answers: dict[str, tuple[str, str]], end: str):
     evidence where there is some, then Enter; at the end, Enter on the last question focuses
     the first button, ``end`` is pressed from there."""
     items = [item.id for item in frameworks().get(KP).items]
+    # The page's script puts the first question in focus once it has run.
+    page.wait_for_function(
+        "name => document.activeElement && document.activeElement.name === name",
+        arg=f"r-{items[0]}",
+    )
     for item_id in items:
         assert _focused(page)["name"] == f"r-{item_id}", item_id
         key, evidence = answers.get(item_id, ("", ""))
