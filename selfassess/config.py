@@ -47,6 +47,8 @@ class Config:
     # How many reverse proxies in front of the app set X-Forwarded-For. Without this, behind a
     # proxy every request comes from the proxy's address and shares one rate limit.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # When returns change, the national picture's charts are drawn at once in the background.
+    DRAW_AHEAD = True
     # A document not made within this many seconds gets a "Preparing your PDF" page instead.
     DOCUMENT_WAIT_SECONDS = float(os.environ.get("DOCUMENT_WAIT_SECONDS", "2"))
     # Email. MAIL_URL names the SMTP server (smtp://user:password@host:587?tls=starttls); with
@@ -93,6 +95,7 @@ class TestConfig(Config):
     # Tests that fetch a PDF get the PDF, however loaded the machine; the preparing page has
     # tests of its own, which set this to 0.
     DOCUMENT_WAIT_SECONDS = 300.0
+    DRAW_AHEAD = False  # no background work outliving a test's database
     # Each test process keeps its own caches; a test that shares them through Redis says so.
     REDIS_URL = None
     RATELIMIT_STORAGE_URI = "memory://"

@@ -117,3 +117,35 @@ def test_the_national_picture_pdf_is_prepared_the_same_way(app, world):
     assert ready.status_code == 200 and ready.data.startswith(b"%PDF")
     # A reader who may not have it gets no preparing page either.
     assert client_as(app, world, "lead").get(url).status_code == 404
+
+
+def test_new_returns_have_the_pictures_charts_drawn_before_anyone_opens_it(app, world, monkeypatch):
+    from selfassess.documents import jobs, national_charts
+
+    app.config["DRAW_AHEAD"] = True
+    national_charts.clear_cache()
+    partnerships = [make_partnership(region=region) for region in REGIONS]
+    collection = create_collection(
+        "National returns 2013",
+        "returns-2013",
+        [KP, S],
+        date(2013, 4, 1),
+        date(2013, 5, 31),
+        expected=partnerships,
+    )
+    import_rows(collection, known_returns([p.code for p in partnerships]))
+    # The import started the drawing in the background; wait for it as the analyst would not.
+    deadline = time.monotonic() + 120
+    while any(not b.done() for b in list(jobs._builds.values())):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert len(national_charts._pictures) == 1
+
+    # The picture page finds every chart drawn: drawing one now would fail the page.
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("a chart was drawn while the page waited")
+
+    monkeypatch.setattr(national_charts, "percentage_bars", no_drawing)
+    page = client_as(app, world, "analyst").get("/national/collections/returns-2013/picture")
+    assert page.status_code == 200
+    assert BeautifulSoup(page.data, "html.parser").select("figure.national-chart svg")

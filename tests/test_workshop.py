@@ -155,6 +155,43 @@ def test_guest_joins_votes_and_changes_vote_until_reveal(app, lead_client, world
     assert page.select_one(".app-bars") is not None
 
 
+def test_the_state_polled_every_second_answers_not_modified_until_something_changes(
+    app, lead_client, world
+):
+    workshop = start(lead_client, world["assessment"])
+    guest = join_guest(app, workshop.join_code)
+    url = f"/workshop/{workshop.id}/live/state.json"
+    first = guest.get(url)
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "no-cache, private"
+
+    same = guest.get(url, headers={"If-None-Match": etag})
+    assert same.status_code == 304 and same.data == b""
+
+    # Their own vote changes their state; the lead moving on changes everyone's.
+    guest.post(
+        f"/workshop/{workshop.id}/live/vote",
+        data={"item": "iom-key-principles:1.1", "value": "amber"},
+        headers={"X-Requested-With": "fetch"},
+    )
+    voted = guest.get(url, headers={"If-None-Match": etag})
+    assert voted.status_code == 200 and voted.get_json()["my_vote"] == "amber"
+    lead_status = lead_client.get(f"/workshop/{workshop.id}/status.json")
+    lead_client.post(f"/workshop/{workshop.id}/move", data={"action": "next"})
+    moved = guest.get(url, headers={"If-None-Match": voted.headers["ETag"]})
+    assert moved.status_code == 200 and moved.get_json()["item"]["id"] == "1.2"
+    # The lead's controls and the projector poll the same way.
+    again = lead_client.get(
+        f"/workshop/{workshop.id}/status.json",
+        headers={"If-None-Match": lead_status.headers["ETag"]},
+    )
+    assert again.status_code == 200  # the board moved since
+    unchanged = lead_client.get(
+        f"/workshop/{workshop.id}/status.json", headers={"If-None-Match": again.headers["ETag"]}
+    )
+    assert unchanged.status_code == 304
+
+
 def test_state_endpoint_follows_the_facilitator(app, lead_client, world):
     workshop = start(lead_client, world["assessment"])
     guest = join_guest(app, workshop.join_code)

@@ -42,7 +42,9 @@ if (screen) {
   const poll = async () => {
     try {
       const response = await fetch(statusUrl, {
-        cache: "no-store",
+        // Revalidated: the browser sends the ETag back and gets "304 Not Modified" while the
+        // board has not moved, then hands this script its copy of the state.
+        cache: "no-cache",
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       });

@@ -58,20 +58,30 @@ class Failed:
 Outcome = Ready | Preparing | Failed
 
 
-def _builders() -> dict[str, Callable[..., bytes]]:
+def _builders() -> dict[str, Callable[..., bytes | None]]:
     # Imported when first used: each builder brings WeasyPrint, charts and queries with it.
+    from selfassess.documents.national_charts import draw_picture_charts_for
     from selfassess.documents.national_picture import render_picture_pdf_for
     from selfassess.documents.report_pdf import render_report_pdf_for
 
-    return {"report": render_report_pdf_for, "national-picture": render_picture_pdf_for}
+    return {
+        "report": render_report_pdf_for,
+        "national-picture": render_picture_pdf_for,
+        # Not a document: the national picture's charts, drawn as soon as its returns change.
+        "national-charts": draw_picture_charts_for,
+    }
+
+
+PDF_KINDS = frozenset({"report", "national-picture"})
 
 
 def run(kind: str, key: Hashable, args: dict[str, Any]) -> None:
     """Build one document and keep it (the job, on a worker or a thread of the app server)."""
-    if pdf.kept_pdf(key) is not None:
+    if kind in PDF_KINDS and pdf.kept_pdf(key) is not None:
         return  # another build of the same document finished first
     body = _builders()[kind](**args)
-    pdf.keep_pdf(key, body)
+    if body is not None:
+        pdf.keep_pdf(key, body)
 
 
 def _job_id(key: Hashable) -> str:
@@ -140,6 +150,25 @@ def _queued_build(kind: str, key: Hashable, args: dict, again: bool):
             run, args=(kind, key, args), job_id=name, result_ttl=60, failure_ttl=24 * 3600
         )
     return job
+
+
+# --- work done ahead of anyone asking ----------------------------------------------------------
+
+
+def ahead(kind: str, key: Hashable, args: dict[str, Any]) -> None:
+    """Start work whose result will be asked for soon (say, the national picture's charts after
+    a return changes it), without waiting for it; once per key. Off where DRAW_AHEAD is off
+    (the tests, whose databases go away with each test)."""
+    if not current_app.config["DRAW_AHEAD"]:
+        return
+    if shared_cache.shared():
+        _queued_build(kind, key, args, again=False)
+        return
+    app = current_app._get_current_object()
+    name = _job_id(key)
+    with _builds_lock:
+        if name not in _builds:
+            _builds[name] = _pool.submit(_in_this_process, app, kind, key, args)
 
 
 # --- asking for a document --------------------------------------------------------------------

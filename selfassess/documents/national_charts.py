@@ -26,6 +26,9 @@ from selfassess.documents.charts import Chart, drawing
 from selfassess.documents.shared_cache import Kept
 from selfassess.domain import palette
 from selfassess.domain.national_figures import ItemFigures, NationalPicture, SectionFigures
+from selfassess.extensions import db
+from selfassess.models import Collection
+from selfassess.queries.national import national_picture
 
 BAR_COLOUR = "#1d70b8"  # GOV.UK blue, for answers that are not a rating
 RAG_COLOURS = {c.id: c.fill for c in palette.RAG}  # the one RAG palette
@@ -170,3 +173,12 @@ def picture_charts(scope: Hashable, picture: NationalPicture) -> Charts:
 
 def clear_cache() -> None:
     _pictures.clear()
+
+
+def draw_picture_charts_for(collection_id: int) -> None:
+    """Draw the England and Wales picture's charts of a collection into the chart cache, so
+    the first analyst to open the picture after its returns changed does not wait for them
+    (a background job, started when returns are stored)."""
+    collection = db.session.get(Collection, collection_id)
+    if collection is not None:
+        picture_charts((collection.id, None), national_picture(collection, region=None))

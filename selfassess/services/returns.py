@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from selfassess.documents import jobs
 from selfassess.domain import assessment_status
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.return_snapshot import (
@@ -43,6 +44,7 @@ from selfassess.queries.national import (
     is_open,
     partnerships_by_code,
     return_for,
+    returns_fingerprint,
 )
 from selfassess.queries.ratings import assessment_results
 from selfassess.services import audit, transaction
@@ -258,6 +260,7 @@ def submit_return(
         if current is not None and _same_answers(current, snapshot):
             return current
         raise StaleReturn(current) from None
+    _draw_picture_ahead(collection)
     return ret
 
 
@@ -340,7 +343,18 @@ def import_returns(
                 progress(code)
         if add_expected:
             expect_partnerships(collection, by_code.values())
+    _draw_picture_ahead(collection)
     return len(result.returns)
+
+
+def _draw_picture_ahead(collection: Collection) -> None:
+    """The returns changed the national picture: draw its charts now, in the background, so the
+    analyst who opens it next does not wait for fifty charts."""
+    jobs.ahead(
+        "national-charts",
+        ("national-charts", collection.id, returns_fingerprint(collection)),
+        {"collection_id": collection.id},
+    )
 
 
 def _store_imported(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from selfassess.domain.workshop import normalise_join_code
@@ -14,6 +14,7 @@ from selfassess.services import workshop as ws_service
 from selfassess.views.workshop import bp
 from selfassess.views.workshop.forms import JoinForm
 from selfassess.web.access import RATE_ROLES, role_in
+from selfassess.web.live_state import conditional_json
 
 # {assessment id: participant id}; a new name, so ids kept under the old one (workshop
 # session ids) are never read as assessment ids.
@@ -206,17 +207,17 @@ def live_state(session_id: int):
         abort(404)
     walk = ws_query.walk_for(workshop.assessment)
     stop = ws_query.current_stop(workshop, walk)
-    response = jsonify(
-        step=workshop.step,
-        status=workshop.status,
-        revealed=workshop.revealed,
-        item={"framework_id": stop.framework_id, "id": stop.item_id, "text": stop.item.text},
-        round=workshop.round,
-        my_vote=ws_query.my_vote(participant, stop, workshop),
-        seconds_left=ws_query.countdown_left(workshop),
+    return conditional_json(
+        {
+            "step": workshop.step,
+            "status": workshop.status,
+            "revealed": workshop.revealed,
+            "item": {"framework_id": stop.framework_id, "id": stop.item_id, "text": stop.item.text},
+            "round": workshop.round,
+            "my_vote": ws_query.my_vote(participant, stop, workshop),
+            "seconds_left": ws_query.countdown_left(workshop),
+        }
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.route("/workshop/<int:session_id>/live/vote", methods=["POST"])

@@ -26,6 +26,7 @@ from selfassess.services.agreement import AssessmentLocked, StaleEditError, add_
 from selfassess.views.workshop import bp
 from selfassess.views.workshop.forms import ActionForm, AgreeForm, OptionsForm
 from selfassess.web.access import LEAD_ROLES, assessment_or_404
+from selfassess.web.live_state import conditional_json
 
 # {assessment id: participant id}; a new name, so ids kept under the old one (workshop
 # session ids) are never read as assessment ids.
@@ -260,9 +261,7 @@ def facilitate(session_id: int):
 @login_required
 def facilitator_status(session_id: int):
     workshop = _lead_session(session_id)
-    response = jsonify(status_of(workshop))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return conditional_json(status_of(workshop))
 
 
 @bp.route("/workshop/<int:session_id>/move", methods=["POST"])
