@@ -26,16 +26,20 @@ if (panel) {
     }
   };
 
+  let stateTag = null;
+
   const poll = async () => {
     try {
       const response = await fetch(stateUrl, {
-        // Revalidated: the browser sends the ETag back and gets "304 Not Modified" while the
-        // board has not moved, then hands this script its copy of the state.
-        cache: "no-cache",
+        cache: "no-store",
         credentials: "same-origin",
-        headers: { Accept: "application/json" },
+        // The last state's ETag: "304 Not Modified", with no body, while nothing has changed.
+        headers: stateTag
+          ? { Accept: "application/json", "If-None-Match": stateTag }
+          : { Accept: "application/json" },
       });
-      if (response.ok) {
+      if (response.status === 200) {
+        stateTag = response.headers.get("ETag");
         const state = await response.json();
         if (String(state.step) !== currentStep()) {
           await reloadPanel();

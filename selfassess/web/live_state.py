@@ -2,10 +2,11 @@
 
 Answered as a conditional response: it carries an ETag (a hash of the state), and a request
 sending that ETag back in If-None-Match while nothing changed gets 304 Not Modified with no body.
-Browsers do this themselves when the page's script fetches with ``cache: "no-cache"``; the state
-is still worked out each time (it is a few indexed reads), but a room of thirty phones polling a
-question nobody is moving on gets thirty empty answers a second rather than thirty bodies to
-send, parse and compare. ``private``: each phone's state includes its own vote.
+The pages' scripts keep the last ETag and send it themselves: like every signed-in response,
+the state is ``no-store``, so no browser keeps a copy (on a shared computer, say). The state is
+still worked out each time (a few indexed reads), but a room of thirty phones polling a question
+nobody is moving on gets thirty empty answers a second rather than thirty bodies to send, parse
+and compare.
 """
 
 from __future__ import annotations
@@ -15,6 +16,6 @@ from flask import Response, jsonify, request
 
 def conditional_json(state: dict) -> Response:
     response = jsonify(state)
-    response.headers["Cache-Control"] = "no-cache, private"
+    response.headers["Cache-Control"] = "no-store"
     response.add_etag()
     return response.make_conditional(request)
