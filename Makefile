@@ -9,7 +9,7 @@ ROOT := $(shell id -u 2>/dev/null)
 # The service runs production settings unless told otherwise; on this machine it is told.
 DEV := SELFASSESS_CONFIG=$${SELFASSESS_CONFIG:-development}
 
-.PHONY: run test setup system-deps chromium poppler assets migrate demo demo-reset lint serve bench clean constraints screenshots
+.PHONY: run test setup system-deps chromium poppler assets translations messages migrate demo demo-reset lint serve bench clean constraints screenshots
 
 # Where `make run` listens: `make run PORT=5001`, or `HOST=0.0.0.0` so phones on your network can
 # join a workshop.
@@ -22,7 +22,7 @@ run: setup migrate demo
 	@echo "Demo accounts are listed above and in README.md"
 	$(DEV) $(BIN)/selfassess run --host $(HOST) --port $(PORT)
 
-setup: system-deps $(VENV)/.installed static/.built
+setup: system-deps $(VENV)/.installed static/.built translations
 
 # WeasyPrint needs Pango; install it from Debian when missing and we are root.
 system-deps:
@@ -52,6 +52,24 @@ static/.built: node_modules/.installed
 	touch $@
 
 assets: static/.built
+
+# Welsh and English. The .po files are the translations (committed); the .mo files the app reads
+# are compiled from them here (never committed).
+TRANSLATIONS := selfassess/translations
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+translations: $(CATALOGUES)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -l $* -i $< -o $@
+
+# After changing any words people read: collects every message from the code and templates into
+# messages.pot and adds the new ones to each language's .po for translating.
+EXTRACT_KEYWORDS := -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2
+messages: setup
+	$(BIN)/pybabel -q extract -F babel.cfg $(EXTRACT_KEYWORDS) --sort-by-file \
+	  --project selfassess --no-wrap -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --no-wrap \
+	  -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 
 migrate: setup
 	$(DEV) $(BIN)/selfassess db upgrade

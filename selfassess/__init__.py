@@ -27,7 +27,16 @@ from selfassess.extensions import (
     migrate,
 )
 from selfassess.models.engine import SQLITE_BUSY_TIMEOUT_MS, configure_sqlite, engine_options
-from selfassess.web import busy, errors, fragments, request_text, routing, security, templating
+from selfassess.web import (
+    busy,
+    errors,
+    fragments,
+    language,
+    request_text,
+    routing,
+    security,
+    templating,
+)
 
 
 def create_app(config_class: type[Config] | str | None = None, **overrides) -> Flask:
@@ -71,6 +80,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     limiter.init_app(app)
     shared_cache.configure(app.config.get("REDIS_URL"))
     templating.init_app(app, str(PROJECT_ROOT / "templates"))
+    language.init_app(app)
     fragments.init_app(app)
     security.init_app(app)
     request_text.init_app(app)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from selfassess.domain.i18n import N_
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "development-only-not-secret"  # noqa: S105 - refused in production
 
@@ -24,7 +26,7 @@ def database_url(raw: str | None) -> str | None:
 
 
 class Config:
-    SERVICE_NAME = "IOM self-assessment"
+    SERVICE_NAME = N_("IOM self-assessment")
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     # None means "SQLite in the instance folder", filled in by create_app.
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))

@@ -1,6 +1,7 @@
 """Extension objects, created unbound and wired to the app by create_app through init_app."""
 
 from flask import current_app
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -28,6 +29,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 # The framework library the app loaded at start (checked, immutable), kept on the app.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from selfassess.domain.framework_checks import (
     version_key,
 )
 from selfassess.domain.framework_releases import content_hash
+from selfassess.domain.framework_texts import FrameworkTexts, merge, split_languages
 from selfassess.domain.survey_mapping import Comparison, load_comparisons
 
 # re-exported: callers import them from here
@@ -183,6 +184,9 @@ class Framework:
     description: str | None = None
     section_label: str = "Section"
     item_label: str = "Item"
+    # Plurals given in the file, where other languages need their own word.
+    section_plural: str | None = None
+    item_plural: str | None = None
     scale: tuple[ScaleValue, ...] = ()
     section_rule: SectionRule | None = None
     tag_sources: dict[str, str] = field(default_factory=dict)  # tag -> framework id
@@ -193,6 +197,12 @@ class Framework:
     content_hash: str = ""  # of what answers are given against; see content_hash()
     # Figures computed from answers: not in the hash, as they read answers and change none.
     figures: tuple[FigureRule, ...] = ()
+    # The texts in its other languages (Welsh), by their English wording.
+    texts: FrameworkTexts = field(default_factory=FrameworkTexts)
+
+    def in_language(self, text: str | None, language: str) -> str | None:
+        """One of this framework's texts in ``language`` (English where it has none)."""
+        return None if text is None else self.texts.in_language(text, language)
 
     @property
     def name(self) -> str:
@@ -201,11 +211,11 @@ class Framework:
     @property
     def item_label_plural(self) -> str:
         """ "Questions", "Criteria": more than one item, as the labels are nouns in English."""
-        return plural(self.item_label)
+        return self.item_plural or plural(self.item_label)
 
     @property
     def section_label_plural(self) -> str:
-        return plural(self.section_label)
+        return self.section_plural or plural(self.section_label)
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -217,28 +227,29 @@ class Framework:
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
 
-    def section_number(self, section: Section | str) -> str | None:
+    def section_number(self, section: Section | str, language: str = "en") -> str | None:
         """ "Principle 2" for numbered sections; None where sections are named, not numbered."""
         section_id = section if isinstance(section, str) else section.id
         if section_id.replace(".", "").isdigit():
-            return f"{self.section_label} {section_id}"
+            return f"{self.texts.in_language(self.section_label, language)} {section_id}"
         return None
 
-    def section_heading(self, section: Section | str) -> str:
+    def section_heading(self, section: Section | str, language: str = "en") -> str:
         """How pages head a section: "Principle 2: Delivering a local response…", or the
         title alone where sections are named ("People and relationships")."""
         found = section if isinstance(section, Section) else self.section(section)
         if found is None:
             return str(section)
-        number = self.section_number(found)
-        return f"{number}: {found.title}" if number else found.title
+        number = self.section_number(found, language)
+        title = self.texts.in_language(found.title, language)
+        return f"{number}: {title}" if number else title
 
-    def section_short_name(self, section: Section | str) -> str:
+    def section_short_name(self, section: Section | str, language: str = "en") -> str:
         """A section's name where space is tight (table headers, chart labels)."""
         found = section if isinstance(section, Section) else self.section(section)
         if found is None:
             return str(section)
-        return self.section_number(found) or found.title
+        return self.section_number(found, language) or self.texts.in_language(found.title, language)
 
     def scale_value(self, value_id: str) -> ScaleValue | None:
         return next((v for v in self.scale if v.id == value_id), None)
@@ -265,6 +276,12 @@ class FrameworkLibrary:
         self._by_key: dict[tuple[str, str], Framework] = {}
         for fw in frameworks:
             self._by_key[(fw.id, fw.version)] = fw
+        # Every framework's translations in one lookup, for labels that come from any of them.
+        self.texts = merge(fw.texts for fw in self._by_key.values())
+
+    def in_language(self, text: str | None, language: str) -> str | None:
+        """A framework text in ``language`` (English where no framework translates it)."""
+        return None if text is None else self.texts.in_language(text, language)
 
     def __iter__(self) -> Iterator[Framework]:
         return iter(self.latest_all())
@@ -372,6 +389,8 @@ def _build(data: dict, name: str) -> Framework:
         description=data.get("description"),
         section_label=data.get("section_label", "Section"),
         item_label=data.get("item_label", "Item"),
+        section_plural=data.get("section_label_plural"),
+        item_plural=data.get("item_label_plural"),
         scale=tuple(
             ScaleValue(
                 v["id"], v["label"], v.get("score"), v.get("description"), v.get("counts_as")
@@ -416,6 +435,9 @@ def load_framework_file(
         return None, problems
     if not isinstance(data, dict):
         return None, [Problem(name, "(top level)", "must be a mapping of keys such as id, title")]
+    data, texts, problems = split_languages(data, name)
+    if problems:
+        return None, problems
     schema_errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if schema_errors:
         return None, [
@@ -424,7 +446,7 @@ def load_framework_file(
     problems = semantic_problems(data, name)
     if problems:
         return None, problems
-    return _build(data, name), []
+    return replace(_build(data, name), texts=texts), []
 
 
 def _cross_file_problems(frameworks: list[Framework], others_failed: bool) -> list[Problem]:

@@ -120,6 +120,8 @@ class WorkshopSession(db.Model):
     show_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Seconds per question, shown to the room; it informs and never closes voting.
     countdown_seconds: Mapped[int | None] = mapped_column(Integer)
+    # What the projector shows: "" (the lead's language), "cy+en" (Welsh above English).
+    projector_languages: Mapped[str] = mapped_column(String(10), default="", server_default="")
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     started_at: Mapped[datetime] = created_at_column()
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

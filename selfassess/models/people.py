@@ -59,6 +59,8 @@ class User(UserMixin, db.Model):
     # Bumped on sign-out, password change and role removal: a session cookie carries the
     # generation it was issued under, and an older one no longer signs anyone in.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # "en" or "cy"; None until they choose (English).
+    language: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = created_at_column()
 
     memberships: Mapped[list[Membership]] = relationship(
@@ -139,6 +141,8 @@ class Invitation(db.Model):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The language of the invitation's email (the lead chooses; None: both, Welsh first).
+    language: Mapped[str | None] = mapped_column(String(5))
 
     partnership: Mapped[Partnership] = relationship()
 

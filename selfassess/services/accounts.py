@@ -112,3 +112,9 @@ def make_analyst(email: str, name: str, password: str) -> User:
         user.is_analyst = True
         user.password_hash = generate_password_hash(password)
     return user
+
+
+def choose_language(user_id: int, language: str) -> None:
+    """Keep the language a person chose, so every page, document and email follows it."""
+    with transaction():
+        db.session.execute(update(User).where(User.id == user_id).values(language=language))

@@ -23,6 +23,7 @@ from jinja2.utils import missing
 from markupsafe import Markup
 
 from selfassess.domain import palette
+from selfassess.domain.i18n import N_
 from selfassess.domain.rating_words import sentence_start
 from selfassess.domain.reference import agency_name, region_name
 
@@ -146,13 +147,48 @@ def rag_tag_class(value: str | None) -> str:
     return "govuk-tag govuk-tag--grey"
 
 
+def _said(word: str) -> str:
+    """A Jinja call of gettext on ``word``."""
+    return f'_("{word}")'
+
+
+# Words the GOV.UK macros print in English unless a caller passes its own: the loader hands them
+# to gettext instead, so every back link, breadcrumb trail, error and warning reads in the page's
+# language without each call passing the word. tests/test_languages.py checks that each is still
+# found in the installed package, so an upgrade that rewords one fails a test.
+GOVUK_DEFAULT_WORDS = {
+    "components/back-link/macro.html": [('default("Back"', "default(" + _said(N_("Back")))],
+    "components/breadcrumbs/macro.html": [
+        ('default("Breadcrumb"', "default(" + _said(N_("Breadcrumb")))
+    ],
+    "components/error-message/macro.html": [('default("Error"', "default(" + _said(N_("Error")))],
+    "components/warning-text/macro.html": [
+        ('default("Warning"', "default(" + _said(N_("Warning")))
+    ],
+    "components/notification-banner/macro.html": [
+        ('set title = "Success"', "set title = " + _said(N_("Success"))),
+        ('set title = "Important"', "set title = " + _said(N_("Important"))),
+    ],
+}
+
+
+class GovukWordsLoader(PackageLoader):
+    """The GOV.UK macros, with their default English words passed through gettext."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        for old, new in GOVUK_DEFAULT_WORDS.get(template, ()):
+            source = source.replace(old, new)
+        return source, filename, uptodate
+
+
 def init_app(app: Flask, template_folder: str) -> None:
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(template_folder),
             PrefixLoader(
                 {
-                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_jinja": GovukWordsLoader("govuk_frontend_jinja"),
                     "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
                 }
             ),
