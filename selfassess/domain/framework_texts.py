@@ -175,7 +175,9 @@ def split_languages(data: Any, name: str) -> tuple[Any, FrameworkTexts, list[Pro
     def walk(value: Any, path: str, key: str | None) -> Any:
         if _is_multilingual(value):
             if key not in TEXT_KEYS:
-                add(path, "gives languages where a single value is expected")
+                # Not a text (an id, a misspelt key): left as it is, for the schema to say what
+                # belongs there.
+                return value
             return text_of(value, path)
         if isinstance(value, dict):
             return {

@@ -435,15 +435,14 @@ def load_framework_file(
         return None, problems
     if not isinstance(data, dict):
         return None, [Problem(name, "(top level)", "must be a mapping of keys such as id, title")]
-    data, texts, problems = split_languages(data, name)
-    if problems:
-        return None, problems
+    # A text missing a language is reported with whatever else is wrong, not instead of it.
+    data, texts, language_problems = split_languages(data, name)
     schema_errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if schema_errors:
-        return None, [
+        return None, language_problems + [
             Problem(name, json_path(e.absolute_path), schema_message(e)) for e in schema_errors
         ]
-    problems = semantic_problems(data, name)
+    problems = language_problems + semantic_problems(data, name)
     if problems:
         return None, problems
     return replace(_build(data, name), texts=texts), []
