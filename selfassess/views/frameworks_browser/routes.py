@@ -1,5 +1,5 @@
 from flask import abort, render_template, request
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 from flask_login import current_user
 
 from selfassess.extensions import frameworks
@@ -7,9 +7,9 @@ from selfassess.views.frameworks_browser import bp
 from selfassess.web.language import current_language
 
 KIND_NAMES = {
-    "rag": _l("Rated red, amber or green"),
-    "lens": _l("A view over other frameworks' answers"),
-    "survey": _l("National survey questionnaire"),
+    "rag": lazy_gettext("Rated red, amber or green"),
+    "lens": lazy_gettext("A view over other frameworks' answers"),
+    "survey": lazy_gettext("National survey questionnaire"),
 }
 WELSH = "cy"
 
