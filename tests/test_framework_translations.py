@@ -189,9 +189,12 @@ def test_no_english_is_left_on_the_framework_pages(pseudo_app, url, language):
     assert english_left(framework_content(response.data)) == []
 
 
-@pytest.mark.parametrize("url", [f"/frameworks/{KP}", f"/frameworks/{KP}?welsh=1"])
-def test_no_english_is_left_for_an_analyst_reviewing_the_welsh(pseudo_app, url):
-    analyst = make_user(is_analyst=True)
+@pytest.mark.parametrize(
+    ("url", "language"),
+    [(f"/frameworks/{KP}", "en"), (f"/frameworks/{KP}?welsh=1", "en"), (f"/frameworks/{KP}", "cy")],
+)
+def test_no_english_is_left_for_an_analyst_reviewing_the_welsh(pseudo_app, url, language):
+    analyst = make_user(is_analyst=True, language=language)
     db.session.commit()
     client = pseudo_app.test_client()
     sign_in(client, analyst)
