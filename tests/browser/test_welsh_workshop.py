@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from selfassess.extensions import db
 from selfassess.models.assessments import Rating, WorkshopSession
-from tests.browser.test_workshop_rounds import FOLLOW, PHONE, PROJECTOR, contexts, sign_in  # noqa: F401
+from tests.browser.test_workshop_rounds import FOLLOW, PHONE, PROJECTOR, sign_in
 from tests.factories import make_assessment, make_partnership, make_user
 
 pytestmark = pytest.mark.browser
@@ -22,6 +22,20 @@ ENGLISH = re.compile(
     r"\b(Question|Time left|Time is up|Your vote|Choose your rating|Waiting|vote again|Round)\b"
 )
 SHOTS = os.environ.get("WORKSHOP_SCREENSHOTS")  # a folder: keep screenshots of the screens
+
+
+@pytest.fixture
+def contexts(browser):
+    made = []
+
+    def new(**options):
+        context = browser.new_context(**options)
+        made.append(context)
+        return context.new_page()
+
+    yield new
+    for context in made:
+        context.close()
 
 
 def shot(page, name):
