@@ -194,16 +194,13 @@ class OptionsForm(FlaskForm):
 TIME_PATTERN = r"^([01]?\d|2[0-3])[:.]([0-5]\d)$"
 
 
-def _time_field(label: str, example: str) -> StringField:
+def _time_field(label, example: str, missing, wrong) -> StringField:
     return StringField(
         label,
         widget=GovTextInput(),
-        description=f"24-hour clock, UK time, for example {example}",
+        description=_l("24-hour clock, UK time, for example %(example)s", example=example),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
-        validators=[
-            InputRequired(message=f"Enter the {label.lower()}"),
-            Regexp(TIME_PATTERN, message=f"Enter the {label.lower()} like {example}"),
-        ],
+        validators=[InputRequired(message=missing), Regexp(TIME_PATTERN, message=wrong)],
     )
 
 
@@ -214,7 +211,7 @@ class WorkshopDayField(DayMonthYearField):
         except ValueError:
             self.data = None
             raise ValueError(
-                "The date of the workshop must be a real date, like 27 3 2027"
+                _("The date of the workshop must be a real date, like 27 3 2027")
             ) from None
 
 
@@ -227,8 +224,18 @@ class ScheduleForm(FlaskForm):
         format="%d %m %Y",
         validators=[InputRequired(message=_l("Enter the date of the workshop"))],
     )
-    starts = _time_field("Start time", "09:30")
-    ends = _time_field("End time", "12:00")
+    starts = _time_field(
+        _l("Start time"),
+        "09:30",
+        _l("Enter the start time"),
+        _l("Enter the start time like %(example)s", example="09:30"),
+    )
+    ends = _time_field(
+        _l("End time"),
+        "12:00",
+        _l("Enter the end time"),
+        _l("Enter the end time like %(example)s", example="12:00"),
+    )
     place = StringField(
         _l("Place (optional if online)"),
         widget=GovTextInput(),

@@ -30,6 +30,7 @@ from selfassess.web.language import (
     COOKIE_DAYS,
     LANGUAGES,
     current_language,
+    local,
     use_language,
 )
 from selfassess.web.live_state import conditional_json
@@ -253,7 +254,11 @@ def live_state(session_id: int):
             "step": workshop.step,
             "status": workshop.status,
             "revealed": workshop.revealed,
-            "item": {"framework_id": stop.framework_id, "id": stop.item_id, "text": stop.item.text},
+            "item": {
+                "framework_id": stop.framework_id,
+                "id": stop.item_id,
+                "text": local(stop.item.text),
+            },
             "round": workshop.round,
             "my_vote": ws_query.my_vote(participant, stop, workshop),
             "seconds_left": ws_query.countdown_left(workshop),
