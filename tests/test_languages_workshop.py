@@ -219,6 +219,8 @@ def data_of(app, world, workshop, *more):
         workshop.join_code,
         world["lead"].name,
         world["partnership"].name,
+        world["assessment"].title,
+        world["assessment"].period,
         *more,
     ]
 
@@ -285,3 +287,34 @@ def test_the_two_language_projector_leaves_no_english_unmarked(app, pseudo_app, 
     )
     page = lead.get(f"/workshop/{workshop.id}/projector")
     assert english_left(page.data, data_of(app, world, workshop, "1.1")) == []
+
+
+def test_no_english_is_left_once_the_votes_are_revealed(app, pseudo_app, world):
+    workshop = start(lead_in(app, world), world["assessment"])
+    lead = pseudo_app.test_client()
+    lead.set_cookie("language", "cy")
+    sign_in(lead, world["lead"])
+    phones = []
+    for name in ("Gwen Guest", "Other Person"):
+        phone = pseudo_app.test_client()
+        response = phone.post(
+            "/join",
+            data={"code": workshop.join_code, "name": name, "agency": "health", "language": "cy"},
+        )
+        assert response.status_code == 302
+        phone.post(
+            f"/workshop/{workshop.id}/live/vote", data={"item": f"{KP}:1.1", "value": "green"}
+        )
+        phones.append(phone)
+    assert lead.post(f"/workshop/{workshop.id}/move", data={"action": "reveal"}).status_code == 302
+    known = data_of(app, world, workshop, "Gwen Guest", "Other Person", "1.1")
+    pages = {
+        "phone": phones[0].get(f"/workshop/{workshop.id}/live"),
+        "projector": lead.get(f"/workshop/{workshop.id}/projector"),
+        "facilitate": lead.get(f"/workshop/{workshop.id}"),
+        "end": lead.get(f"/workshop/{workshop.id}/end"),
+    }
+    for name, page in pages.items():
+        assert page.status_code == 200, name
+        left = english_left(without_site_chrome(page.data), known)
+        assert left == [], (name, left)

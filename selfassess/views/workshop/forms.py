@@ -83,6 +83,16 @@ class AgreeForm(FlaskForm):
     submit = SubmitField(_l("Save agreed rating"), widget=GovSubmitInput())
 
 
+class LocalDateInput(GovDateInput):
+    """GOV.UK's date input with its Day, Month and Year boxes named in the page's language."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        for item, word in zip(params["items"], (_("Day"), _("Month"), _("Year")), strict=False):
+            item["label"] = word
+        return params
+
+
 class DayMonthYearField(DateField):
     """A date in the GOV.UK date input's three boxes; anything but three boxes is no date."""
 
@@ -114,13 +124,16 @@ class ActionForm(FlaskForm):
     )
     due_on = DayMonthYearField(
         _l("Due date"),
-        widget=GovDateInput(),
+        widget=LocalDateInput(),
         format="%d %m %Y",
         description=_l("For example, 27 3 2027"),
         validators=[Optional()],
     )
     status = SelectField(
-        _l("Status"), widget=GovSelect(), choices=list(ACTION_STATUSES), default="not_started"
+        _l("Status"),
+        widget=GovSelect(),
+        choices=[(status, _l(words)) for status, words in ACTION_STATUSES],
+        default="not_started",
     )
     submit = SubmitField(_l("Add action"), widget=GovSubmitInput())
 
@@ -220,7 +233,7 @@ class ScheduleForm(FlaskForm):
 
     day = WorkshopDayField(
         _l("Date"),
-        widget=GovDateInput(),
+        widget=LocalDateInput(),
         format="%d %m %Y",
         validators=[InputRequired(message=_l("Enter the date of the workshop"))],
     )

@@ -28,7 +28,7 @@ from selfassess.services.agreement import AssessmentLocked, StaleEditError, add_
 from selfassess.views.workshop import bp
 from selfassess.views.workshop.forms import ActionForm, AgreeForm, OptionsForm
 from selfassess.web.access import LEAD_ROLES, assessment_or_404
-from selfassess.web.language import current_language, use_language
+from selfassess.web.language import current_language, local, use_language
 from selfassess.web.live_state import conditional_json
 
 # {assessment id: participant id}; a new name, so ids kept under the old one (workshop
@@ -83,6 +83,11 @@ def status_of(workshop: WorkshopSession) -> dict:
         "voted_texts": voted_texts(workshop, votes, joined),
         "seconds_left": ws_query.countdown_left(workshop),
     }
+
+
+def _local_choices(choices):
+    """The scale's words (framework texts) in the page's language."""
+    return [(value, local(words)) for value, words in choices]
 
 
 def options_form_for(workshop: WorkshopSession | None, formdata=None) -> OptionsForm:
@@ -226,7 +231,7 @@ def _facilitator_page(
             # The phones' comments, offered as a draft of the board's rationale.
             agree_form.rationale.data = "\n".join(f"- {c}" for c in reveal.comments)
             drafted = True
-    agree_form.value.choices = ws_query.agree_choices(framework)
+    agree_form.value.choices = _local_choices(ws_query.agree_choices(framework))
     if agree_form.expected_version.data in (None, "") and agreed is not None:
         agree_form.expected_version.data = str(agreed.version)
     if action_form is None:
@@ -315,7 +320,7 @@ def agree(session_id: int):
     stop = _stop_from_form(workshop, ws_query.walk_for(assessment))
     framework = ws_query.framework_of(assessment, stop.framework_id)
     form = AgreeForm()
-    form.value.choices = ws_query.agree_choices(framework)
+    form.value.choices = _local_choices(ws_query.agree_choices(framework))
     try:
         ws_service.refuse_if_moved(workshop, stop)
     except ws_service.BoardMoved as moved:
