@@ -318,3 +318,36 @@ def test_no_english_is_left_once_the_votes_are_revealed(app, pseudo_app, world):
         assert page.status_code == 200, name
         left = english_left(without_site_chrome(page.data), known)
         assert left == [], (name, left)
+
+
+def test_the_two_language_projector_shows_the_reveal_in_both(app, pseudo_app, world):
+    lead = lead_in(app, world)
+    workshop = start(lead, world["assessment"])
+    lead.post(
+        f"/workshop/{workshop.id}/options",
+        data={"show_names": "no", "countdown": "0", "projector_languages": "cy+en"},
+    )
+    for name, agency in (("Gwen Guest", "health"), ("Other Person", "police")):
+        phone = phone_in(app, workshop.join_code, "cy", name, agency)
+        phone.post(
+            f"/workshop/{workshop.id}/live/vote", data={"item": f"{KP}:1.1", "value": "green"}
+        )
+    assert lead.post(f"/workshop/{workshop.id}/move", data={"action": "reveal"}).status_code == 302
+    page = soup(lead.get(f"/workshop/{workshop.id}/projector"))
+    assert page.html["lang"] == "cy"
+    overall = page.select_one("#overall")
+    assert [s.get_text() for s in overall.select(".app-stack__label [lang=en]")][:3] == [
+        "Red",
+        "Amber",
+        "Green",
+    ]
+    agencies = page.select_one("#by-agency")
+    assert "Police" in [s.get_text() for s in agencies.select(".app-stack__label [lang=en]")]
+    flags = page.select_one("#flags")
+    assert "Dim baneri" in flags.get_text() and flags.select_one("[lang=en]") is not None
+    # Every word marked, in both languages.
+    marked = pseudo_app.test_client()
+    sign_in(marked, world["lead"])
+    known = data_of(app, world, workshop, "1.1")
+    page = marked.get(f"/workshop/{workshop.id}/projector")
+    assert english_left(page.data, known) == []
