@@ -6,12 +6,14 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from selfassess.domain.i18n import N_
+
 if TYPE_CHECKING:
     from selfassess.domain.frameworks import Framework, SectionRule
 
 # What the pages call the rating worked out from people's votes (the median, towards red).
-VOTES_RATING = "Rating from the votes"
-VOTES_RATING_HINT = (
+VOTES_RATING = N_("Rating from the votes")
+VOTES_RATING_HINT = N_(
     "The middle of the votes given, rounded towards red where it falls between two; "
     "the board's agreed rating replaces it."
 )
