@@ -32,21 +32,25 @@ def english_left(html: str | bytes, data: Iterable[str] = ()) -> list[str]:
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for tag in soup.find_all(lang=True):
+        if tag.decomposed:  # inside another element of another language, gone with it
+            continue
         if tag is not soup.html and tag.get("lang") != page_lang:
             tag.decompose()
-    pieces = [soup.title.get_text()] if soup.title else []
+    # The page's strings one a line, matched as a whole: a message holding a link or other
+    # markup (a sentence with a link in it) spans several strings between its two markers.
+    lines = [soup.title.get_text()] if soup.title else []
     body = soup.body or soup
-    pieces += [s for s in body.stripped_strings]
+    lines += [" ".join(s.split()) for s in body.stripped_strings]
+    attributes = []
     for name in ATTRIBUTES:
-        pieces += [tag[name] for tag in body.find_all(attrs={name: True})]
+        attributes += [tag[name] for tag in body.find_all(attrs={name: True})]
     allowed = sorted((d for d in data if d), key=len, reverse=True)
     left = []
-    for piece in pieces:
-        rest, before = piece, None
+    for text in ["\n".join(lines), *attributes]:
+        rest, before = text, None
         while rest != before:  # a message holding another message: innermost first
             before, rest = rest, MARKED.sub(" ", rest)
         for known in allowed:
             rest = rest.replace(known, " ")
-        if NOT_WORDS.sub("", rest):
-            left.append(piece.strip())
+        left += [piece.strip() for piece in rest.split("\n") if NOT_WORDS.sub("", piece)]
     return left
