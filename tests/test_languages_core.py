@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from flask import render_template
 from sqlalchemy.exc import OperationalError
 
 from selfassess import create_app
 from selfassess.config import TestConfig
 from selfassess.domain.framework_texts import ENDONYMS
+from selfassess.domain.frameworks import FrameworkVersionNotFound
 from selfassess.extensions import db
 from selfassess.models import User
 from tests.conftest import RequestScopedClient
@@ -340,3 +342,50 @@ def test_no_english_is_left_on_the_start_page_of_people_with_work_to_do(pseudo_a
         page = parsed(response)
         assert page.select("li.app-todo__item") or user is analyst, user.name
         assert english_left(response.data, [*data, user.name]) == [], user.name
+
+
+ERROR_PAGES = {
+    "errors/403.html": {},
+    "errors/404.html": {},
+    "errors/413.html": {"max_megabytes": 10},
+    "errors/429.html": {},
+    "errors/500.html": {},
+    "errors/503.html": {},
+    "errors/csrf.html": {},
+    "errors/framework_version.html": {
+        "error": FrameworkVersionNotFound("iom-key-principles", "2019", ["2024", "2026"])
+    },
+}
+
+
+@pytest.mark.parametrize("template", sorted(ERROR_PAGES))
+def test_no_english_is_left_on_the_error_pages(pseudo_app, template):
+    with pseudo_app.test_request_context("/", headers={"Cookie": "language=cy"}):
+        pseudo_app.preprocess_request()  # as a request would: the marked words
+        html = render_template(template, **ERROR_PAGES[template])
+    assert BeautifulSoup(html, "html.parser").html["lang"] == "cy"
+    assert english_left(html, [*ENDONYM_WORDS, "iom-key-principles"]) == []
+
+
+def test_the_error_pages_in_welsh(app):
+    with app.test_request_context("/", headers={"Cookie": "language=cy"}):
+        pages = {t: render_template(t, **ERROR_PAGES[t]) for t in ERROR_PAGES}
+    headings = {
+        t: BeautifulSoup(h, "html.parser").h1.get_text(strip=True) for t, h in pages.items()
+    }
+    assert headings["errors/429.html"] == "Gormod o ymdrechion"
+    assert headings["errors/500.html"] == "Mae’n ddrwg gennym, mae problem gyda’r gwasanaeth"
+    assert headings["errors/csrf.html"] == "Nid oedd modd anfon eich ffurflen"
+    assert "yn fwy na 10 MB" in pages["errors/413.html"]
+    assert "fersiwn 2024, 2026 yn lle hynny" in pages["errors/framework_version.html"]
+
+
+def test_what_the_service_flashes_at_sign_in_and_out_is_welsh(app, client):
+    client.set_cookie("language", "cy")
+    page = parsed(client.get("/account", follow_redirects=True))
+    assert "Mewngofnodwch i barhau." in text_of(page)
+    user = make_user(email="alex@test.example", language="cy")
+    client.post("/sign-in", data={"email": "alex@test.example", "password": PASSWORD})
+    page = parsed(client.post("/sign-out", follow_redirects=True))
+    assert "Rydych wedi allgofnodi." in text_of(page)
+    assert user_language(user.id) == "cy"
