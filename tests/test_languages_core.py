@@ -389,3 +389,27 @@ def test_what_the_service_flashes_at_sign_in_and_out_is_welsh(app, client):
     page = parsed(client.post("/sign-out", follow_redirects=True))
     assert "Rydych wedi allgofnodi." in text_of(page)
     assert user_language(user.id) == "cy"
+
+
+def test_how_ratings_are_worked_out_in_welsh(app):
+    from fractions import Fraction
+
+    from flask_babel import get_translations
+
+    from selfassess.domain import rating_words
+    from selfassess.extensions import frameworks
+
+    framework = frameworks().get("iom-key-principles")
+    rule = framework.section_rule
+    english = rating_words.exact_rule(framework)
+    assert english.startswith("Each question scores Red = 1, Amber = 2 and Green = 3")
+    with app.test_request_context("/", headers={"Cookie": "language=cy"}):
+        app.preprocess_request()
+        welsh = rating_words.exact_rule(framework, get_translations(), "cy")
+        sentence = rating_words.section_sentence(
+            framework, rule, "Egwyddor 1", "Amber", Fraction(11, 5), 6, 6, get_translations(), "cy"
+        )
+    assert "Sgôr cwestiwn yw’r un y cytunodd y bwrdd arni" in welsh
+    assert "a Gwyrdd = 3" in welsh or "a Green = 3" in welsh  # the scale's labels: the framework's
+    assert sentence.startswith("Egwyddor 1: ") and "Cyfartaledd y " in sentence
+    assert "2.2" in sentence and "mae angen 2.5 neu fwy ar gyfer" in sentence
