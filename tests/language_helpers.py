@@ -23,7 +23,8 @@ def english_left(html: str | bytes, data: Iterable[str] = ()) -> list[str]:
 
     ``data``: what the test put in (names, partnership names, evidence), allowed as it is.
     Text inside an element whose ``lang`` differs from the page's (the toggle's "English", an
-    English fragment on a Welsh page) is the other language on purpose, and allowed.
+    English fragment on a Welsh page) is the other language on purpose, and allowed; so is text
+    marked ``translate="no"`` (each language named in itself on the toggle).
     """
     soup = BeautifulSoup(html, "html.parser")
     page_lang = (soup.html or {}).get("lang", "en") if soup.html else "en"
@@ -31,26 +32,24 @@ def english_left(html: str | bytes, data: Iterable[str] = ()) -> list[str]:
         tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
+    for tag in soup.find_all(translate="no"):  # names as they are in any language
+        tag.decompose()
     for tag in soup.find_all(lang=True):
-        if tag.decomposed:  # inside another element of another language, gone with it
+        if tag.decomposed:  # inside another English fragment, gone with it
             continue
         if tag is not soup.html and tag.get("lang") != page_lang:
             tag.decompose()
-    # The page's strings one a line, matched as a whole: a message holding a link or other
-    # markup (a sentence with a link in it) spans several strings between its two markers.
-    lines = [soup.title.get_text()] if soup.title else []
+    # One text for the whole page, so a message holding a link (its markers in two strings)
+    # is still seen whole.
     body = soup.body or soup
-    lines += [" ".join(s.split()) for s in body.stripped_strings]
-    attributes = []
+    parts = [soup.title.get_text()] if soup.title else []
+    parts.append(body.get_text("\n"))
     for name in ATTRIBUTES:
-        attributes += [tag[name] for tag in body.find_all(attrs={name: True})]
-    allowed = sorted((d for d in data if d), key=len, reverse=True)
-    left = []
-    for text in ["\n".join(lines), *attributes]:
-        rest, before = text, None
-        while rest != before:  # a message holding another message: innermost first
-            before, rest = rest, MARKED.sub(" ", rest)
-        for known in allowed:
-            rest = rest.replace(known, " ")
-        left += [piece.strip() for piece in rest.split("\n") if NOT_WORDS.sub("", piece)]
+        parts += [tag[name] for tag in body.find_all(attrs={name: True})]
+    rest, before = "\n".join(parts), None
+    while rest != before:  # a message holding another message: innermost first
+        before, rest = rest, MARKED.sub(" ", rest)
+    for known in sorted((d for d in data if d), key=len, reverse=True):
+        rest = rest.replace(known, " ")
+    left = [line.strip() for line in rest.splitlines() if NOT_WORDS.sub("", line)]
     return left
