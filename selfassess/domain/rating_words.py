@@ -31,6 +31,8 @@ class Translations(Protocol):
 
     def ngettext(self, singular: str, plural: str, n: int) -> str: ...
 
+    def pgettext(self, context: str, message: str) -> str: ...
+
 
 # The sentences as written here: English.
 ENGLISH: Translations = NullTranslations()
@@ -47,6 +49,19 @@ def join_and(parts: list[str], word: str = "and") -> str:
     return ", ".join(parts[:-1]) + f" {word} " + parts[-1]
 
 
+VOWELS = frozenset("aeiouwyâêîôûŵŷáéíóúàèìòù")
+
+
+def join_and_said(parts: list[str], translations: Translations) -> str:
+    """ "Red = 1, Amber = 2 and Green = 3" in the translations' language. Some languages change
+    the word before a vowel (Welsh "a", "ac"): that one is the "and" of context "before a vowel"."""
+    if len(parts) > 1 and parts[-1][:1].lower() in VOWELS:
+        word = translations.pgettext("before a vowel", "and")
+    else:
+        word = translations.gettext("and")
+    return join_and(parts, word)
+
+
 def scored_values(framework: Framework) -> list:
     return sorted((v for v in framework.scale if v.score is not None), key=lambda v: v.score)
 
@@ -55,9 +70,9 @@ def score_key(
     framework: Framework, translations: Translations = ENGLISH, language: str = "en"
 ) -> str:
     """ "Red = 1, Amber = 2 and Green = 3"."""
-    return join_and(
+    return join_and_said(
         [f"{_label(framework, v.label, language)} = {v.score}" for v in scored_values(framework)],
-        translations.gettext("and"),
+        translations,
     )
 
 
@@ -147,7 +162,7 @@ def exact_rule(
             "Each %(item)s scores %(key)s (%(unscored)s is counted but not scored).",
             "Each %(item)s scores %(key)s (%(unscored)s are counted but not scored).",
             len(unscored),
-        ) % {"item": item, "key": key, "unscored": join_and(unscored, t.gettext("and"))}
+        ) % {"item": item, "key": key, "unscored": join_and_said(unscored, t)}
     else:
         first = t.gettext("Each %(item)s scores %(key)s.") % {"item": item, "key": key}
     sentences = [
