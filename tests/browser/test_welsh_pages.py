@@ -15,7 +15,7 @@ import re
 import pytest
 from sqlalchemy import String, Text, select
 
-from selfassess.extensions import db
+from selfassess.extensions import db, frameworks
 from tests.browser import a11y_world
 from tests.browser.test_accessibility import CASES, PHONE, Case, _workshop
 from tests.language_helpers import english_left
@@ -41,8 +41,12 @@ def world(tmp_path_factory):
 
 
 def typed_in() -> list[str]:
-    """What people and the test put in: every stored text that is not an identifier."""
+    """What people and the test put in: every stored text that is not an identifier; and the
+    frameworks' own ids for their questions and sections ("pr-1"), shown as they are."""
     found: set[str] = set()
+    for framework in frameworks():
+        found.update(item.id for item in framework.items)
+        found.update(section.id for section in framework.sections)
     for table in db.metadata.sorted_tables:
         columns = [c for c in table.columns if isinstance(c.type, String | Text)]
         if not columns:
