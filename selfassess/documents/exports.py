@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_babel import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -16,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from selfassess.documents.report import action_plan, current_rating
 from selfassess.domain import palette
 from selfassess.domain.frameworks import FrameworkLibrary
+from selfassess.domain.i18n import N_
 from selfassess.domain.reference import agency_name
 from selfassess.domain.spreadsheet_safety import CSV_QUOTING, FORMULA_STARTS, safe_row
 from selfassess.domain.visibility import EVERYONE, RatingsScope
@@ -54,13 +56,31 @@ ACTION_HEADER = [
     "Carried over from last cycle",
 ]
 
+# In a language other than English, the columns of words are given again in that language,
+# after every column above (kept as they are: ids and English words that tools rely on).
+RATING_LABELS = (N_("Item text"), N_("Agency"), N_("Rating"))
+ACTION_LABELS = (N_("Item text"), N_("Current rating"), N_("Status"))
+
+
+def label_header(labels: tuple[str, ...], language: str) -> list[str]:
+    """The headers of the added columns, in ``language`` (none for English)."""
+    if language == "en":
+        return []
+    from selfassess.web.language import use_language
+
+    with use_language(language):
+        return [gettext(label) for label in labels]
+
 
 def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
 def rating_table(
-    library: FrameworkLibrary, assessment: Assessment, scope: RatingsScope = EVERYONE
+    library: FrameworkLibrary,
+    assessment: Assessment,
+    scope: RatingsScope = EVERYONE,
+    language: str = "en",
 ) -> list[list[Any]]:
     code = assessment.partnership.code
     rows = []
@@ -87,7 +107,22 @@ def rating_table(
                 _votes_in_words(fw, cast),
             ]
         )
+        if language != "en":
+            value = fw.scale_value(r.value) if r.value else None
+            rows[-1] += [
+                fw.in_language(item.text, language) if item else "",
+                _in(language, agency_name(r.agency)),
+                fw.in_language(value.label, language) if value else "",
+            ]
     return rows
+
+
+def _in(language: str, message: str) -> str:
+    """A message of the catalogue in ``language``."""
+    from selfassess.web.language import use_language
+
+    with use_language(language):
+        return gettext(message)
 
 
 def _votes_in_words(framework, cast: list[tuple]) -> str:
@@ -104,7 +139,10 @@ def _votes_in_words(framework, cast: list[tuple]) -> str:
 
 
 def action_table(
-    library: FrameworkLibrary, assessment: Assessment, scope: RatingsScope = EVERYONE
+    library: FrameworkLibrary,
+    assessment: Assessment,
+    scope: RatingsScope = EVERYONE,
+    language: str = "en",
 ) -> list[list[Any]]:
     results, groups = action_plan(library, assessment, scope)
     today = date.today()
@@ -131,6 +169,19 @@ def action_table(
                     "Yes" if a.carried_from_id else "",
                 ]
             )
+            if language != "en":
+                rating = ""
+                if rated:
+                    rating = (
+                        fw.in_language(rated.rating_label, language)
+                        if rated.rating_label
+                        else _in(language, "Not rated")
+                    )
+                rows[-1] += [
+                    fw.in_language(item.text, language) if item else "",
+                    rating,
+                    _in(language, q.ACTION_STATUS_LABELS.get(a.status, a.status)),
+                ]
     return rows
 
 
@@ -232,14 +283,15 @@ def to_xlsx(title: str, header: list[str], rows: list[list[Any]], about: AboutFi
 
 
 def _about_sheet(book: Workbook, about: AboutFile, count: int) -> None:
-    sheet = book.create_sheet("About this file")
+    """In the language the file is made in (the caller's ``use_language``)."""
+    sheet = book.create_sheet(gettext("About this file")[:31])
     rows = [
-        ("What this file holds", about.what),
+        (gettext("What this file holds"), about.what),
         *about.details,
-        ("Made", about.made_at),
-        ("Protective marking", about.marking),
-        ("Filters applied", about.filters),
-        ("Rows", count),
+        (gettext("Made"), about.made_at),
+        (gettext("Protective marking"), about.marking),
+        (gettext("Filters applied"), about.filters),
+        (gettext("Rows"), count),
     ]
     for r, (key, value) in enumerate(rows, start=1):
         sheet.cell(row=r, column=1, value=key).font = Font(bold=True)

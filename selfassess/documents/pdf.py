@@ -8,17 +8,22 @@ strict undefined variables, so the app's page loader is untouched and free text 
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable, Hashable
 from datetime import date
 from functools import lru_cache
 
+from babel.dates import format_date
+from flask_babel import gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from selfassess.config import PROJECT_ROOT
+from selfassess.documents import report_words
 from selfassess.documents.shared_cache import Kept
 from selfassess.domain.rating_words import sentence_start
 from selfassess.domain.reference import agency_name, region_name
 from selfassess.queries.reports import ACTION_STATUS_LABELS
+from selfassess.web.language import current_language, local, use_language
 
 EXPORTS_DIR = PROJECT_ROOT / "exports"
 PDF_VARIANT = "pdf/ua-1"
@@ -36,25 +41,98 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        extensions=["jinja2.ext.do"],
+        extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
     )
-    env.filters["agency_name"] = agency_name
+    # The documents speak the reader's language: the app's catalogue, rendered inside
+    # ``use_language`` by whoever builds them (a request, or a job told the language).
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.globals["current_language"] = current_language
+    env.globals["page_words_css"] = page_words_css
+    env.filters["agency_name"] = lambda a: gettext(agency_name(a))
     env.filters["region_name"] = region_name
+    env.filters["local"] = local
+    env.filters.update(report_words.FILTERS)
     env.filters["sentence_start"] = sentence_start
     env.filters["svg_data_uri"] = svg_data_uri
-    env.filters["action_status"] = lambda s: ACTION_STATUS_LABELS.get(s, s)
-    env.filters["long_date"] = lambda d: d.strftime("%-d %B %Y") if d else "No date"
+    env.filters["action_status"] = lambda s: gettext(ACTION_STATUS_LABELS.get(s, s))
+    env.filters["long_date"] = long_date
     return env
+
+
+def long_date(day: date | None) -> str:
+    """ "7 December 2026", "7 Rhagfyr 2026": in the language the document is being made in."""
+    if not day:
+        return gettext("No date")
+    return format_date(day, "d MMMM y", locale=current_language())
+
+
+# The languages a document can be made in: one, or Welsh then English in one PDF.
+DOCUMENT_LANGUAGES = {"en": ("en",), "cy": ("cy",), "cy+en": ("cy", "en")}
+
+
+def languages_of(choice: str) -> tuple[str, ...]:
+    return DOCUMENT_LANGUAGES[choice]
+
+
+def page_words_css() -> str:
+    """The "Page N of M" words for the pages of the half being rendered: CSS named strings
+    (``page-before``, ``page-of``) the stylesheet's footer puts around the counters."""
+    words = gettext("Page %(page)s of %(pages)s")
+    before, _, rest = words.partition("%(page)s")
+    middle = rest.partition("%(pages)s")[0]
+
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    return f"string-set: page-before {quoted(before)}, page-of {quoted(middle)}"
 
 
 def render_html(template: str, **context) -> str:
     return environment().get_template(template).render(**context)
 
 
-def render_pdf(template: str, **context) -> bytes:
+_BODY = re.compile(r"<body([^>]*)>(.*)</body>", re.DOTALL)
+_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+_ANCHORS = re.compile(r'((?:id|href)=")(#?)([^"#/:]+")')
+
+
+def render_languages(template: str, languages: tuple[str, ...], **context) -> str:
+    """The document's HTML in one language, or in several one after the other: each whole
+    document in its language, in an element that says so (``lang``), from a new page, with a
+    bookmark naming its language, so readers, search and screen readers know which is which."""
+    if len(languages) == 1:
+        with use_language(languages[0]):
+            return render_html(template, **context)
+    halves, titles, body_attributes, html = [], [], "", ""
+    for n, language in enumerate(languages):
+        with use_language(language):
+            name = gettext("Welsh") if language == "cy" else gettext("English")
+            html = render_html(template, language_mark=name, **context)
+        body = _BODY.search(html)
+        body_attributes = body_attributes or body.group(1)
+        inner = body.group(2)
+        if n:  # the second half's anchors and links are its own
+            inner = _ANCHORS.sub(lambda m: f"{m.group(1)}{m.group(2)}{language}-{m.group(3)}", inner)
+        titles.append(_TITLE.search(html).group(1))
+        halves.append(
+            f'<div class="language-half" lang="{language}">{inner}</div>'
+        )
+    head = html[: html.index("<body")]  # the stylesheet and styles, as each half has them
+    head = _TITLE.sub(lambda _: "<title>" + " / ".join(titles) + "</title>", head, count=1)
+    head = re.sub(r'<html lang="[^"]*"', f'<html lang="{languages[0]}"', head, count=1)
+    return f'{head}<body{body_attributes} data-languages="{" ".join(languages)}">' + "".join(
+        halves
+    ) + "</body>\n</html>\n"
+
+
+def render_pdf(template: str, languages: tuple[str, ...] | None = None, **context) -> bytes:
     from weasyprint import HTML  # imported late: it loads Pango
 
-    html = render_html(template, printed_on=date.today(), **context)
+    context = {"printed_on": date.today(), **context}
+    if languages is None:
+        html = render_html(template, **context)
+    else:
+        html = render_languages(template, languages, **context)
     # PDF/UA: tagged (headings, tables, lists and figures' text alternatives for screen
     # readers), with the title shown and the language declared; bookmarks from the headings.
     return HTML(string=html, base_url=str(EXPORTS_DIR)).write_pdf(pdf_variant=PDF_VARIANT)

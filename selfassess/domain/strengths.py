@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from selfassess.domain.i18n import N_
+
 if TYPE_CHECKING:
     from selfassess.domain.scoring import FrameworkResult, ItemResult, SectionResult
 
@@ -38,10 +40,22 @@ class StrengthsAndGaps:
     gaps: tuple[Gap, ...]
 
 
-def _how(item: ItemResult) -> str:
+HOW_WORDS = {
+    "carried forward": N_("carried forward"),
+    "provisional": N_("provisional"),
+    "agreed": N_("agreed"),
+}
+
+
+def how_reached(item: ItemResult) -> str:
+    """How an item's rating stands: "carried forward", "provisional" or "agreed" (a key of
+    HOW_WORDS, shown translated)."""
     if item.carried_forward:
         return "carried forward"
     return "provisional" if item.provisional else "agreed"
+
+
+_how = how_reached
 
 
 def strengths_and_gaps(results: Iterable[FrameworkResult]) -> StrengthsAndGaps:

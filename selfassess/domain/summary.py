@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from selfassess.domain.i18n import N_
+
 if TYPE_CHECKING:
     from selfassess.domain.frameworks import Framework
     from selfassess.domain.scoring import FrameworkResult, SectionResult
@@ -23,11 +25,11 @@ DUE_SOON_DAYS = 31  # "due in the next month"
 
 # How a section moved since the previous cycle, in words a board reads.
 CHANGE_WORDS = {
-    "up": "Better than last cycle",
-    "down": "Worse than last cycle",
-    "same": "Same as last cycle",
-    "new": "Not rated last cycle",
-    "gone": "Rated last cycle, not now",
+    "up": N_("Better than last cycle"),
+    "down": N_("Worse than last cycle"),
+    "same": N_("Same as last cycle"),
+    "new": N_("Not rated last cycle"),
+    "gone": N_("Rated last cycle, not now"),
 }
 
 
@@ -43,6 +45,9 @@ class Tile:
     provisional: bool
     sentence: str
     change: str | None  # a key of CHANGE_WORDS; None when there is no previous cycle to compare
+    # The sentence's parts, for saying it in another language: how many items it has and how
+    # many are rated, and each rating's label (highest level first) with its count.
+    parts: SentenceParts | None = None
 
     @property
     def subtitle(self) -> str | None:
@@ -71,6 +76,31 @@ class Participation:
         people = "1 person" if self.people == 1 else f"{self.people} people"
         agencies = "1 agency" if self.agencies == 1 else f"{self.agencies} agencies"
         return f"{people} from {agencies} gave ratings."
+
+
+@dataclass(frozen=True)
+class SentenceParts:
+    total: int
+    rated: int
+    item_label: str  # the framework's own label, singular or plural as the total asks
+    counts: tuple[tuple[str, int], ...]  # (scale label, count), highest level first
+    rag: str | None
+
+
+def sentence_parts(framework: Framework, section: SectionResult) -> SentenceParts:
+    total = section.items_total
+    counts: dict[str, int] = {}
+    for item in section.items:
+        if item.rating_score is not None:
+            counts[item.rating] = counts.get(item.rating, 0) + 1
+    scored = sorted((v for v in framework.scale if v.score is not None), key=lambda v: -v.score)
+    return SentenceParts(
+        total,
+        sum(counts.values()),
+        framework.item_label if total == 1 else framework.item_label_plural,
+        tuple((v.label, counts[v.id]) for v in scored if counts.get(v.id)),
+        section.rag,
+    )
 
 
 def _join(parts: Sequence[str]) -> str:
@@ -138,6 +168,7 @@ def tiles(
                     s.provisional,
                     plain_sentence(r.framework, s),
                     change,
+                    sentence_parts(r.framework, s),
                 )
             )
     return out

@@ -8,18 +8,22 @@ from datetime import UTC, datetime
 
 from flask import (
     Response,
+    abort,
     current_app,
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from selfassess.documents import exports, jobs
 from selfassess.documents import pdf as documents
 from selfassess.documents.report import action_plan, build_report, current_rating
 from selfassess.documents.report_pdf import scopes_as_data
+from selfassess.documents.report_words import status_word
 from selfassess.domain.assessment_status import can_start_next_cycle
 from selfassess.extensions import frameworks
 from selfassess.queries.reports import ACTION_STATUS_LABELS, fingerprint, is_overdue
@@ -28,6 +32,27 @@ from selfassess.views.reports import bp
 from selfassess.views.reports.forms import NextCycleForm
 from selfassess.web import documents as document_pages
 from selfassess.web.access import LEAD_ROLES, assessment_or_404, ratings_scope, role_in
+from selfassess.web.language import current_language, use_language
+
+# The languages a lead may take the documents away in, as the download links name them.
+DOCUMENT_LANGUAGE_NAMES = (("en", "English"), ("cy", "Cymraeg"), ("cy+en", None))
+
+
+def document_language() -> str:
+    """The language a document is asked for in (?language=en, cy or cy+en: Welsh, then
+    English); the page's language when none is asked for. Any other is not a document here."""
+    choice = request.args.get("language")
+    if choice is None:
+        return current_language()
+    choice = choice.replace(" ", "+")  # "cy+en" typed into the address bar arrives as "cy en"
+    if choice not in documents.DOCUMENT_LANGUAGES:
+        abort(404)
+    return choice
+
+
+def _suffix(language: str) -> str:
+    """The file name says which language a document is in, when it is not English."""
+    return "" if language == "en" else "-" + language.replace("+", "-")
 
 
 def _filename(assessment, name: str) -> str:
@@ -79,6 +104,7 @@ def show(assessment_id: int):
         can_start_next=can_start_next_cycle(assessment.status),
         assessment_url=assessment_page_url(assessment.id),
         status_labels=ACTION_STATUS_LABELS,
+        document_languages=DOCUMENT_LANGUAGE_NAMES,
     )
 
 
@@ -93,39 +119,50 @@ def report_pdf(assessment_id: int):
     scopes = {assessment.id: ratings_scope(assessment)}
     if assessment.previous is not None:
         scopes[assessment.previous.id] = ratings_scope(assessment.previous)
+    language = document_language()
+    # The key holds the language: each language's document is its own, built and kept apart.
     outcome = jobs.document(
         "report",
-        ("report", *_state(assessment), marking),
-        {"assessment_id": assessment.id, "scopes": scopes_as_data(scopes), "marking": marking},
+        ("report", *_state(assessment), marking, language),
+        {
+            "assessment_id": assessment.id,
+            "scopes": scopes_as_data(scopes),
+            "marking": marking,
+            "language": language,
+        },
         again=document_pages.asked_again(),
         wait=document_pages.wait_seconds(),
     )
     page = document_pages.pending_page(
         outcome,
-        "The report",
+        _("The report"),
         url_for("reports.show", assessment_id=assessment.id),
-        "Back to the report",
+        _("Back to the report"),
     )
     if page is not None:
         return page
     body = outcome.body
-    return _download(body, "application/pdf", _filename(assessment, "report.pdf"), inline=True)
+    name = f"report{_suffix(language)}.pdf"
+    return _download(body, "application/pdf", _filename(assessment, name), inline=True)
 
 
 @bp.get("/assessments/<int:assessment_id>/action-plan.pdf")
 @login_required
 def action_plan_pdf(assessment_id: int):
     assessment = assessment_or_404(assessment_id)
+    language = document_language()
     results, groups = action_plan(frameworks(), assessment, ratings_scope(assessment))
     pdf = documents.render_pdf(
         "action_plan.html",
+        languages=documents.languages_of(language),
         assessment=assessment,
         groups=groups,
         rating_of=lambda action: current_rating(results, action),
         overdue=is_overdue,
         marking=current_app.config["PROTECTIVE_MARKING"],
     )
-    return _download(pdf, "application/pdf", _filename(assessment, "action-plan.pdf"), inline=True)
+    name = f"action-plan{_suffix(language)}.pdf"
+    return _download(pdf, "application/pdf", _filename(assessment, name), inline=True)
 
 
 CSV = "text/csv"  # Werkzeug adds "; charset=utf-8" to text types
@@ -136,38 +173,55 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def export_table(assessment_id: int, what: str, fmt: str):
     assessment = assessment_or_404(assessment_id)
+    # Welsh (or Welsh and English) adds the columns of words again in Welsh, after the others.
+    language = "cy" if document_language() != "en" else "en"
     # Before everyone's ratings are visible to them, a member's export holds only their own rows.
     scope = ratings_scope(assessment)
-    if what == "ratings":
-        header, rows = exports.RATING_HEADER, exports.rating_table(frameworks(), assessment, scope)
-        sheet = "Ratings"
-    else:
-        header, rows = exports.ACTION_HEADER, exports.action_table(frameworks(), assessment, scope)
-        sheet = "Action plan"
-    name = "ratings" if what == "ratings" else "action-plan"
-    if fmt == "csv":
-        return _download(exports.to_csv(header, rows), CSV, _filename(assessment, f"{name}.csv"))
-    if what == "ratings":
-        whose = "Every rating" if scope.everyone else "Your own ratings only"
-        filters = (
-            f"{whose}: one row per person and question, each person's current rating"
-            if scope.everyone
-            else f"{whose}: the others' ratings are shown once the assessment is agreed or "
-            "its lead shares the results"
+    with use_language(language):
+        if what == "ratings":
+            header = exports.RATING_HEADER + exports.label_header(exports.RATING_LABELS, language)
+            rows = exports.rating_table(frameworks(), assessment, scope, language)
+            sheet = _("Ratings")
+        else:
+            header = exports.ACTION_HEADER + exports.label_header(exports.ACTION_LABELS, language)
+            rows = exports.action_table(frameworks(), assessment, scope, language)
+            sheet = _("Action plan")
+        name = ("ratings" if what == "ratings" else "action-plan") + _suffix(language)
+        if fmt == "csv":
+            return _download(
+                exports.to_csv(header, rows), CSV, _filename(assessment, f"{name}.csv")
+            )
+        if what == "ratings":
+            filters = (
+                _(
+                    "Every rating: one row per person and question, each person's current "
+                    "rating"
+                )
+                if scope.everyone
+                else _(
+                    "Your own ratings only: the others' ratings are shown once the assessment "
+                    "is agreed or its lead shares the results"
+                )
+            )
+        else:
+            filters = _("None: every action of the assessment, in the order of its framework")
+        partnership = assessment.partnership
+        about = exports.AboutFile(
+            what=_(
+                "%(sheet)s of %(title)s (%(period)s)",
+                sheet=sheet,
+                title=assessment.title,
+                period=assessment.period,
+            ),
+            marking=current_app.config["PROTECTIVE_MARKING"],
+            filters=filters,
+            made_at=datetime.now(UTC),
+            details=(
+                (_("Partnership"), f"{partnership.name} ({partnership.code})"),
+                (_("Assessment status"), status_word(assessment.status)),
+            ),
         )
-    else:
-        filters = "None: every action of the assessment, in the order of its framework"
-    about = exports.AboutFile(
-        what=f"{sheet} of {assessment.title} ({assessment.period})",
-        marking=current_app.config["PROTECTIVE_MARKING"],
-        filters=filters,
-        made_at=datetime.now(UTC),
-        details=(
-            ("Partnership", f"{assessment.partnership.name} ({assessment.partnership.code})"),
-            ("Assessment status", assessment.status.capitalize()),
-        ),
-    )
-    body = exports.to_xlsx(sheet, header, rows, about)
+        body = exports.to_xlsx(sheet, header, rows, about)
     return _download(body, XLSX, _filename(assessment, f"{name}.xlsx"))
 
 
@@ -198,8 +252,10 @@ def next_cycle(assessment_id: int):
             form.title.errors = [*form.title.errors, str(error)]
         else:
             flash(
-                "The next assessment has started as a draft, from last cycle's agreed ratings "
-                "and open actions.",
+                _(
+                    "The next assessment has started as a draft, from last cycle's agreed "
+                    "ratings and open actions."
+                ),
                 "success",
             )
             return redirect(
