@@ -16,7 +16,8 @@ if (preparing) {
       });
       const state = response.ok ? (await response.json()).state : "preparing";
       if (state === "ready") {
-        status.textContent = "Your PDF is ready. Opening it now.";
+        // In the page's language: the page gives the words.
+        status.textContent = preparing.dataset.readyText || "Your PDF is ready. Opening it now.";
       }
       if (state === "ready" || state === "failed") {
         // The PDF itself, or the page that says it could not be made, with "Try again".

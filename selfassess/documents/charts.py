@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from typing import NamedTuple
 
 import matplotlib
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
@@ -32,6 +34,7 @@ from selfassess.domain import palette
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.reference import agency_name
 from selfassess.domain.scoring import FrameworkResult, SectionResult
+from selfassess.web.language import current_language, local
 
 # Every chart's style, report and national alike.
 STYLE = {
@@ -131,8 +134,31 @@ def text_colour_on(rgba) -> str:
     return "black" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "white"
 
 
-def _short(section: SectionResult) -> str:
-    return section.name.replace('"', "")
+def language_key() -> str:
+    """What a cached chart's words depend on: the language it is drawn in (a chart's labels,
+    legend, caption and table are in the reader's language)."""
+    if has_app_context() and current_app.config.get("PSEUDO_LOCALE"):
+        return "pseudo"
+    return current_language()
+
+
+def _t(text: str) -> str:
+    """A framework text (a label, a section's name) in the language being drawn in."""
+    return str(local(text)) if has_app_context() and text else text
+
+
+def _word(text: str) -> str:
+    """A rating's word: the framework's own (scale labels), else the catalogue's."""
+    translated = _t(text)
+    return _(text) if translated == text else translated
+
+
+def _short(section: SectionResult, framework: Framework | None = None) -> str:
+    if framework is not None:
+        number = framework.section_number(section.id, current_language())
+        if number:
+            return number
+    return _t(section.name).replace('"', "")
 
 
 def _score(value: float | None) -> str:
@@ -157,7 +183,7 @@ def section_bars(result: FrameworkResult) -> Chart:
     }
     counts[None] = [sum(1 for i in s.items if i.rating_score is None) for s in sections]
 
-    labels = [_short(s) for s in sections]
+    labels = [_short(s, fw) for s in sections]
     fig = Figure(figsize=(7.5, 0.45 * len(sections) + 1.4))
     ax = fig.subplots()
     left = [0] * len(sections)
@@ -172,7 +198,7 @@ def section_bars(result: FrameworkResult) -> Chart:
             edgecolor=palette.EDGE,
             hatchcolor=TEXT_ON[value],  # the pattern as plain as the words on the fill
             linewidth=0.5,
-            label=label,
+            label=_word(label),
         )
         for bar, width in zip(bars, widths, strict=True):
             if width:
@@ -188,7 +214,7 @@ def section_bars(result: FrameworkResult) -> Chart:
                 )
         left = [a + b for a, b in zip(left, widths, strict=True)]
     ax.invert_yaxis()
-    ax.set_xlabel(f"Number of {fw.item_label_plural.lower()}")
+    ax.set_xlabel(_("Number of %(items)s", items=_t(fw.item_label_plural).lower()))
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.12 - 0.5 / max(len(sections), 1)),
@@ -197,17 +223,22 @@ def section_bars(result: FrameworkResult) -> Chart:
     )
     svg = _svg(fig)
 
-    caption = (
-        f"{fw.name}: {fw.item_label_plural.lower()} in each {fw.section_label.lower()} by rating "
-        "(agreed where agreed, otherwise provisional)."
+    caption = _(
+        "%(framework)s: %(items)s in each %(section)s by rating "
+        "(agreed where agreed, otherwise provisional).",
+        framework=_t(fw.name),
+        items=_t(fw.item_label_plural).lower(),
+        section=_t(fw.section_label).lower(),
     )
-    rows = [[fw.section_label, "Red", "Amber", "Green", "Not rated", "RAG"]]
+    rows = [
+        [_t(fw.section_label), _word("Red"), _word("Amber"), _word("Green"), _("Not rated"), "RAG"]
+    ]
     for n, s in enumerate(sections):
         rows.append(
             [
-                _short(s),
+                _short(s, fw),
                 *(str(counts[v][n]) for v in ("red", "amber", "green", None)),
-                s.rag_label or "Not rated",
+                _word(s.rag_label) if s.rag_label else _("Not rated"),
             ]
         )
     return Chart(svg, caption, rows)
@@ -272,23 +303,26 @@ def agency_heatmap(result: FrameworkResult) -> Chart:
                     else text_colour_on(image.cmap(image.norm(value))),
                 )
         bar = fig.colorbar(image, ax=ax, shrink=0.8)
-        bar.set_label("Mean score (1 red, 2 amber, 3 green)")
-        ax.set_yticks(range(len(agencies)), [agency_name(a) for a in agencies])
+        bar.set_label(_("Mean score (1 red, 2 amber, 3 green)"))
+        ax.set_yticks(range(len(agencies)), [_(agency_name(a)) for a in agencies])
     else:
-        ax.text(0.5, 0.5, "No ratings yet", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, _("No ratings yet"), ha="center", va="center", transform=ax.transAxes)
         ax.set_yticks([])
     ax.set_xticks(range(len(sections)), sections)
-    ax.set_xlabel(fw.section_label)
+    ax.set_xlabel(_t(fw.section_label))
     ax.spines[:].set_visible(False)
     svg = _svg(fig)
 
-    caption = (
-        f"{fw.name}: each agency's mean score per {fw.section_label.lower()} "
-        "(red 1, amber 2, green 3; don't know and not applicable left out)."
+    caption = _(
+        "%(framework)s: each agency's mean score per %(section)s "
+        "(red 1, amber 2, green 3; don't know and not applicable left out).",
+        framework=_t(fw.name),
+        section=_t(fw.section_label).lower(),
     )
-    rows = [["Agency", *[fw.section_short_name(s) for s in sections]]]
+    language = current_language()
+    rows = [[_("Agency"), *[fw.section_short_name(s, language) for s in sections]]]
     for agency, row in zip(agencies, grid, strict=True):
-        rows.append([agency_name(agency), *["–" if v is None else f"{v:.2f}" for v in row]])
+        rows.append([_(agency_name(agency)), *["–" if v is None else f"{v:.2f}" for v in row]])
     return Chart(svg, caption, rows)
 
 
@@ -301,7 +335,7 @@ def change_chart(result: FrameworkResult, previous: FrameworkResult) -> Chart:
     fw = result.framework
     before = {s.id: s for s in previous.sections}
     sections = list(result.sections)
-    labels = [_short(s) for s in sections]
+    labels = [_short(s, fw) for s in sections]
     then = [before[s.id].score if s.id in before else None for s in sections]
     now = [s.score for s in sections]
 
@@ -315,7 +349,7 @@ def change_chart(result: FrameworkResult, previous: FrameworkResult) -> Chart:
         color=PREVIOUS_COLOUR,
         hatch="////",
         edgecolor="white",
-        label="Previous assessment",
+        label=_("Previous assessment"),
     )
     ax.barh(
         [y + 0.2 for y in ys],
@@ -323,15 +357,15 @@ def change_chart(result: FrameworkResult, previous: FrameworkResult) -> Chart:
         height=0.38,
         color=NOW_COLOUR,
         edgecolor="white",
-        label="This assessment",
+        label=_("This assessment"),
     )
     for y, a, b in zip(ys, then, now, strict=True):
-        ax.text((a or 0) + 0.03, y - 0.2, _score(a) or "not rated", va="center", fontsize=8)
-        ax.text((b or 0) + 0.03, y + 0.2, _score(b) or "not rated", va="center", fontsize=8)
+        ax.text((a or 0) + 0.03, y - 0.2, _score(a) or _("not rated"), va="center", fontsize=8)
+        ax.text((b or 0) + 0.03, y + 0.2, _score(b) or _("not rated"), va="center", fontsize=8)
     ax.set_yticks(list(ys), labels)
     ax.invert_yaxis()
     ax.set_xlim(0, 3.6)
-    ax.set_xlabel("Mean score (1 red, 2 amber, 3 green)")
+    ax.set_xlabel(_("Mean score (1 red, 2 amber, 3 green)"))
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.12 - 0.5 / max(len(sections), 1)),
@@ -340,15 +374,19 @@ def change_chart(result: FrameworkResult, previous: FrameworkResult) -> Chart:
     )
     svg = _svg(fig)
 
-    caption = f"{fw.name}: each {fw.section_label.lower()}'s mean score last cycle and now."
-    rows = [[fw.section_label, "Previous", "Now", "Change"]]
+    caption = _(
+        "%(framework)s: each %(section)s's mean score last cycle and now.",
+        framework=_t(fw.name),
+        section=_t(fw.section_label).lower(),
+    )
+    rows = [[_t(fw.section_label), _("Previous"), _("Now"), _("Change")]]
     for s, a, b in zip(sections, then, now, strict=True):
         old = before.get(s.id)
         rows.append(
             [
-                _short(s),
-                f"{old.rag_label} {_score(a)}" if old and old.rag else "Not rated",
-                f"{s.rag_label} {_score(b)}" if s.rag else "Not rated",
+                _short(s, fw),
+                f"{_word(old.rag_label)} {_score(a)}" if old and old.rag else _("Not rated"),
+                f"{_word(s.rag_label)} {_score(b)}" if s.rag else _("Not rated"),
                 change_words(a, b),
             ]
         )
@@ -358,14 +396,14 @@ def change_chart(result: FrameworkResult, previous: FrameworkResult) -> Chart:
 def change_words(before: float | None, now: float | None) -> str:
     """A change in mean score in words: "up 0.50", "down 0.25", "no change", "new"."""
     if before is None and now is None:
-        return "not rated"
+        return _("not rated")
     if before is None:
-        return "newly rated"
+        return _("newly rated")
     if now is None:
-        return "no longer rated"
+        return _("no longer rated")
     diff = round(now - before, 2)
     if diff > 0:
-        return f"up {diff:.2f}"
+        return _("up %(change)s", change=f"{diff:.2f}")
     if diff < 0:
-        return f"down {-diff:.2f}"
-    return "no change"
+        return _("down %(change)s", change=f"{-diff:.2f}")
+    return _("no change")

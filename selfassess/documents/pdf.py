@@ -112,17 +112,19 @@ def render_languages(template: str, languages: tuple[str, ...], **context) -> st
         body_attributes = body_attributes or body.group(1)
         inner = body.group(2)
         if n:  # the second half's anchors and links are its own
-            inner = _ANCHORS.sub(lambda m: f"{m.group(1)}{m.group(2)}{language}-{m.group(3)}", inner)
+            inner = _ANCHORS.sub(
+                lambda m, code=language: f"{m.group(1)}{m.group(2)}{code}-{m.group(3)}", inner
+            )
         titles.append(_TITLE.search(html).group(1))
-        halves.append(
-            f'<div class="language-half" lang="{language}">{inner}</div>'
-        )
+        halves.append(f'<div class="language-half" lang="{language}">{inner}</div>')
     head = html[: html.index("<body")]  # the stylesheet and styles, as each half has them
     head = _TITLE.sub(lambda _: "<title>" + " / ".join(titles) + "</title>", head, count=1)
     head = re.sub(r'<html lang="[^"]*"', f'<html lang="{languages[0]}"', head, count=1)
-    return f'{head}<body{body_attributes} data-languages="{" ".join(languages)}">' + "".join(
-        halves
-    ) + "</body>\n</html>\n"
+    return (
+        f'{head}<body{body_attributes} data-languages="{" ".join(languages)}">'
+        + "".join(halves)
+        + "</body>\n</html>\n"
+    )
 
 
 def render_pdf(template: str, languages: tuple[str, ...] | None = None, **context) -> bytes:

@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
+from flask_babel import gettext
+
 from selfassess.documents import charts
 from selfassess.domain import rating_words
 from selfassess.domain import summary as summaries
 from selfassess.domain.frameworks import Framework, FrameworkLibrary
+from selfassess.domain.i18n import N_
 from selfassess.domain.scoring import AssessmentResults, FrameworkResult, ItemResult
 from selfassess.domain.visibility import EVERYONE, RatingsScope
 from selfassess.extensions import db
@@ -79,7 +82,7 @@ class Report:
         with none is waiting for the board (not unrated: others may well have rated it)."""
         if self.scope.everyone or item.rating:
             return item.explanation
-        return "The board has not agreed a rating yet."
+        return gettext("The board has not agreed a rating yet.")
 
     def item_actions(self, framework_id: str, item_id: str) -> list[Action]:
         return self.actions_by_item.get((framework_id, item_id), [])
@@ -102,17 +105,17 @@ class Report:
         return next((f for f in self.frameworks if f.framework.id == framework_id), None)
 
 
-CHANGE_WORDS = {1: "better", -1: "worse", 0: "same"}
+CHANGE_WORDS = {1: N_("better"), -1: N_("worse"), 0: N_("same")}
 
 
 def _item_change(item: ItemResult, before: ItemResult | None, outcomes: list[str]) -> ItemChange:
     b_score = before.rating_score if before else None
     if b_score is None and item.rating_score is None:
-        words = "not rated"
+        words = N_("not rated")
     elif b_score is None:
-        words = "newly rated"
+        words = N_("newly rated")
     elif item.rating_score is None:
-        words = "no longer rated"
+        words = N_("no longer rated")
     else:
         diff = item.rating_score - b_score
         words = CHANGE_WORDS[(diff > 0) - (diff < 0)]
@@ -142,7 +145,8 @@ def build_report(
     )
     prev_scope = scope_of(previous) if previous else EVERYONE
     prev_results = assessment_results(library, previous, prev_scope) if previous else None
-    key = (assessment.id, q.fingerprint(assessment.id), scope.cache_key)
+    # Charts are drawn in the reader's language: each language's are kept apart.
+    key = (assessment.id, q.fingerprint(assessment.id), scope.cache_key, charts.language_key())
     prev_key = (previous.id, q.fingerprint(previous.id), prev_scope.cache_key) if previous else None
     outcomes = q.previous_action_outcomes(assessment) if previous else {}
 

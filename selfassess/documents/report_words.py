@@ -59,7 +59,12 @@ def tile_sentence(tile: Tile) -> str:
     for n, (label, count) in enumerate(parts.counts):
         if n == 0:
             counts.append(
-                ngettext("%(num)d is %(rating)s", "%(num)d are %(rating)s", count, rating=rating_word(label))
+                ngettext(
+                    "%(num)d is %(rating)s",
+                    "%(num)d are %(rating)s",
+                    count,
+                    rating=rating_word(label),
+                )
             )
         else:
             counts.append(gettext("%(count)s %(rating)s", count=count, rating=rating_word(label)))

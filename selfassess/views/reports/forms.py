@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import StringField, SubmitField
@@ -8,20 +9,26 @@ from selfassess.services.next_cycle import MAX_PERIOD, MAX_TITLE
 
 class NextCycleForm(FlaskForm):
     title = StringField(
-        "Title of the new assessment",
+        _l("Title of the new assessment"),
         widget=GovTextInput(),
         validators=[
-            InputRequired(message="Enter a title for the new assessment"),
-            Length(max=MAX_TITLE, message=f"Title must be {MAX_TITLE} characters or fewer"),
+            InputRequired(message=_l("Enter a title for the new assessment")),
+            Length(
+                max=MAX_TITLE,
+                message=_l("Title must be %(max)s characters or fewer", max=MAX_TITLE),
+            ),
         ],
     )
     period = StringField(
-        "Period it covers",
-        description="For example, 2027 to 2028",
+        _l("Period it covers"),
+        description=_l("For example, 2027 to 2028"),
         widget=GovTextInput(),
         validators=[
-            InputRequired(message="Enter the period the new assessment covers"),
-            Length(max=MAX_PERIOD, message=f"Period must be {MAX_PERIOD} characters or fewer"),
+            InputRequired(message=_l("Enter the period the new assessment covers")),
+            Length(
+                max=MAX_PERIOD,
+                message=_l("Period must be %(max)s characters or fewer", max=MAX_PERIOD),
+            ),
         ],
     )
-    submit = SubmitField("Start the next assessment", widget=GovSubmitInput())
+    submit = SubmitField(_l("Start the next assessment"), widget=GovSubmitInput())

@@ -193,10 +193,7 @@ def export_table(assessment_id: int, what: str, fmt: str):
             )
         if what == "ratings":
             filters = (
-                _(
-                    "Every rating: one row per person and question, each person's current "
-                    "rating"
-                )
+                _("Every rating: one row per person and question, each person's current rating")
                 if scope.everyone
                 else _(
                     "Your own ratings only: the others' ratings are shown once the assessment "
