@@ -154,7 +154,7 @@ def _word(text: str) -> str:
 
 
 def _short(section: SectionResult, framework: Framework | None = None) -> str:
-    if framework is not None:
+    if framework is not None and language_key() != "pseudo":
         number = framework.section_number(section.id, current_language())
         if number:
             return number
@@ -319,8 +319,11 @@ def agency_heatmap(result: FrameworkResult) -> Chart:
         framework=_t(fw.name),
         section=_t(fw.section_label).lower(),
     )
-    language = current_language()
-    rows = [[_("Agency"), *[fw.section_short_name(s, language) for s in sections]]]
+    if language_key() == "pseudo":
+        names = [_short(s) for s in result.sections]
+    else:
+        names = [fw.section_short_name(s, current_language()) for s in sections]
+    rows = [[_("Agency"), *names]]
     for agency, row in zip(agencies, grid, strict=True):
         rows.append([_(agency_name(agency)), *["–" if v is None else f"{v:.2f}" for v in row]])
     return Chart(svg, caption, rows)

@@ -8,6 +8,7 @@ strict undefined variables, so the app's page loader is untouched and free text 
 from __future__ import annotations
 
 import base64
+import io
 import re
 from collections.abc import Callable, Hashable
 from datetime import date
@@ -116,7 +117,9 @@ def render_languages(template: str, languages: tuple[str, ...], **context) -> st
                 lambda m, code=language: f"{m.group(1)}{m.group(2)}{code}-{m.group(3)}", inner
             )
         titles.append(_TITLE.search(html).group(1))
-        halves.append(f'<div class="language-half" lang="{language}">{inner}</div>')
+        halves.append(
+            f'<div class="language-half" lang="{language}" id="language-{language}">{inner}</div>'
+        )
     head = html[: html.index("<body")]  # the stylesheet and styles, as each half has them
     head = _TITLE.sub(lambda _: "<title>" + " / ".join(titles) + "</title>", head, count=1)
     head = re.sub(r'<html lang="[^"]*"', f'<html lang="{languages[0]}"', head, count=1)
@@ -137,7 +140,51 @@ def render_pdf(template: str, languages: tuple[str, ...] | None = None, **contex
         html = render_languages(template, languages, **context)
     # PDF/UA: tagged (headings, tables, lists and figures' text alternatives for screen
     # readers), with the title shown and the language declared; bookmarks from the headings.
-    return HTML(string=html, base_url=str(EXPORTS_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
+    document = HTML(string=html, base_url=str(EXPORTS_DIR)).render()
+    body = document.write_pdf(pdf_variant=PDF_VARIANT)
+    if languages is None or len(languages) == 1:
+        return body
+    # In two languages, each page's tagged content says which language it is in, so a screen
+    # reader speaks the Welsh half in Welsh and the English half in English.
+    first_pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for language in languages:
+            if f"language-{language}" in page.anchors:
+                first_pages.setdefault(language, number)
+    return tag_languages(body, first_pages)
+
+
+def tag_languages(body: bytes, first_pages: dict[str, int]) -> bytes:
+    """Set ``/Lang`` on each page's structure element: the language of the half the page is
+    in (``first_pages``: each language's first page)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(body)))
+    starts = sorted((page, language) for language, page in first_pages.items())
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(writer.pages)}
+
+    def language_of(page_number: int) -> str:
+        return next((lang for start, lang in reversed(starts) if start <= page_number), "")
+
+    def children(node) -> list:
+        kids = node.get("/K")
+        if kids is None:
+            return []
+        kids = kids.get_object()
+        kids = kids if isinstance(kids, list) else [kids]
+        return [k.get_object() for k in kids if isinstance(k.get_object(), dict)]
+
+    tree = writer.root_object["/StructTreeRoot"].get_object()
+    for top in children(tree):
+        for element in children(top):
+            page = element.get("/Pg")
+            language = language_of(pages.get(page.idnum, -1)) if page is not None else ""
+            if language:
+                element[NameObject("/Lang")] = TextStringObject(language)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 PDF_CACHE_SIZE = 8

@@ -8,6 +8,7 @@ the PDF alike (each renders inside the reader's language). Framework words (a ra
 
 from __future__ import annotations
 
+from flask import current_app, has_app_context
 from flask_babel import gettext, ngettext
 
 from selfassess.domain.i18n import N_
@@ -141,9 +142,15 @@ FILTERS = {
 }
 
 
+def _pseudo() -> bool:
+    return bool(has_app_context() and current_app.config.get("PSEUDO_LOCALE"))
+
+
 def section_heading(section, framework) -> str:
     """A section's heading in the reader's language: "Principle 2: …", or its name alone."""
     language = current_language()
+    if _pseudo():
+        return _local(section.heading)
     if framework.section_number(section.id, language):
         return framework.section_heading(section.id, language)
     return _local(section.heading)
@@ -151,6 +158,8 @@ def section_heading(section, framework) -> str:
 
 def section_name(section, framework) -> str:
     """A section's short name: "Principle 2", or a named section's name."""
+    if _pseudo():
+        return _local(section.name)
     return framework.section_number(section.id, current_language()) or _local(section.name)
 
 
