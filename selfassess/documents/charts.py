@@ -406,7 +406,7 @@ def change_words(before: float | None, now: float | None) -> str:
         return _("no longer rated")
     diff = round(now - before, 2)
     if diff > 0:
-        return _("up %(change)s", change=f"{diff:.2f}")
+        return _("up %(change)s", change=format(diff, ".2f"))
     if diff < 0:
-        return _("down %(change)s", change=f"{-diff:.2f}")
+        return _("down %(change)s", change=format(-diff, ".2f"))
     return _("no change")
