@@ -91,7 +91,15 @@ class FrameworkTexts:
         if language == SOURCE_LANGUAGE:
             return english
         found = self.translation(english, language)
-        return found.text if found else english
+        if found is not None:
+            return found.text
+        if english[:1].islower():
+            # A label inside a sentence ("2 green", "10 questions"): the capitalised text's
+            # translation, lower-cased the same way.
+            capital = self.translation(english[:1].upper() + english[1:], language)
+            if capital is not None:
+                return capital.text[:1].lower() + capital.text[1:]
+        return english
 
     def placed(self, language: str) -> list[PlacedText]:
         """Each place that gives a text in ``language``, in file order."""
