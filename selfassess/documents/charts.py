@@ -29,12 +29,12 @@ from flask_babel import gettext as _
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
+from selfassess.documents.language import current_language, local
 from selfassess.documents.shared_cache import Kept
 from selfassess.domain import palette
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.reference import agency_name
 from selfassess.domain.scoring import FrameworkResult, SectionResult
-from selfassess.web.language import current_language, local
 
 # Every chart's style, report and national alike.
 STYLE = {

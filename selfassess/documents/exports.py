@@ -66,7 +66,7 @@ def label_header(labels: tuple[str, ...], language: str) -> list[str]:
     """The headers of the added columns, in ``language`` (none for English)."""
     if language == "en":
         return []
-    from selfassess.web.language import use_language
+    from selfassess.documents.language import use_language
 
     with use_language(language):
         return [gettext(label) for label in labels]
@@ -119,7 +119,7 @@ def rating_table(
 
 def _in(language: str, message: str) -> str:
     """A message of the catalogue in ``language``."""
-    from selfassess.web.language import use_language
+    from selfassess.documents.language import use_language
 
     with use_language(language):
         return gettext(message)

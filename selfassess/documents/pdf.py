@@ -20,11 +20,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from selfassess.config import PROJECT_ROOT
 from selfassess.documents import report_words
+from selfassess.documents.language import current_language, local, said, use_language
 from selfassess.documents.shared_cache import Kept
 from selfassess.domain.rating_words import sentence_start
 from selfassess.domain.reference import agency_name, region_name
 from selfassess.queries.reports import ACTION_STATUS_LABELS
-from selfassess.web.language import current_language, local, use_language
 
 EXPORTS_DIR = PROJECT_ROOT / "exports"
 PDF_VARIANT = "pdf/ua-1"
@@ -52,6 +52,7 @@ def environment() -> Environment:
     env.filters["agency_name"] = lambda a: gettext(agency_name(a))
     env.filters["region_name"] = region_name
     env.filters["local"] = local
+    env.filters["said"] = said
     env.filters.update(report_words.FILTERS)
     env.filters["sentence_start"] = sentence_start
     env.filters["svg_data_uri"] = svg_data_uri

@@ -16,6 +16,7 @@ from flask_babel import gettext
 
 from selfassess.documents import charts
 from selfassess.domain import rating_words
+from selfassess.domain.sentences import Sentence
 from selfassess.domain import summary as summaries
 from selfassess.domain.frameworks import Framework, FrameworkLibrary
 from selfassess.domain.i18n import N_
@@ -52,7 +53,8 @@ class FrameworkReport:
     @property
     def rule(self) -> str:
         """How its ratings are worked out, exactly: for the reader who asks."""
-        return rating_words.exact_rule(self.framework)
+        framework = self.framework
+        return Sentence(lambda t, language: rating_words.exact_rule(framework, t, language))
 
 
 @dataclass

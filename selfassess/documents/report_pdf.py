@@ -8,11 +8,11 @@ ratings they may see in this assessment and in the previous cycle's, decided by 
 from __future__ import annotations
 
 from selfassess.documents import pdf
+from selfassess.documents.language import current_language, use_language
 from selfassess.documents.report import build_report
 from selfassess.domain.visibility import RatingsScope
 from selfassess.extensions import db, frameworks
 from selfassess.models import Assessment
-from selfassess.web.language import current_language, use_language
 
 
 def scopes_as_data(scopes: dict[int, RatingsScope]) -> dict[int, tuple[bool, int | None]]:

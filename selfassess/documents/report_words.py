@@ -11,10 +11,10 @@ from __future__ import annotations
 from flask import current_app, has_app_context
 from flask_babel import gettext, ngettext
 
+from selfassess.documents.language import current_language, local
 from selfassess.domain.i18n import N_
 from selfassess.domain.strengths import HOW_WORDS, how_reached
 from selfassess.domain.summary import CHANGE_WORDS, Participation, Tile
-from selfassess.web.language import current_language, local
 
 
 def _local(text: str | None) -> str:

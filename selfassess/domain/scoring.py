@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from selfassess.domain import rating_words
+from selfassess.domain import rating_words, sentences
 from selfassess.domain.framework_checks import DONT_KNOW, NOT_APPLICABLE
 from selfassess.domain.frameworks import Framework, FrameworkLibrary, Item, Section, SectionRule
-from selfassess.domain.reference import AGENCIES, agency_name
+from selfassess.domain.reference import AGENCIES
 from selfassess.domain.strengths import StrengthsAndGaps, strengths_and_gaps
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ class ItemResult:
         """For a contested or uncertain item the board has agreed: the sentence that says so."""
         if not (self.settled and (self.contested or self.uncertain)):
             return None
-        return f"The board agreed {(self.rating_label or '').lower()}, which settles it."
+        return sentences.settled_note_for(self.rating_label)
 
 
 @dataclass(frozen=True)
@@ -184,28 +184,9 @@ def low_median(scores: Sequence[int]) -> int | None:
     return ordered[(len(ordered) - 1) // 2]
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def _word(framework: Framework, value_id: str | None) -> str:
-    """A scale value as it reads in a sentence: "amber", "don't know"."""
-    value = framework.scale_value(value_id) if value_id else None
-    return value.label.lower() if value else str(value_id)
-
-
 def _agency_order(agency: str) -> tuple[int, str]:
     known = [a for a, _ in AGENCIES]
     return (known.index(agency) if agency in known else len(known), agency)
-
-
-def _unscored_clause(framework: Framework, dont_know: int, not_applicable: int, n: int) -> str:
-    parts = []
-    for meaning, count in ((DONT_KNOW, dont_know), (NOT_APPLICABLE, not_applicable)):
-        value = framework.no_score_value(meaning)
-        if count and value is not None:
-            parts.append(f"{count} of {n} said {value.label.lower()}")
-    return " and ".join(parts)
 
 
 def item_result(
@@ -252,51 +233,29 @@ def item_result(
     agency_medians = {a: by_score[low_median(s)] for a, s in agency_scores.items()}
 
     # Contested: the scale's two ends both voted, or two agencies' medians two levels apart.
-    reasons = []
+    ends = None
     if levels and levels[0] in scored and levels[-1] in scored and len(levels) > 2:
-        reasons.append(
-            f"some rated it {_word(framework, by_score[levels[0]])} and some "
-            f"{_word(framework, by_score[levels[-1]])}"
-        )
+        ends = (by_score[levels[0]], by_score[levels[-1]])
+    apart = None
     if agency_medians:
         rank = {a: levels.index(scores[v]) for a, v in agency_medians.items()}
         low, high = min(rank, key=rank.get), max(rank, key=rank.get)
         if rank[high] - rank[low] >= 2:
             # Each agency's own middle rating: "Police rated it red and Housing green".
-            reasons.append(
-                f"{agency_name(low)} rated it {_word(framework, agency_medians[low])} and "
-                f"{agency_name(high)} {_word(framework, agency_medians[high])}"
-            )
+            apart = (low, agency_medians[low], high, agency_medians[high])
+    reason = sentences.contested_reason(framework, ends, apart)
     uncertain = n > 0 and dont_know >= Fraction(str(uncertain_share)) * n
 
-    if agreed is not None:
-        rating = agreed.value
-        if agreed.carried_forward:
-            explanation = (
-                f"Carried forward from the previous assessment: {_word(framework, rating)}; "
-                "not yet agreed afresh."
-            )
-        else:
-            explanation = f"Agreed by the board: {_word(framework, rating)}."
-    else:
-        rating = derived
-        unscored = _unscored_clause(framework, dont_know, not_applicable, n)
-        if derived is not None:
-            if len(scored) == 1:
-                explanation = f"Provisional: the one rating given is {_word(framework, derived)}"
-            else:
-                explanation = (
-                    f"Provisional: of {len(scored)} ratings given, the middle one is "
-                    f"{_word(framework, derived)}"
-                )
-            explanation += f"; {unscored}." if unscored else "."
-        elif n:
-            scale = rating_words.join_and(
-                [v.label.lower() for v in framework.scale if v.score is not None], "or"
-            )
-            explanation = f"Not rated: no one gave it {scale}; {unscored}."
-        else:
-            explanation = f"Not rated: no one has rated this {framework.item_label.lower()} yet."
+    rating = agreed.value if agreed is not None else derived
+    explanation = sentences.item_explanation(
+        framework,
+        agreed=agreed.value if agreed is not None else None,
+        carried_forward=bool(agreed and agreed.carried_forward),
+        derived=derived,
+        scored=len(scored),
+        n=n,
+        unscored_counts={DONT_KNOW: dont_know, NOT_APPLICABLE: not_applicable},
+    )
 
     value = framework.scale_value(rating) if rating else None
     return ItemResult(
@@ -311,8 +270,8 @@ def item_result(
         derived=derived,
         agreement=agreement,
         agency_medians=agency_medians,
-        contested=bool(reasons),
-        contested_reason=" and ".join(reasons) or None,
+        contested=reason is not None,
+        contested_reason=reason,
         uncertain=uncertain,
         rating=rating,
         rating_label=value.label if value else rating,
@@ -348,14 +307,13 @@ def rate_group(
     items_ = tuple(items)
     scores = [i.rating_score for i in items_ if i.rating_score is not None]
     total = len(items_)
-    items = framework.item_label_plural.lower()
     if len(scores) < rule.min_scored_items:
-        need = rule.min_scored_items
-        explanation = (
-            f"{name} is not rated yet: {len(scores)} of its {total} {items} "
-            f"{'has' if len(scores) == 1 else 'have'} a rating, and it needs at least {need}."
-            if total
-            else f"{name} is not rated: it has no {items}."
+        explanation = sentences.group_not_rated(
+            name,
+            lambda language: framework.in_language(framework.item_label_plural, language).lower(),
+            len(scores),
+            total,
+            rule.min_scored_items,
         )
         return SectionResult(
             id, name, title, items_, None, None, None, len(scores), total, explanation
@@ -371,8 +329,18 @@ def rate_group(
     value = framework.scale_value(rag)
     label = value.label if value else rag
     score = float(int(mean * 100 + Fraction(1, 2))) / 100  # 2 dp, half up: 2.125 -> 2.13
-    explanation = rating_words.section_sentence(
-        framework, rule, name, label, mean, len(scores), total
+    explanation = sentences.Sentence(
+        lambda t, language: rating_words.section_sentence(
+            framework,
+            rule,
+            sentences.said(name, t, language),
+            label,
+            mean,
+            len(scores),
+            total,
+            t,
+            language,
+        )
     )
     return SectionResult(
         id, name, title, items_, score, rag, label, len(scores), total, explanation
@@ -381,7 +349,7 @@ def rate_group(
 
 def section_name(framework: Framework, section: Section) -> str:
     """How sentences name a section: "Principle 2", or 'Enabler "Data and analysis"'."""
-    return framework.section_number(section) or f'{framework.section_label} "{section.title}"'
+    return sentences.section_name(framework, section)
 
 
 def framework_result(
@@ -417,7 +385,7 @@ def framework_result(
         rule,
         by_id.values(),
         id=framework.id,
-        name=f"{framework.name} overall",
+        name=sentences.overall_name(framework),
         title=framework.title,
     )
     return FrameworkResult(framework, tuple(by_id.values()), sections, overall)

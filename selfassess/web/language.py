@@ -11,28 +11,27 @@ With ``PSEUDO_LOCALE`` set (tests only), every message and framework text is wra
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from babel.support import NullTranslations
-from flask import Flask, current_app, g, has_app_context, request
-from flask_babel import (
-    Domain,
-    force_locale,
-    format_date,
-    format_datetime,
-    format_decimal,
-    get_locale,
-)
+from flask import Flask, g, request
 from flask_login import current_user
-from markupsafe import Markup
 
+# The rendering side lives below the web layer, for documents and emails; pages use it from here.
+from selfassess.documents.language import (  # noqa: F401 - re-exported for views and templates
+    LANGUAGES,
+    PseudoDomain,
+    current_language,
+    date_and_time,
+    local,
+    long_date,
+    number,
+    pseudo,
+    said,
+    use_language,
+)
 from selfassess.domain.framework_texts import ENDONYMS, SOURCE_LANGUAGE
-from selfassess.extensions import babel, frameworks
+from selfassess.extensions import babel
 
-LANGUAGES = tuple(ENDONYMS)  # en, cy
 COOKIE = "language"
 COOKIE_DAYS = 365
-PSEUDO_OPEN, PSEUDO_CLOSE = "⟦", "⟧"
 
 
 def chosen_language() -> str:
@@ -55,69 +54,6 @@ def _has_user() -> bool:
         return False
 
 
-class _MarkedLanguage(str):
-    """The pseudo-locale's language: equal to ``en`` or ``cy``, and asking the framework library
-    to mark each text it gives (see FrameworkTexts.in_language)."""
-
-    __slots__ = ()
-    marks_texts = True
-
-
-def current_language() -> str:
-    """The language being rendered: ``en`` or ``cy``."""
-    locale = get_locale()
-    language = locale.language if locale is not None else SOURCE_LANGUAGE
-    if has_app_context() and current_app.config.get("PSEUDO_LOCALE"):
-        return _MarkedLanguage(language)
-    return language
-
-
-def use_language(language: str):
-    """Render in ``language`` for a block (documents, emails, a second half in Welsh)."""
-    return force_locale(language if language in LANGUAGES else SOURCE_LANGUAGE)
-
-
-def pseudo(text: str) -> str:
-    return f"{PSEUDO_OPEN}{text}{PSEUDO_CLOSE}"
-
-
-class _PseudoTranslations(NullTranslations):
-    """Every message marked, so a page shows which of its words went through the catalogue."""
-
-    def ugettext(self, message):
-        return pseudo(message)
-
-    gettext = ugettext
-
-    def ungettext(self, singular, plural, n):
-        return pseudo(singular if n == 1 else plural)
-
-    ngettext = ungettext
-
-    def upgettext(self, context, message):
-        return pseudo(message)
-
-    pgettext = upgettext
-
-    def unpgettext(self, context, singular, plural, n):
-        return pseudo(singular if n == 1 else plural)
-
-    npgettext = unpgettext
-
-
-class PseudoDomain(Domain):
-    def get_translations(self):
-        return _PseudoTranslations()
-
-
-def local(text):
-    """A framework text in the page's language (English where no translation is held)."""
-    if text is None:
-        return text
-    translated = frameworks().in_language(str(text), current_language())
-    return Markup.escape(translated) if isinstance(text, Markup) else translated
-
-
 def language_links() -> list[dict]:
     """The "English | Cymraeg" links: each language named in itself, the current one marked."""
     here = current_language()
@@ -133,32 +69,6 @@ def language_links() -> list[dict]:
         }
         for code in LANGUAGES
     ]
-
-
-def long_date(value):
-    """A date as GOV.UK writes it, in the page's language: "7 December 2026", "7 Rhagfyr 2026"."""
-    if value is None or value == "":
-        return value
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    if isinstance(value, datetime):
-        value = value.date()
-    return format_date(value, "d MMMM y")
-
-
-def date_and_time(value):
-    """ "7 December 2026, 13:05" (24-hour clock, as Welsh and English both read it plainly)."""
-    if value is None:
-        return value
-    return format_datetime(value, "d MMMM y, HH:mm")
-
-
-def number(value):
-    """A count or figure in the page's locale."""
-    return value if value is None else format_decimal(value)
 
 
 def init_app(app: Flask) -> None:
@@ -181,4 +91,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["date_and_time"] = date_and_time
     app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["said"] = said
     app.jinja_env.globals.update(current_language=current_language, language_links=language_links)

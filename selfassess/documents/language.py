@@ -1,0 +1,125 @@
+"""The language a page, document or email is rendered in, and the words that depend on it.
+
+Below the web layer so that documents (PDFs, charts, exports) and services (emails) render in a
+language without reaching up into request handling: ``selfassess.web.language`` decides which
+language a request gets; everything here works with only an app context (a background job, the
+reminders command), where ``use_language`` sets it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.support import NullTranslations
+from flask import current_app, has_app_context
+from flask_babel import (
+    Domain,
+    force_locale,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    get_translations,
+)
+from markupsafe import Markup
+
+from selfassess.domain import sentences
+from selfassess.domain.framework_texts import ENDONYMS, SOURCE_LANGUAGE
+from selfassess.extensions import frameworks
+
+LANGUAGES = tuple(ENDONYMS)  # en, cy
+PSEUDO_OPEN, PSEUDO_CLOSE = "⟦", "⟧"
+
+
+class _MarkedLanguage(str):
+    """The pseudo-locale's language: equal to ``en`` or ``cy``, and asking the framework library
+    to mark each text it gives (see FrameworkTexts.in_language)."""
+
+    __slots__ = ()
+    marks_texts = True
+
+
+def current_language() -> str:
+    """The language being rendered: ``en`` or ``cy``."""
+    locale = get_locale()
+    language = locale.language if locale is not None else SOURCE_LANGUAGE
+    if has_app_context() and current_app.config.get("PSEUDO_LOCALE"):
+        return _MarkedLanguage(language)
+    return language
+
+
+def use_language(language: str):
+    """Render in ``language`` for a block (documents, emails, a second half in Welsh)."""
+    return force_locale(language if language in LANGUAGES else SOURCE_LANGUAGE)
+
+
+def pseudo(text: str) -> str:
+    return f"{PSEUDO_OPEN}{text}{PSEUDO_CLOSE}"
+
+
+class _PseudoTranslations(NullTranslations):
+    """Every message marked, so a page shows which of its words went through the catalogue."""
+
+    def ugettext(self, message):
+        return pseudo(message)
+
+    gettext = ugettext
+
+    def ungettext(self, singular, plural, n):
+        return pseudo(singular if n == 1 else plural)
+
+    ngettext = ungettext
+
+    def upgettext(self, context, message):
+        return pseudo(message)
+
+    pgettext = upgettext
+
+    def unpgettext(self, context, singular, plural, n):
+        return pseudo(singular if n == 1 else plural)
+
+    npgettext = unpgettext
+
+
+class PseudoDomain(Domain):
+    def get_translations(self):
+        return _PseudoTranslations()
+
+
+def local(text):
+    """A framework text in the page's language (English where no translation is held)."""
+    if text is None:
+        return text
+    translated = frameworks().in_language(str(text), current_language())
+    return Markup.escape(translated) if isinstance(text, Markup) else translated
+
+
+def said(text):
+    """A sentence scoring wrote (an explanation, a contested reason) in the page's language."""
+    return sentences.said(text, get_translations(), current_language())
+
+
+def long_date(value):
+    """A date as GOV.UK writes it, in the page's language: "7 December 2026", "7 Rhagfyr 2026"."""
+    if value is None or value == "":
+        return value
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, "d MMMM y")
+
+
+def date_and_time(value):
+    """ "7 December 2026, 13:05" (24-hour clock, as Welsh and English both read it plainly)."""
+    if value is None:
+        return value
+    return format_datetime(value, "d MMMM y, HH:mm")
+
+
+def number(value):
+    """A count or figure in the page's locale."""
+    return value if value is None else format_decimal(value)
