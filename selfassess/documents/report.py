@@ -16,11 +16,11 @@ from flask_babel import gettext
 
 from selfassess.documents import charts
 from selfassess.domain import rating_words
-from selfassess.domain.sentences import Sentence
 from selfassess.domain import summary as summaries
 from selfassess.domain.frameworks import Framework, FrameworkLibrary
 from selfassess.domain.i18n import N_
 from selfassess.domain.scoring import AssessmentResults, FrameworkResult, ItemResult
+from selfassess.domain.sentences import Sentence
 from selfassess.domain.visibility import EVERYONE, RatingsScope
 from selfassess.extensions import db
 from selfassess.models import Action, Assessment
