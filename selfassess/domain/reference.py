@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from selfassess.domain.i18n import N_
+
 # Agencies that take part in IOM arrangements, as partnerships name them (docs/design.md).
 AGENCIES: tuple[tuple[str, str], ...] = (
     ("police", "Police"),
@@ -20,16 +22,16 @@ AGENCIES: tuple[tuple[str, str], ...] = (
 
 # The nine English regions and Wales, as national returns are grouped.
 REGIONS: tuple[tuple[str, str], ...] = (
-    ("north_east", "North East"),
-    ("north_west", "North West"),
-    ("yorkshire_humber", "Yorkshire and the Humber"),
-    ("east_midlands", "East Midlands"),
-    ("west_midlands", "West Midlands"),
-    ("east", "East of England"),
-    ("london", "London"),
-    ("south_east", "South East"),
-    ("south_west", "South West"),
-    ("wales", "Wales"),
+    ("north_east", N_("North East")),
+    ("north_west", N_("North West")),
+    ("yorkshire_humber", N_("Yorkshire and the Humber")),
+    ("east_midlands", N_("East Midlands")),
+    ("west_midlands", N_("West Midlands")),
+    ("east", N_("East of England")),
+    ("london", N_("London")),
+    ("south_east", N_("South East")),
+    ("south_west", N_("South West")),
+    ("wales", N_("Wales")),
 )
 
 # What a partnership's details may be, wherever they come from (the partnership form, an
@@ -52,5 +54,5 @@ def agency_name(agency_id: str | None) -> str:
 
 def region_name(region_id: str | None) -> str:
     if not region_id:
-        return "Region not given"
+        return N_("Region not given")
     return REGION_NAMES.get(region_id, region_id)

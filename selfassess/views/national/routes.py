@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from selfassess.documents import exports, jobs
@@ -25,6 +26,7 @@ from selfassess.documents.national_picture import picture_pdf_key
 from selfassess.documents.national_tables import FORMATS as TABLE_FORMATS
 from selfassess.documents.national_tables import dataset_file
 from selfassess.domain.expected_partnerships import parse_expected
+from selfassess.domain.i18n import N_
 from selfassess.domain.reference import REGIONS, region_name
 from selfassess.domain.returns_import import parse_returns, rows_to_csv
 from selfassess.domain.spreadsheet_safety import safe_row
@@ -49,8 +51,9 @@ from selfassess.views.national.forms import (
 )
 from selfassess.web import documents as document_pages
 from selfassess.web.access import analyst_required
+from selfassess.web.phrases import translated
 
-MULTI_NOTE = (
+MULTI_NOTE = N_(
     "Percentages do not add up to 100 because partnerships could choose more than one answer."
 )
 
@@ -80,7 +83,7 @@ def new_collection():
     problems = []
     if form.validate_on_submit():
         if q.collection_or_none(form.slug.data):
-            form.slug.errors = [*form.slug.errors, "A collection already uses this short name"]
+            form.slug.errors = [*form.slug.errors, _("A collection already uses this short name")]
         upload = request.files.get("expected")
         rows = []
         if upload and upload.filename:
@@ -96,8 +99,16 @@ def new_collection():
                 rows,
             )
             flash(
-                f"Collection created: {expected} partnerships expected"
-                + (f", {created} of them new to the tool." if created else "."),
+                _(
+                    "Collection created: %(expected)s partnerships expected, %(created)s of them "
+                    "new to the tool.",
+                    expected=expected,
+                    created=created,
+                )
+                if created
+                else _(
+                    "Collection created: %(expected)s partnerships expected.", expected=expected
+                ),
                 "success",
             )
             return redirect(url_for("national.collection", slug=collection.slug))
@@ -209,13 +220,13 @@ def picture_pdf(slug: str):
     )
     page = document_pages.pending_page(
         outcome,
-        "The national picture",
+        _("The national picture"),
         url_for(
             "national.picture",
             slug=coll.slug,
             **{k: v for k, v in request.args.items() if k in ("region", "compare")},
         ),
-        "Back to the national picture",
+        _("Back to the national picture"),
     )
     if page is not None:
         return page
@@ -237,7 +248,7 @@ def import_file(slug: str):
     if request.method == "POST":
         upload = request.files.get("returns_file")
         if upload is None or not upload.filename:
-            form.returns_file.errors = ["Choose a returns file"]
+            form.returns_file.errors = [_("Choose a returns file")]
         elif form.validate_on_submit() or not form.errors.keys() - {"returns_file"}:
             result = parse_returns(
                 upload.filename,
@@ -253,7 +264,7 @@ def import_file(slug: str):
                 count = import_returns(
                     coll, result, current_user, add_expected=bool(form.add_expected.data)
                 )
-                flash(f"{count} returns imported.", "success")
+                flash(_("%(count)s returns imported.", count=count), "success")
                 return redirect(url_for("national.collection", slug=coll.slug))
             problems = result.errors
     return render_template("national/import.html", collection=coll, form=form, problems=problems)
@@ -268,7 +279,7 @@ def expected(slug: str):
     if form.validate_on_submit():
         upload = request.files.get("expected_file")
         if upload is None or not upload.filename:
-            form.expected_file.errors = ["Choose a CSV file of expected partnerships"]
+            form.expected_file.errors = [_("Choose a CSV file of expected partnerships")]
         else:
             rows, problems = parse_expected(upload.read(), upload.filename)
             if not problems:
@@ -277,12 +288,20 @@ def expected(slug: str):
                         coll, rows, current_user, replace=bool(form.replace.data)
                     )
                 except ExpectedRefused as exc:
-                    form.expected_file.errors = [f"{exc}. Nothing was loaded."]
+                    form.expected_file.errors = [
+                        _("%(problem)s. Nothing was loaded.", problem=translated(exc.message))
+                    ]
                 else:
                     flash(
-                        f"{loaded.expected} partnerships expected: {loaded.added} added "
-                        f"({loaded.created} new to the tool), {loaded.updated} updated, "
-                        f"{loaded.removed} removed.",
+                        _(
+                            "%(expected)s partnerships expected: %(added)s added (%(created)s new "
+                            "to the tool), %(updated)s updated, %(removed)s removed.",
+                            expected=loaded.expected,
+                            added=loaded.added,
+                            created=loaded.created,
+                            updated=loaded.updated,
+                            removed=loaded.removed,
+                        ),
                         "success",
                     )
                     return redirect(url_for("national.collection", slug=coll.slug))
@@ -373,5 +392,5 @@ def revoke_token(token_id: int):
     if token is None:
         abort(404)
     if api_tokens.revoke_token(token, current_user):
-        flash(f"Token “{token.name}” revoked: it no longer works.", "success")
+        flash(_("Token “%(name)s” revoked: it no longer works.", name=token.name), "success")
     return redirect(url_for("national.tokens"))

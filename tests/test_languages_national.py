@@ -1,0 +1,201 @@
+"""The national pages in Welsh: the analysts' collection, national picture and expected-list
+import (with its row problems), and a partnership lead's survey question and check-answers
+pages. Walked in Welsh they show Welsh words; walked with the pseudo-locale every word on them
+went through a translation; and a return saved from the Welsh pages stores the option ids the
+English ones store."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import select, text
+
+from selfassess import create_app
+from selfassess.config import TestConfig
+from selfassess.extensions import db
+from selfassess.models import Return
+from selfassess.services.agreement import save_agreed_rating
+from selfassess.services.collections import create_collection
+from tests.factories import make_assessment, make_partnership, make_user
+from tests.language_helpers import english_left
+from tests.national_helpers import KP, REGIONS, S, import_rows, known_returns
+
+BAD_LIST = (
+    "name,code,region,police_force_area\n"
+    "Nowhere CSP,E1,Atlantis,Nowhere Police\n"
+    ",W22000001,wales,Dyfed-Powys Police\n"
+)
+
+
+def sign_in(client, user) -> None:
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+def _collection(slug: str, partnerships):
+    today = date.today()
+    return create_collection(
+        "Returns now",
+        slug,
+        [KP, S],
+        today - timedelta(days=1),
+        today + timedelta(days=30),
+        expected=partnerships,
+    )
+
+
+def _national(client, language: str) -> dict:
+    """A collection with ten imported returns, and a lead of another partnership who has
+    answered the survey as far as the check-answers page; every page's address."""
+    partnerships = [
+        make_partnership(name=f"Partneriaeth {i}", region=region)
+        for i, region in enumerate(REGIONS, start=1)
+    ]
+    own = make_partnership(name="Partneriaeth Caerdydd", region="wales")
+    lead = make_user(own, "lead", name="Siân Lewis")
+    assessment = make_assessment(own, (KP,), status="open")
+    save_agreed_rating(assessment, KP, "1.1", "green", "Cytunwyd", None, lead)
+    assessment.status = "agreed"
+    collection = _collection("returns-now", [*partnerships, own])
+    import_rows(collection, known_returns([p.code for p in partnerships]))
+    analyst = make_user(None, is_analyst=True, agency=None, name="Dai Jones")
+    analyst.language = language
+    lead.language = language
+    db.session.commit()
+    base = f"/national/partnerships/{own.id}/collections/returns-now"
+    return {
+        "analyst": analyst,
+        "lead": lead,
+        "assessment": assessment,
+        "collection": "/national/collections/returns-now",
+        "picture": "/national/collections/returns-now/picture",
+        "expected": "/national/collections/returns-now/expected",
+        "returns": f"/national/partnerships/{own.id}/returns",
+        "base": base,
+        "data": [p.name for p in partnerships]
+        + [p.code for p in [*partnerships, own]]
+        + [own.name, "Siân Lewis", "Dai Jones", "Returns now", assessment.title],
+    }
+
+
+def _answer(client, base, item, value, arrangement=0):
+    response = client.post(f"{base}/questions/{S}/{item}/{arrangement}", data={"answer": value})
+    assert response.status_code == 302, response.data
+    return response
+
+
+def _lead_answers(client, base) -> None:
+    _answer(client, base, "q1", "yes")
+    _answer(client, base, "q3", "fully")
+    _answer(client, base, "q4", "one")
+    _answer(client, base, "_arrangements", "1")
+    _answer(client, base, "q6", ["police", "probation"], 1)
+
+
+def _pages(client, where) -> dict[str, str]:
+    """Every page of the area, as the reader sees it."""
+    pages = {}
+    sign_in(client, where["analyst"])
+    for name in ("collection", "picture", "expected"):
+        response = client.get(where[name])
+        assert response.status_code == 200, name
+        pages[name] = response.get_data(as_text=True)
+    response = client.post(
+        where["expected"],
+        data={"expected_file": (io.BytesIO(BAD_LIST.encode()), "expected.csv")},
+        content_type="multipart/form-data",
+    )
+    pages["expected problems"] = response.get_data(as_text=True)
+    sign_in(client, where["lead"])
+    base = where["base"]
+    pages["returns"] = client.get(where["returns"]).get_data(as_text=True)
+    response = client.get(f"{base}/questions/{S}/q1/0")
+    assert response.status_code == 200
+    pages["question"] = response.get_data(as_text=True)
+    _lead_answers(client, base)
+    response = client.get(f"{base}/questions/{S}/q6/1")
+    assert response.status_code == 200
+    pages["question per arrangement"] = response.get_data(as_text=True)
+    # "None" beside "police": the exclusive rule's message, in the page's words.
+    response = client.post(f"{base}/questions/{S}/q6/1", data={"answer": ["police", "none"]})
+    pages["question with an error"] = response.get_data(as_text=True)
+    response = client.get(f"{base}/check")
+    assert response.status_code == 200
+    pages["check answers"] = response.get_data(as_text=True)
+    response = client.post(f"{base}/check", data={})
+    pages["check answers with an error"] = response.get_data(as_text=True)
+    return pages
+
+
+def test_the_national_pages_in_welsh(client):
+    where = _national(client, "cy")
+    pages = _pages(client, where)
+    for name, html in pages.items():
+        page = BeautifulSoup(html, "html.parser")
+        assert page.html["lang"] == "cy", name
+    text_of = {name: BeautifulSoup(html, "html.parser").get_text(" ") for name, html in pages.items()}
+    assert "Ymateb" in text_of["collection"]  # the response rate
+    assert "Y darlun cenedlaethol" in text_of["picture"]
+    assert "Cwestiynau" in text_of["picture"]
+    expected = BeautifulSoup(pages["expected problems"], "html.parser")
+    assert "Mae problem wedi codi" in expected.select_one(".govuk-error-summary").text
+    table = expected.select_one("#problems").get_text(" ")
+    assert "Rhes" in table and "Colofn" in table
+    assert "yn wag" in table  # row 3's name is blank
+    assert "nid yw’n rhanbarth" in table  # "Atlantis" is not a region
+    assert "Gogledd-orllewin" in table  # the regions it may be, in Welsh
+    assert "Cadw a pharhau" in text_of["question"]
+    assert "Gwiriwch eich atebion" in text_of["check answers"]
+    assert "Dewiswch yr asesiad y cytunwyd arno" in text_of["check answers with an error"]
+
+
+def test_a_welsh_return_stores_the_same_option_ids(client, app):
+    where = _national(client, "cy")
+    sign_in(client, where["lead"])
+    base = where["base"]
+    _lead_answers(client, base)
+    response = client.post(f"{base}/check", data={"assessment": where["assessment"].id})
+    assert response.status_code == 302, response.data
+    ret = db.session.scalar(select(Return).where(Return.source == "app"))
+    assert ret.snapshot["survey"][S]["q1"] == {"0": ["yes"]}
+    assert ret.snapshot["survey"][S]["q6"] == {"1": ["police", "probation"]}
+    assert ret.snapshot["ratings"][KP]["1.1"] == {"rating": "green", "agreed": True}
+
+
+@pytest.fixture
+def pseudo_app(database, tmp_path):
+    """The app with the pseudo-locale: every translated word comes out marked ⟦…⟧."""
+    url = f"sqlite:///{tmp_path / 'pseudo.sqlite'}" if database == "sqlite" else database
+    app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=url,
+        MAIL_OUTBOX_DIR=str(tmp_path / "outbox"),
+        PSEUDO_LOCALE=True,
+    )
+    from tests.conftest import RequestScopedClient
+
+    app.test_client_class = RequestScopedClient
+    with app.app_context():
+        if database == "sqlite":
+            db.create_all()
+        yield app
+        db.session.remove()
+        if database != "sqlite":
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+def test_every_word_on_the_national_pages_is_translated(pseudo_app):
+    client = pseudo_app.test_client()
+    where = _national(client, "cy")
+    pages = _pages(client, where)
+    # What the test put in, and the file's own values the problems quote.
+    data = [*where["data"], "E1", "Atlantis", "name", "code", "region", "police_force_area"]
+    for name, html in pages.items():
+        assert english_left(html, data) == [], name
