@@ -16,6 +16,7 @@ from sqlalchemy import select, text
 
 from selfassess import create_app
 from selfassess.config import TestConfig
+from selfassess.domain.reference import REGIONS as REGION_NAMES
 from selfassess.extensions import db, frameworks
 from selfassess.models import Return
 from selfassess.services.agreement import save_agreed_rating
@@ -142,7 +143,7 @@ def test_the_national_pages_in_welsh(client):
     text_of = {
         name: BeautifulSoup(html, "html.parser").get_text(" ") for name, html in pages.items()
     }
-    assert "Ymateb" in text_of["collection"]  # the response rate
+    assert "Cyfradd ymateb" in text_of["collection"]
     assert "Y darlun cenedlaethol" in text_of["picture"]
     assert "Cwestiynau" in text_of["picture"]
     expected = BeautifulSoup(pages["expected problems"], "html.parser")
@@ -150,8 +151,8 @@ def test_the_national_pages_in_welsh(client):
     table = expected.select_one("#problems").get_text(" ")
     assert "Rhes" in table and "Colofn" in table
     assert "yn wag" in table  # row 3's name is blank
-    assert "nid yw’n rhanbarth" in table  # "Atlantis" is not a region
-    assert "Gogledd-orllewin" in table  # the regions it may be, in Welsh
+    assert "nid yw 'Atlantis' yn rhanbarth" in table
+    assert "Gogledd-orllewin Lloegr" in text_of["picture"]  # the regions, in Welsh
     assert "Cadw a pharhau" in text_of["question"]
     assert "Gwiriwch eich atebion" in text_of["check answers"]
     assert "Dewiswch yr asesiad y cytunwyd arno" in text_of["check answers with an error"]
@@ -201,6 +202,7 @@ def test_every_word_on_the_national_pages_is_translated(pseudo_app):
     pages = _pages(client, where)
     # What the test put in, and the file's own values the problems quote.
     data = [*where["data"], "E1", "Atlantis", "name", "code", "region", "police_force_area"]
+    data += [name for _, name in REGION_NAMES]  # what a file may give, named as it must be
     # Item ids (q1, 1.1) and dates in the page's locale are not words to translate; section
     # headings are the framework library's own (in the page's language, not marked).
     data += [item.id for fw in frameworks().latest_all() for item in fw.items]

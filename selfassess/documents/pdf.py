@@ -12,6 +12,7 @@ from collections.abc import Callable, Hashable
 from datetime import date
 from functools import lru_cache
 
+from flask_babel import gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from selfassess.config import PROJECT_ROOT
@@ -19,6 +20,7 @@ from selfassess.documents.shared_cache import Kept
 from selfassess.domain.rating_words import sentence_start
 from selfassess.domain.reference import agency_name, region_name
 from selfassess.queries.reports import ACTION_STATUS_LABELS
+from selfassess.web.language import current_language, local
 
 EXPORTS_DIR = PROJECT_ROOT / "exports"
 PDF_VARIANT = "pdf/ua-1"
@@ -36,8 +38,13 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        extensions=["jinja2.ext.do"],
+        extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
     )
+    # The documents speak the reader's language: the app's catalogue, rendered inside
+    # ``use_language`` by whoever builds them (a request, or a job told the language).
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.globals["current_language"] = current_language
+    env.filters["local"] = local
     env.filters["agency_name"] = agency_name
     env.filters["region_name"] = region_name
     env.filters["sentence_start"] = sentence_start

@@ -161,10 +161,8 @@ def parse_expected(
         region_text = cells.get("region", "")
         region = _REGIONS.get(region_text.lower()) if region_text else None
         if region_text and region is None:
-            names = Phrase(
-                ", ".join(f"%({rid})s" for rid, _ in REGIONS),
-                **{rid: Phrase(name) for rid, name in REGIONS},
-            )
+            # The names a file may give, as it must give them (or the ids).
+            names = ", ".join(name for _, name in REGIONS)
             problems.append(
                 ImportProblem(
                     number,

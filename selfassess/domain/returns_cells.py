@@ -31,9 +31,12 @@ def separator_hint(headings: list[str]) -> str:
     """Why a heading row may lack the code column: a file saved with ``;`` between columns (as
     spreadsheet programs do where the decimal mark is a comma) reads as one column."""
     if any(SEPARATOR in h and CODE_COLUMN in h.lower() for h in headings):
-        return (
-            f": the headings are separated by semicolons ({SEPARATOR}), not commas; save the "
-            "file as 'CSV UTF-8 (Comma delimited)', or import it as .xlsx"
+        return Phrase(
+            N_(
+                ": the headings are separated by semicolons (%(separator)s), not commas; save "
+                "the file as 'CSV UTF-8 (Comma delimited)', or import it as .xlsx"
+            ),
+            separator=SEPARATOR,
         )
     return ""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -46,52 +46,56 @@ class GovDateField(DateField):
 
 class CollectionForm(FlaskForm):
     title = StringField(
-        _l("Title"),
-        description=_l("For example, National IOM returns 2026"),
+        lazy_gettext("Title"),
+        description=lazy_gettext("For example, National IOM returns 2026"),
         widget=GovTextInput(),
         filters=[strip_text],
-        validators=[InputRequired(message=_l("Enter a title")), Length(max=200)],
+        validators=[InputRequired(message=lazy_gettext("Enter a title")), Length(max=200)],
     )
     slug = StringField(
-        _l("Short name for links and files"),
-        description=_l("Lower-case letters, numbers and hyphens, for example returns-2026"),
+        lazy_gettext("Short name for links and files"),
+        description=lazy_gettext(
+            "Lower-case letters, numbers and hyphens, for example returns-2026"
+        ),
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message=_l("Enter a short name")),
-            Length(max=60, message=_l("The short name must be 60 characters or fewer")),
+            InputRequired(message=lazy_gettext("Enter a short name")),
+            Length(max=60, message=lazy_gettext("The short name must be 60 characters or fewer")),
             Regexp(
                 r"^[a-z0-9][a-z0-9-]*$",
-                message=_l("Use only lower-case letters, numbers and hyphens in the short name"),
+                message=lazy_gettext(
+                    "Use only lower-case letters, numbers and hyphens in the short name"
+                ),
             ),
         ],
     )
     frameworks = SelectMultipleField(
-        _l("Frameworks it collects"),
+        lazy_gettext("Frameworks it collects"),
         widget=GovCheckboxesInput(),
-        validators=[InputRequired(message=_l("Select at least one framework"))],
+        validators=[InputRequired(message=lazy_gettext("Select at least one framework"))],
     )
     opens_on = GovDateField(
-        _l("Opens on"),
+        lazy_gettext("Opens on"),
         widget=GovDateInput(),
         format="%d %m %Y",
-        validators=[InputRequired(message=_l("Enter the date the collection opens"))],
+        validators=[InputRequired(message=lazy_gettext("Enter the date the collection opens"))],
     )
     closes_on = GovDateField(
-        _l("Closes on"),
+        lazy_gettext("Closes on"),
         widget=GovDateInput(),
         format="%d %m %Y",
-        validators=[InputRequired(message=_l("Enter the date the collection closes"))],
+        validators=[InputRequired(message=lazy_gettext("Enter the date the collection closes"))],
     )
     expected = FileField(
-        _l("Expected partnerships (CSV)"),
-        description=_l(
+        lazy_gettext("Expected partnerships (CSV)"),
+        description=lazy_gettext(
             "Columns name, code, region, police force area. Partnerships the tool does "
             "not know yet are created."
         ),
         widget=GovFileInput(),
     )
-    submit = SubmitField(_l("Create collection"), widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Create collection"), widget=GovSubmitInput())
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -103,25 +107,27 @@ class CollectionForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     returns_file = FileField(
-        _l("Returns file"),
-        description=_l("CSV, XLSX or JSON in the national returns import format"),
+        lazy_gettext("Returns file"),
+        description=lazy_gettext("CSV, XLSX or JSON in the national returns import format"),
         widget=GovFileInput(),
-        validators=[InputRequired(message=_l("Choose a returns file"))],
+        validators=[InputRequired(message=lazy_gettext("Choose a returns file"))],
     )
     replace = BooleanField(
-        _l("Replace returns the collection already has"), widget=GovCheckboxInput()
+        lazy_gettext("Replace returns the collection already has"), widget=GovCheckboxInput()
     )
     add_expected = BooleanField(
-        _l("Add partnerships the collection does not expect yet to its expected partnerships"),
+        lazy_gettext(
+            "Add partnerships the collection does not expect yet to its expected partnerships"
+        ),
         widget=GovCheckboxInput(),
     )
-    submit = SubmitField(_l("Import returns"), widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Import returns"), widget=GovSubmitInput())
 
 
 class ExpectedForm(FlaskForm):
     expected_file = FileField(
-        _l("Expected partnerships (CSV)"),
-        description=_l(
+        lazy_gettext("Expected partnerships (CSV)"),
+        description=lazy_gettext(
             "Columns name, code, region, police_force_area, one row per partnership. "
             "Partnerships the tool does not know yet are created; the details of those it knows "
             "are updated to the file's."
@@ -129,22 +135,25 @@ class ExpectedForm(FlaskForm):
         widget=GovFileInput(),
     )
     replace = BooleanField(
-        _l("Replace the list: partnerships not in the file are no longer expected"),
+        lazy_gettext("Replace the list: partnerships not in the file are no longer expected"),
         widget=GovCheckboxInput(),
     )
-    submit = SubmitField(_l("Load expected partnerships"), widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Load expected partnerships"), widget=GovSubmitInput())
 
 
 class TokenForm(FlaskForm):
     name = StringField(
-        _l("What the token is for"),
-        description=_l("For example, Analysis team R scripts"),
+        lazy_gettext("What the token is for"),
+        description=lazy_gettext("For example, Analysis team R scripts"),
         widget=GovTextInput(),
         filters=[strip_text],
-        validators=[InputRequired(message=_l("Enter what the token is for")), Length(max=120)],
+        validators=[
+            InputRequired(message=lazy_gettext("Enter what the token is for")),
+            Length(max=120),
+        ],
     )
-    submit = SubmitField(_l("Create token"), widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Create token"), widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):
-    submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Confirm"), widget=GovSubmitInput())

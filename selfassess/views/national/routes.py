@@ -27,6 +27,7 @@ from selfassess.documents.national_tables import FORMATS as TABLE_FORMATS
 from selfassess.documents.national_tables import dataset_file
 from selfassess.domain.expected_partnerships import parse_expected
 from selfassess.domain.i18n import N_
+from selfassess.domain.national_figures import collection_items
 from selfassess.domain.reference import REGIONS, region_name
 from selfassess.domain.returns_import import parse_returns, rows_to_csv
 from selfassess.domain.spreadsheet_safety import safe_row
@@ -51,6 +52,7 @@ from selfassess.views.national.forms import (
 )
 from selfassess.web import documents as document_pages
 from selfassess.web.access import analyst_required
+from selfassess.web.language import current_language, local
 from selfassess.web.phrases import translated
 
 MULTI_NOTE = N_(
@@ -208,12 +210,13 @@ def picture_pdf(slug: str):
     marking = current_app.config["PROTECTIVE_MARKING"]
     outcome = jobs.document(
         "national-picture",
-        picture_pdf_key(coll, region, marking, earlier),
+        picture_pdf_key(coll, region, marking, earlier, current_language()),
         {
             "collection_id": coll.id,
             "region": region,
             "marking": marking,
             "earlier_id": earlier.id if earlier else None,
+            "language": current_language(),
         },
         again=document_pages.asked_again(),
         wait=document_pages.wait_seconds(),
@@ -323,25 +326,47 @@ def dataset(slug: str, fmt: str):
     if fmt == "json":
         body = json.dumps(rows, indent=2, ensure_ascii=False)
         return _download(body, "application/json", f"{name}.json")
-    table = [list(q.DATASET_COLUMNS)] + [
-        ["" if r[c] is None else str(r[c]) for c in q.DATASET_COLUMNS] for r in rows
+    # The id columns as they always are, then the same answers in words, in the page's
+    # language: the region's name, the question and the answer's label.
+    labels = _dataset_labels(coll)
+    table = [[*q.DATASET_COLUMNS, _("Region name"), _("Question"), _("Answer")]] + [
+        ["" if r[c] is None else str(r[c]) for c in q.DATASET_COLUMNS] + labels(r) for r in rows
     ]
     if fmt == "csv":
         csv_table = [table[0], *(safe_row(row) for row in table[1:])]
         return _download(rows_to_csv(csv_table), "text/csv", f"{name}.csv")
     if fmt == "xlsx":
         about = exports.AboutFile(
-            what=f"National dataset: {coll.title}, one row per answer in each return",
+            what=_(
+                "National dataset: %(title)s, one row per answer in each return", title=coll.title
+            ),
             marking=current_app.config["PROTECTIVE_MARKING"],
-            filters="None: every return made to this collection, one row per answer",
+            filters=_("None: every return made to this collection, one row per answer"),
             made_at=datetime.now(UTC),
         )
         return _download(
-            exports.to_xlsx("National dataset", table[0], table[1:], about),
+            exports.to_xlsx(_("National dataset"), table[0], table[1:], about),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             f"{name}.xlsx",
         )
     abort(404)
+
+
+def _dataset_labels(coll: Collection):
+    """A dataset row's words: its region's name, its question and its answers' labels."""
+    items = {ci.key: ci for ci in collection_items(q.collection_frameworks(coll))}
+
+    def labels(row: dict) -> list[str]:
+        ci = items.get(row["item"])
+        region = _(region_name(row["region"])) if row["region"] else ""
+        if ci is None:
+            return [region, "", ""]
+        options = dict(ci.options)
+        values = [v for v in (row["value"] or "").split(";") if v]
+        answer = "; ".join(str(local(options[v])) if v in options else v for v in values)
+        return [region, str(local(ci.item.text)), answer]
+
+    return labels
 
 
 @bp.get("/collections/<slug>/tables/<fmt>")

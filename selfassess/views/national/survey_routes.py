@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -99,18 +99,20 @@ def survey_start(partnership_id: int, slug: str):
 
 def _question_form(fw, item_id: str, current: list[str]):
     class QuestionForm(FlaskForm):
-        submit = SubmitField(_l("Save and continue"), widget=GovSubmitInput())
+        submit = SubmitField(lazy_gettext("Save and continue"), widget=GovSubmitInput())
 
     if item_id == ARRANGEMENTS_ITEM:
         QuestionForm.answer = IntegerField(
-            _l("How many IOM arrangements are there in your partnership's area?"),
+            lazy_gettext("How many IOM arrangements are there in your partnership's area?"),
             widget=GovTextInput(),
             validators=[
-                InputRequired(message=_l("Enter the number of IOM arrangements, for example 1")),
+                InputRequired(
+                    message=lazy_gettext("Enter the number of IOM arrangements, for example 1")
+                ),
                 NumberRange(
                     1,
                     MAX_ARRANGEMENTS,
-                    message=_l("Enter a number from 1 to %(max)s", max=MAX_ARRANGEMENTS),
+                    message=lazy_gettext("Enter a number from 1 to %(max)s", max=MAX_ARRANGEMENTS),
                 ),
             ],
         )
@@ -228,7 +230,7 @@ def check_answers(partnership_id: int, slug: str):
     status = 400
 
     class SubmitForm(FlaskForm):
-        submit = SubmitField(_l("Submit the return"), widget=GovSubmitInput())
+        submit = SubmitField(lazy_gettext("Submit the return"), widget=GovSubmitInput())
 
     form = SubmitForm()
     rows, arrangements = return_rows(surveys, answers)
