@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable
 from datetime import date
 from functools import lru_cache
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from selfassess.config import PROJECT_ROOT
@@ -42,7 +42,13 @@ def environment() -> Environment:
     )
     # The documents speak the reader's language: the app's catalogue, rendered inside
     # ``use_language`` by whoever builds them (a request, or a job told the language).
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    # As the app's own pages do: the catalogue's words only, the template filling them in
+    # (Flask-Babel's ngettext would fill in ``num`` itself, before the template's values).
+    env.install_gettext_callables(
+        lambda text: get_translations().ugettext(text),
+        lambda singular, plural, n: get_translations().ungettext(singular, plural, n),
+        newstyle=True,
+    )
     env.globals["current_language"] = current_language
     env.filters["local"] = local
     env.filters["agency_name"] = agency_name
