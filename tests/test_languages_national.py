@@ -32,6 +32,12 @@ BAD_LIST = (
 )
 
 
+BAD_RETURNS = (
+    "partnership_code,q1,q2,q99\n"
+    "NOWHERE,maybe,planning_ongoing,\n"
+)
+
+
 def sign_in(client, user) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
@@ -112,6 +118,27 @@ def _pages(client, where) -> dict[str, str]:
         content_type="multipart/form-data",
     )
     pages["expected problems"] = response.get_data(as_text=True)
+    # A returns file with a problem in a cell, in a heading and in the asked_if rule.
+    response = client.post(
+        where["collection"] + "/import",
+        data={"returns_file": (io.BytesIO(BAD_RETURNS.encode()), "returns.csv")},
+        content_type="multipart/form-data",
+    )
+    pages["import problems"] = response.get_data(as_text=True)
+    for name, url in (
+        ("collections", "/national/"),
+        ("new collection", "/national/collections/new"),
+        ("tokens", "/national/tokens"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, name
+        pages[name] = response.get_data(as_text=True)
+    response = client.post("/national/collections/new", data={})
+    pages["new collection with errors"] = response.get_data(as_text=True)
+    first = db.session.scalar(select(Return).order_by(Return.id))
+    response = client.get(f"{where['collection']}/returns/{first.id}")
+    assert response.status_code == 200
+    pages["return"] = response.get_data(as_text=True)
     sign_in(client, where["lead"])
     base = where["base"]
     pages["returns"] = client.get(where["returns"]).get_data(as_text=True)
@@ -150,6 +177,8 @@ def test_the_national_pages_in_welsh(client):
     assert "Mae problem wedi codi" in expected.select_one(".govuk-error-summary").text
     table = expected.select_one("#problems").get_text(" ")
     assert "Rhes" in table and "Colofn" in table
+    problems = BeautifulSoup(pages["import problems"], "html.parser").select_one("#problems")
+    assert "nid yw 'maybe' yn ateb i q1" in problems.get_text(" ")
     assert "yn wag" in table  # row 3's name is blank
     assert "nid yw 'Atlantis' yn rhanbarth" in table
     assert "Gogledd-orllewin Lloegr" in text_of["picture"]  # the regions, in Welsh
@@ -202,6 +231,7 @@ def test_every_word_on_the_national_pages_is_translated(pseudo_app):
     pages = _pages(client, where)
     # What the test put in, and the file's own values the problems quote.
     data = [*where["data"], "E1", "Atlantis", "name", "code", "region", "police_force_area"]
+    data += ["NOWHERE", "maybe", "partnership_code", "arrangement"]  # the returns file's own
     data += [name for _, name in REGION_NAMES]  # what a file may give, named as it must be
     # Item ids (q1, 1.1) and dates in the page's locale are not words to translate; section
     # headings are the framework library's own (in the page's language, not marked).

@@ -20,6 +20,16 @@ from wtforms.validators import InputRequired, Length, Regexp
 from selfassess.web.form_filters import strip_text
 
 
+class LocalDateInput(GovDateInput):
+    """GOV.UK's day, month and year boxes, named in the page's language."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        for item, word in zip(params["items"], (_("Day"), _("Month"), _("Year")), strict=False):
+            item["label"] = word
+        return params
+
+
 class GovDateField(DateField):
     """A GOV.UK date input (day, month, year) with an error message in the users' words."""
 
@@ -77,13 +87,13 @@ class CollectionForm(FlaskForm):
     )
     opens_on = GovDateField(
         lazy_gettext("Opens on"),
-        widget=GovDateInput(),
+        widget=LocalDateInput(),
         format="%d %m %Y",
         validators=[InputRequired(message=lazy_gettext("Enter the date the collection opens"))],
     )
     closes_on = GovDateField(
         lazy_gettext("Closes on"),
-        widget=GovDateInput(),
+        widget=LocalDateInput(),
         format="%d %m %Y",
         validators=[InputRequired(message=lazy_gettext("Enter the date the collection closes"))],
     )

@@ -68,7 +68,9 @@ def collection_or_404(slug: str) -> Collection:
 
 
 def _framework_choices() -> list[tuple[str, str]]:
-    return [(fw.id, fw.title) for fw in frameworks().latest_all() if fw.kind in ("rag", "survey")]
+    return [
+        (fw.id, local(fw.title)) for fw in frameworks().latest_all() if fw.kind in ("rag", "survey")
+    ]
 
 
 @bp.route("/")
