@@ -32,10 +32,7 @@ BAD_LIST = (
 )
 
 
-BAD_RETURNS = (
-    "partnership_code,q1,q2,q99\n"
-    "NOWHERE,maybe,planning_ongoing,\n"
-)
+BAD_RETURNS = "partnership_code,q1,q2,q99\nNOWHERE,maybe,planning_ongoing,\n"
 
 
 def sign_in(client, user) -> None:
@@ -272,3 +269,46 @@ def _own_part(html: str) -> str:
         tag.decompose()
     page.smooth()
     return str(page)
+
+
+def test_charts_pdf_and_datasets_speak_the_readers_language(client):
+    """Each language has its own charts and PDF (kept apart in their caches), and the
+    datasets keep their id columns, adding the same answers in words in the page's language."""
+    from pypdf import PdfReader
+
+    where = _national(client, "cy")
+    analyst = where["analyst"]
+    sign_in(client, analyst)
+    picture = client.get(where["picture"]).get_data(as_text=True)
+    assert "Canran y partneriaethau a roddodd bob ateb" in picture
+    welsh_pdf = client.get(where["picture"] + ".pdf")
+    assert welsh_pdf.mimetype == "application/pdf", welsh_pdf.status_code
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(welsh_pdf.data)).pages)
+    assert "Cyfradd ymateb" in text and "Am y ffigurau" in text
+    assert "Gogledd-orllewin Lloegr" in text
+
+    csv = client.get(where["collection"] + "/dataset.csv").get_data(as_text=True)
+    header = csv.splitlines()[0]
+    assert header.startswith('"collection","partnership_code","partnership","region"')
+    assert header.endswith('"Enw’r rhanbarth","Cwestiwn","Ateb"')
+    assert '"north_west"' in csv and '"Gogledd-orllewin Lloegr"' in csv
+    # The analysis tables: the same variables and codes, labelled in Welsh.
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get(where["collection"] + "/tables/xlsx").data))
+    codebook = [[c.value for c in row] for row in book["codebook"].iter_rows()]
+    assert codebook[0] == ["table", "variable", "label", "code", "code label"]
+    assert ["returns", "region", "Rhanbarth", None, None] in codebook
+    assert any(row[3] == 1 and row[4] == "Wedi’i ddewis" for row in codebook)
+
+    # The same, in English: nothing of the Welsh comes back from a cache.
+    analyst.language = "en"
+    db.session.commit()
+    picture = client.get(where["picture"]).get_data(as_text=True)
+    assert "Percentage of partnerships giving each answer" in picture
+    assert "Canran y partneriaethau" not in picture
+    english_pdf = client.get(where["picture"] + ".pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(english_pdf.data)).pages)
+    assert "Response rate" in text and "Cyfradd ymateb" not in text
+    header = client.get(where["collection"] + "/dataset.csv").get_data(as_text=True).splitlines()[0]
+    assert header.endswith('"Region name","Question","Answer"')
