@@ -115,6 +115,9 @@ def _pages(client, where) -> dict[str, str]:
         content_type="multipart/form-data",
     )
     pages["expected problems"] = response.get_data(as_text=True)
+    response = client.get(where["picture"] + "?region=wales")
+    assert response.status_code == 200
+    pages["regional picture"] = response.get_data(as_text=True)
     # A returns file with a problem in a cell, in a heading and in the asked_if rule.
     response = client.post(
         where["collection"] + "/import",
