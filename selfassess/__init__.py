@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, send_from_directory
+from flask_babel import gettext
 from flask_login import user_logged_in
 
 from selfassess.config import (
@@ -17,6 +18,7 @@ from selfassess.config import (
 )
 from selfassess.documents import shared_cache
 from selfassess.domain.frameworks import load_library
+from selfassess.domain.i18n import N_
 from selfassess.extensions import (
     FRAMEWORKS_KEY,
     csrf,
@@ -98,7 +100,9 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
 
         app.register_blueprint(dev_mail_bp)
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Sign in to continue."
+    # Flashed on the sign-in page in the reader's language (Flask-Login's localize_callback).
+    login_manager.login_message = N_("Sign in to continue.")
+    login_manager.localize_callback = gettext
 
     @app.route("/assets/<path:filename>")
     def govuk_assets(filename: str):

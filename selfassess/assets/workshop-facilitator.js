@@ -83,8 +83,9 @@ if (screen) {
         secondsLeft -= 1;
       }
       const clock = `${Math.floor(secondsLeft / 60)}:${String(secondsLeft % 60).padStart(2, "0")}`;
-      countdown.textContent =
-        secondsLeft > 0 ? `Time left ${clock}` : "Time is up: voting is still open";
+      // The words are the page's own, in its language (data-time-left holds "{clock}").
+      const { timeLeft, timeUp } = countdown.dataset;
+      countdown.textContent = secondsLeft > 0 ? timeLeft.replace("{clock}", clock) : timeUp;
     }, 1000);
   }
 

@@ -94,7 +94,9 @@ if (panel) {
       secondsLeft -= 1;
     }
     const clock = `${Math.floor(secondsLeft / 60)}:${String(secondsLeft % 60).padStart(2, "0")}`;
-    const words = secondsLeft > 0 ? `Time left ${clock}` : "Time is up: you can still vote";
+    // The words are the page's own, in its language (data-time-left holds "{clock}").
+    const { timeLeft, timeUp } = countdown.dataset;
+    const words = secondsLeft > 0 ? timeLeft.replace("{clock}", clock) : timeUp;
     if (countdown.textContent !== words) {
       countdown.textContent = words;
     }

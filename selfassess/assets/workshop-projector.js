@@ -12,13 +12,22 @@ if (screen) {
 
   const clock = (seconds) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 
+  // Every word shown comes from the page, in its language (or in each of its two languages):
+  // each element with data-time-left ("Time left {clock}") and data-time-up says the countdown.
   const showCountdown = () => {
     const countdown = document.getElementById("countdown");
     if (!countdown || secondsLeft === null) {
       return;
     }
-    countdown.textContent =
-      secondsLeft > 0 ? `Time left ${clock(secondsLeft)}` : "Time is up: voting is still open";
+    countdown.querySelectorAll("[data-time-left]").forEach((part) => {
+      const words =
+        secondsLeft > 0
+          ? part.dataset.timeLeft.replace("{clock}", clock(secondsLeft))
+          : part.dataset.timeUp;
+      if (part.textContent !== words) {
+        part.textContent = words;
+      }
+    });
   };
 
   const readCountdown = () => {
@@ -58,7 +67,16 @@ if (screen) {
           await reloadPanel();
         } else {
           const count = document.getElementById("voted-count");
-          if (count && count.textContent !== state.voted_text) {
+          // "n of m have voted", worked out by the service in each language the screen shows.
+          const parts = count ? count.querySelectorAll("[data-text-lang]") : [];
+          if (parts.length) {
+            parts.forEach((part) => {
+              const words = (state.voted_texts || {})[part.dataset.textLang];
+              if (words && part.textContent !== words) {
+                part.textContent = words;
+              }
+            });
+          } else if (count && count.textContent !== state.voted_text) {
             count.textContent = state.voted_text;
           }
           if (state.seconds_left !== null && state.seconds_left !== undefined) {
@@ -81,7 +99,7 @@ if (screen) {
   const shortcutsOn = () => window.localStorage.getItem(STORE) !== "off";
   const showToggle = () => {
     toggle.setAttribute("aria-pressed", String(shortcutsOn()));
-    toggle.textContent = shortcutsOn() ? "Shortcuts on" : "Shortcuts off";
+    toggle.textContent = shortcutsOn() ? toggle.dataset.on : toggle.dataset.off;
   };
   if (toggle) {
     showToggle();
@@ -108,7 +126,7 @@ if (screen) {
       problem.textContent = state.problem || "";
       await reloadPanel();
     } catch (error) {
-      problem.textContent = "That did not reach the service. Try again.";
+      problem.textContent = problem.dataset.unreached;
     }
   };
 

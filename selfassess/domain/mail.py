@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from selfassess.domain.i18n import N_
+
 # The kinds of email. Reminders can be turned off by each person; the rest always go.
 INVITATION = "invitation"
 WORKSHOP = "workshop"
@@ -34,24 +36,26 @@ COLLECTION_REMINDER = "collection_reminder"
 REMINDER_KINDS: tuple[tuple[str, str, str], ...] = (
     (
         RATING_REMINDER,
-        "Reminders to finish rating",
-        "Before a scheduled workshop, when you have not marked your ratings complete",
+        N_("Reminders to finish rating"),
+        N_("Before a scheduled workshop, when you have not marked your ratings complete"),
     ),
     (
         ACTION_REMINDER,
-        "Reminders about actions you own",
-        "A week before an action's due date, and once when it is overdue",
+        N_("Reminders about actions you own"),
+        N_("A week before an action's due date, and once when it is overdue"),
     ),
     (
         ACTION_DIGEST,
-        "Weekly list of overdue actions",
-        "For leads: once a week while any of the partnership's actions are overdue",
+        N_("Weekly list of overdue actions"),
+        N_("For leads: once a week while any of the partnership's actions are overdue"),
     ),
     (
         COLLECTION_REMINDER,
-        "National collection reminders",
-        "For leads: before a national collection closes, while your partnership has not made "
-        "its return",
+        N_("National collection reminders"),
+        N_(
+            "For leads: before a national collection closes, while your partnership has not "
+            "made its return"
+        ),
     ),
 )
 REMINDER_KIND_NAMES = frozenset(kind for kind, _, _ in REMINDER_KINDS)

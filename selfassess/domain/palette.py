@@ -12,20 +12,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from selfassess.domain.i18n import N_
+
 
 @dataclass(frozen=True)
 class RagColour:
     id: str | None  # the scale value id, None for "not rated"
-    word: str
+    word: str  # marked for the catalogue: shown as gettext(word) / _(word)
     fill: str  # the colour, as #rrggbb
     text: str  # the colour of words printed on the fill (4.5:1 or better)
     hatch: str  # matplotlib's pattern for the level in charts
 
 
-RED = RagColour("red", "Red", "#d4351c", "#ffffff", "////")
-AMBER = RagColour("amber", "Amber", "#ffdd00", "#0b0c0c", "---")
-GREEN = RagColour("green", "Green", "#005a30", "#ffffff", "")
-NOT_RATED = RagColour(None, "Not rated", "#b1b4b6", "#0b0c0c", "xx")
+RED = RagColour("red", N_("Red"), "#d4351c", "#ffffff", "////")
+AMBER = RagColour("amber", N_("Amber"), "#ffdd00", "#0b0c0c", "---")
+GREEN = RagColour("green", N_("Green"), "#005a30", "#ffffff", "")
+NOT_RATED = RagColour(None, N_("Not rated"), "#b1b4b6", "#0b0c0c", "xx")
 
 LEVELS = (RED, AMBER, GREEN, NOT_RATED)
 RAG = (RED, AMBER, GREEN)

@@ -1,4 +1,7 @@
-"""Fixed reference lists the forms offer: agencies and regions. Data, in the users' words."""
+"""Fixed reference lists the forms offer: agencies and regions. Data, in the users' words.
+
+The names are marked for the catalogue (``N_``) and translated where they are shown: the
+``agency_name`` and ``region_name`` filters of the pages (selfassess.web.templating)."""
 
 from __future__ import annotations
 
@@ -6,18 +9,18 @@ from selfassess.domain.i18n import N_
 
 # Agencies that take part in IOM arrangements, as partnerships name them (docs/design.md).
 AGENCIES: tuple[tuple[str, str], ...] = (
-    ("police", "Police"),
-    ("probation", "Probation Service"),
-    ("youth_offending", "Youth Offending Team"),
-    ("local_authority", "Local authority"),
-    ("health", "Health (NHS and public health)"),
-    ("prisons", "Prison Service"),
-    ("drug_alcohol", "Drug and alcohol services"),
-    ("housing", "Housing"),
-    ("courts", "HM Courts and Tribunals Service"),
-    ("cps", "Crown Prosecution Service"),
-    ("vcs", "Voluntary and community sector"),
-    ("other", "Other"),
+    ("police", N_("Police")),
+    ("probation", N_("Probation Service")),
+    ("youth_offending", N_("Youth Offending Team")),
+    ("local_authority", N_("Local authority")),
+    ("health", N_("Health (NHS and public health)")),
+    ("prisons", N_("Prison Service")),
+    ("drug_alcohol", N_("Drug and alcohol services")),
+    ("housing", N_("Housing")),
+    ("courts", N_("HM Courts and Tribunals Service")),
+    ("cps", N_("Crown Prosecution Service")),
+    ("vcs", N_("Voluntary and community sector")),
+    ("other", N_("Other")),
 )
 
 # The nine English regions and Wales, as national returns are grouped.
@@ -48,7 +51,7 @@ REGION_NAMES = dict(REGIONS)
 def agency_name(agency_id: str | None) -> str:
     """Full name of an agency, or the id itself for one no longer on the list."""
     if not agency_id:
-        return "Agency not given"
+        return N_("Agency not given")
     return AGENCY_NAMES.get(agency_id, agency_id)
 
 

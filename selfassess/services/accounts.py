@@ -28,7 +28,10 @@ _NO_PASSWORD_HASH = generate_password_hash("no account has this password")
 
 
 class AccountError(Exception):
-    """An account change that cannot be made; the message says why, for the person asking."""
+    """An account change that cannot be made; the message says why, for the person asking.
+
+    Only the command line (``selfassess users``) makes these changes, so its operator reads the
+    message in English; no page shows it."""
 
 
 def check_sign_in(email: str, password: str, now: datetime | None = None) -> User | None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from selfassess.domain.workshop import Stop, contested_filter, new_join_code, tally_words
@@ -49,7 +50,7 @@ class WorkshopEnded(WorkshopError):
     """The workshop has ended, so the lead can no longer change it."""
 
     def __init__(self) -> None:
-        super().__init__("This workshop has ended.")
+        super().__init__(gettext("This workshop has ended."))
 
 
 class BoardMoved(WorkshopError):
@@ -57,12 +58,18 @@ class BoardMoved(WorkshopError):
 
     def __init__(self) -> None:
         super().__init__(
-            "The board had moved to another question, so nothing was saved. Try again here."
+            gettext(
+                "The board had moved to another question, so nothing was saved. Try again here."
+            )
         )
 
 
 class VoteRefused(Exception):
     """The vote was not taken; the message says why, in the participant's words."""
+
+    def __init__(self, message: str, about_comment: bool = False) -> None:
+        super().__init__(message)
+        self.about_comment = about_comment  # the comment was refused, not the rating
 
 
 class RemovedFromWorkshop(WorkshopError):
@@ -70,7 +77,10 @@ class RemovedFromWorkshop(WorkshopError):
 
     def __init__(self) -> None:
         super().__init__(
-            "The partnership lead removed you from this workshop. Ask them if this is a mistake."
+            gettext(
+                "The partnership lead removed you from this workshop. "
+                "Ask them if this is a mistake."
+            )
         )
 
 
@@ -85,8 +95,21 @@ def _check_options(countdown_seconds: int | None) -> int | None:
     if countdown_seconds in (None, 0):
         return None
     if not 10 <= countdown_seconds <= MAX_COUNTDOWN:
-        raise WorkshopError("The time per question must be between 10 seconds and 60 minutes.")
+        raise WorkshopError(
+            gettext("The time per question must be between 10 seconds and 60 minutes.")
+        )
     return countdown_seconds
+
+
+PROJECTOR_LANGUAGES = ("", "cy+en")
+
+
+def _check_languages(projector_languages: str | None) -> str:
+    if (projector_languages or "") not in PROJECTOR_LANGUAGES:
+        raise WorkshopError(
+            gettext("The projector shows the lead's language, or Welsh and English.")
+        )
+    return projector_languages or ""
 
 
 def start_session(
@@ -94,6 +117,7 @@ def start_session(
     user: User,
     show_names: bool = False,
     countdown_seconds: int | None = None,
+    projector_languages: str = "",
 ) -> WorkshopSession:
     """Start the assessment's live workshop, or give the one already live: a second "start"
     (a double click, two tabs) leads to the same workshop, never a second one.
@@ -102,13 +126,15 @@ def start_session(
     ``countdown_seconds``: a time per question shown to the room (it never closes voting)."""
     countdown_seconds = _check_options(countdown_seconds)
     if assessment.status != "open":
-        raise WorkshopError("A live workshop can only be started while the assessment is open.")
+        raise WorkshopError(
+            gettext("A live workshop can only be started while the assessment is open.")
+        )
     live = live_session_for(assessment.id)
     if live is not None:
         return live
     first = walk_for(assessment).first
     if first is None:
-        raise WorkshopError("This assessment has no questions to rate.")
+        raise WorkshopError(gettext("This assessment has no questions to rate."))
     assessment_id = assessment.id
     for _ in range(10):
         try:
@@ -126,6 +152,7 @@ def start_session(
                     shown_at=datetime.now(UTC),
                     show_names=bool(show_names),
                     countdown_seconds=countdown_seconds,
+                    projector_languages=_check_languages(projector_languages),
                     started_by_id=user.id,
                 )
                 session.add(workshop)
@@ -137,7 +164,7 @@ def start_session(
                 return live
             continue
         return workshop
-    raise WorkshopError("Could not make a join code. Try again.")
+    raise WorkshopError(gettext("Could not make a join code. Try again."))
 
 
 def refuse_if_ended(session: WorkshopSession) -> None:
@@ -146,17 +173,33 @@ def refuse_if_ended(session: WorkshopSession) -> None:
 
 
 def change_options(
-    session: WorkshopSession, show_names: bool, countdown_seconds: int | None, user: User
+    session: WorkshopSession,
+    show_names: bool,
+    countdown_seconds: int | None,
+    user: User,
+    projector_languages: str | None = None,
 ) -> None:
-    """Change the session's options while it runs; the room sees them at once. Audited."""
+    """Change the session's options while it runs; the room sees them at once. Audited.
+
+    ``projector_languages``: "" (the lead's page language) or "cy+en" (Welsh above English);
+    None leaves it as it is."""
     refuse_if_ended(session)
     countdown_seconds = _check_options(countdown_seconds)
+    languages = (
+        session.projector_languages
+        if projector_languages is None
+        else _check_languages(projector_languages)
+    )
     before = {"show_names": session.show_names, "countdown_seconds": session.countdown_seconds}
     after = {"show_names": bool(show_names), "countdown_seconds": countdown_seconds}
+    if languages != (session.projector_languages or ""):
+        before["projector_languages"] = session.projector_languages or ""
+        after["projector_languages"] = languages
     if before == after:
         return
     with transaction():
         session.show_names, session.countdown_seconds = after["show_names"], countdown_seconds
+        session.projector_languages = languages
         if countdown_seconds and not before["countdown_seconds"]:
             session.shown_at = datetime.now(UTC)  # a countdown just set starts now
         session.step += 1
@@ -204,16 +247,16 @@ def move(
     if action == "next":
         goto = walk.next(here, include)
         if goto is None:
-            raise WorkshopError("This is the last question.")
+            raise WorkshopError(gettext("This is the last question."))
     elif action == "previous":
         goto = walk.previous(here, include)
         if goto is None:
-            raise WorkshopError("This is the first question.")
+            raise WorkshopError(gettext("This is the first question."))
     elif action == "jump":
         framework_id, _, item_id = (target or "").partition(":")
         goto = walk.find(framework_id, item_id)
         if goto is None:
-            raise WorkshopError("Choose a question to go to.")
+            raise WorkshopError(gettext("Choose a question to go to."))
     elif action == "reveal":
         revealed = True
         if not session.revealed:  # a second press (two screens at once) records nothing
@@ -221,8 +264,10 @@ def move(
     elif action == "new_round":
         if not session.revealed:
             raise WorkshopError(
-                "Reveal this round's votes first: a new round asks everyone to vote again "
-                "after the board has seen and discussed them."
+                gettext(
+                    "Reveal this round's votes first: a new round asks everyone to vote again "
+                    "after the board has seen and discussed them."
+                )
             )
         revealed, round_ = False, session.round + 1
         history = ("opened", {"round": round_})
@@ -233,11 +278,11 @@ def move(
         if contested_only:
             keys = contested_keys(assessment)
             if not keys:
-                raise WorkshopError("No question is contested yet.")
+                raise WorkshopError(gettext("No question is contested yet."))
             if here is None or here.key not in keys:
                 goto = walk.next(None, contested_filter(keys))
     else:
-        raise WorkshopError("Unknown move.")
+        raise WorkshopError(gettext("Unknown move."))
     if goto is not None:
         round_ = last_round(session, goto)
     with transaction():
@@ -372,8 +417,13 @@ def clean_comment(raw: str | None) -> str | None:
     text = "".join(ch for ch in text if ch.isprintable())
     if len(text) > MAX_COMMENT:
         raise VoteRefused(
-            f"Your comment must be {MAX_COMMENT} characters or fewer "
-            f"(it has {len(text)}). Your vote was not saved."
+            gettext(
+                "Your comment must be %(max)s characters or fewer (it has %(length)s). "
+                "Your vote was not saved.",
+                max=MAX_COMMENT,
+                length=len(text),
+            ),
+            about_comment=True,
         )
     return text or None
 
@@ -394,15 +444,15 @@ def take_vote(
     kept_after_commit).
     """
     if session.status != "live":
-        raise VoteRefused("This workshop has ended, so votes are no longer taken.")
+        raise VoteRefused(gettext("This workshop has ended, so votes are no longer taken."))
     if item != f"{stop.framework_id}:{stop.item_id}":
-        raise VoteRefused("The board has moved on to another question. Vote on this one.")
+        raise VoteRefused(gettext("The board has moved on to another question. Vote on this one."))
     if session.revealed:
         raise VoteRefused(
-            "The votes on this question have been revealed, so it can no longer change."
+            gettext("The votes on this question have been revealed, so it can no longer change.")
         )
     if value not in dict(vote_choices(framework_of(session.assessment, stop.framework_id))):
-        raise VoteRefused("Choose one of the ratings.")
+        raise VoteRefused(gettext("Choose one of the ratings."))
     comment = clean_comment(comment)
     for attempt in range(2):
         try:
@@ -515,7 +565,7 @@ def remove_participant(session: WorkshopSession, participant: Participant, user:
     refuse_if_ended(session)
     attendee = attendee_of(session, participant)
     if attendee is None or attendee.removed_at is not None:
-        raise WorkshopError("That person is not in this workshop.")
+        raise WorkshopError(gettext("That person is not in this workshop."))
     with transaction():
         attendee.removed_at = datetime.now(UTC)
         session.step += 1

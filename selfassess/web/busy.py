@@ -10,13 +10,17 @@ transaction is rolled back.
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
 from sqlalchemy.exc import OperationalError
 
+from selfassess.domain.i18n import N_
 from selfassess.models.engine import is_busy
 from selfassess.services import abandon
 
 RETRY_AFTER_SECONDS = 5
-BUSY_MESSAGE = "The service is busy, so this was not saved. Try again in a few seconds."
+# Autosave shows it to the person beside the question, so it is in the page's language; a script
+# or the API (no language cookie, no account choice) reads it in English.
+BUSY_MESSAGE = N_("The service is busy, so this was not saved. Try again in a few seconds.")
 
 
 def wants_json() -> bool:
@@ -35,7 +39,8 @@ def init_app(app: Flask) -> None:
         abandon()
         app.logger.warning("Database busy, answered 503: %s %s", request.method, request.path)
         if wants_json():
-            response = jsonify(error=BUSY_MESSAGE, errors={"form": BUSY_MESSAGE})
+            message = gettext(BUSY_MESSAGE)
+            response = jsonify(error=message, errors={"form": message})
         else:
             response = app.make_response(render_template("errors/503.html"))
         response.status_code = 503

@@ -22,5 +22,6 @@ def init_app(app: Flask) -> None:
         # so the page says what is missing and who can put it back.
         app.logger.error("Framework version missing: %s", error)
         if request.blueprint == "api" or request.path.startswith("/api/"):
+            # For scripts reading the API: kept in English, as machines and their logs read it.
             return jsonify(error=str(error)), 500
         return render_template("errors/framework_version.html", error=error), 500

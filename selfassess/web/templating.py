@@ -17,6 +17,7 @@ from flask import (
     has_app_context,
     template_rendered,
 )
+from flask_babel import gettext
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, Undefined
 from jinja2.filters import do_indent
 from jinja2.utils import missing
@@ -25,7 +26,7 @@ from markupsafe import Markup
 from selfassess.domain import palette
 from selfassess.domain.i18n import N_
 from selfassess.domain.rating_words import sentence_start
-from selfassess.domain.reference import agency_name, region_name
+from selfassess.domain.reference import AGENCY_NAMES, REGION_NAMES, agency_name, region_name
 
 # Optional variables the GOV.UK page template reads; defined here so the strict mode below
 # checks below only ever fire on our own mistakes.
@@ -147,6 +148,19 @@ def rag_tag_class(value: str | None) -> str:
     return "govuk-tag govuk-tag--grey"
 
 
+def local_agency_name(agency_id: str | None) -> str:
+    """An agency's name in the page's language; an id no longer on the list is shown as it is
+    (it is data, not a word of the service)."""
+    name = agency_name(agency_id)
+    return gettext(name) if not agency_id or agency_id in AGENCY_NAMES else name
+
+
+def local_region_name(region_id: str | None) -> str:
+    """A region's name in the page's language (an id no longer on the list as it is)."""
+    name = region_name(region_id)
+    return gettext(name) if not region_id or region_id in REGION_NAMES else name
+
+
 def _said(word: str) -> str:
     """A Jinja call of gettext on ``word``."""
     return f'_("{word}")'
@@ -202,7 +216,7 @@ def init_app(app: Flask, template_folder: str) -> None:
     template_rendered.connect(_rendered, app)
     app.jinja_env.globals.update(GOVUK_TEMPLATE_DEFAULTS)
     app.jinja_env.filters["indent"] = indent
-    app.jinja_env.filters["agency_name"] = agency_name
+    app.jinja_env.filters["agency_name"] = local_agency_name
     app.jinja_env.filters["sentence_start"] = sentence_start
-    app.jinja_env.filters["region_name"] = region_name
+    app.jinja_env.filters["region_name"] = local_region_name
     app.jinja_env.filters["rag_tag_class"] = rag_tag_class

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from selfassess.domain.workshop import normalise_join_code
@@ -14,6 +25,14 @@ from selfassess.services import workshop as ws_service
 from selfassess.views.workshop import bp
 from selfassess.views.workshop.forms import JoinForm
 from selfassess.web.access import RATE_ROLES, role_in
+from selfassess.web.language import (
+    COOKIE,
+    COOKIE_DAYS,
+    LANGUAGES,
+    current_language,
+    local,
+    use_language,
+)
 from selfassess.web.live_state import conditional_json
 
 # {assessment id: participant id}; a new name, so ids kept under the old one (workshop
@@ -88,6 +107,8 @@ def _code_is_live() -> bool:
 @limiter.limit(JOIN_LIMIT_WRONG_CODE, methods=["POST"], exempt_when=_code_is_live)
 def join():
     form = JoinForm()
+    if form.language.data not in LANGUAGES:
+        form.language.data = current_language()  # the phone's pages stay in this language
     if request.method == "GET" and request.args.get("code"):
         form.code.data = normalise_join_code(request.args["code"])[:8]
     workshop = None
@@ -98,7 +119,7 @@ def join():
     if form.validate_on_submit():
         if workshop is None:
             form.code.errors = [
-                "That is not the code of a live workshop. Check the code on the screen"
+                _("That is not the code of a live workshop. Check the code on the screen")
             ]
             form._errors = None
         else:
@@ -115,10 +136,29 @@ def join():
             else:
                 if participant is not None:
                     _remember(workshop, participant)
-                    return redirect(url_for("workshop.live", session_id=workshop.id))
+                    return _in_chosen_language(
+                        redirect(url_for("workshop.live", session_id=workshop.id)), form
+                    )
     if confirm is not None:
-        return render_template("workshop/join_confirm.html", form=form, earlier=confirm)
+        with use_language(form.language.data):  # asked in the language just chosen
+            page = render_template("workshop/join_confirm.html", form=form, earlier=confirm)
+        return _in_chosen_language(make_response(page), form)
     return render_template("workshop/join.html", form=form)
+
+
+def _in_chosen_language(response, form: JoinForm):
+    """Keep the language chosen on the join form for this phone (in the guest's language
+    cookie): the workshop's pages on it follow it from now on."""
+    if request.method == "POST" and form.language.data in LANGUAGES:
+        response.set_cookie(
+            COOKIE,
+            form.language.data,
+            max_age=COOKIE_DAYS * 24 * 3600,
+            secure=request.is_secure,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 def _join_guest(
@@ -136,12 +176,14 @@ def _join_guest(
         if match is not None:
             choice = form.continue_as.data
             form.continue_as.choices = [
-                ("yes", f"Yes, continue as {match.guest_name}"),
-                ("no", "No, I am someone else: join as a new person"),
+                ("yes", _("Yes, continue as %(name)s", name=match.guest_name)),
+                ("no", _("No, I am someone else: join as a new person")),
             ]
             if choice not in ("yes", "no"):
                 if "asked" in request.form:  # the question was shown and left unanswered
-                    form.continue_as.errors = [f"Select whether you are {match.guest_name}"]
+                    form.continue_as.errors = [
+                        _("Select whether you are %(name)s", name=match.guest_name)
+                    ]
                     form._errors = None
                 return None, match
             earlier = match if choice == "yes" else None
@@ -212,7 +254,11 @@ def live_state(session_id: int):
             "step": workshop.step,
             "status": workshop.status,
             "revealed": workshop.revealed,
-            "item": {"framework_id": stop.framework_id, "id": stop.item_id, "text": stop.item.text},
+            "item": {
+                "framework_id": stop.framework_id,
+                "id": stop.item_id,
+                "text": local(stop.item.text),
+            },
             "round": workshop.round,
             "my_vote": ws_query.my_vote(participant, stop, workshop),
             "seconds_left": ws_query.countdown_left(workshop),
@@ -231,12 +277,14 @@ def vote(session_id: int):
     value = request.form.get("value", "")
     comment = request.form.get("comment")
     problem = None
+    about_comment = False
     voted = False
     try:
         ws_service.take_vote(workshop, participant, stop, request.form.get("item"), value, comment)
         voted = True
     except ws_service.VoteRefused as refused:
         problem = str(refused)
+        about_comment = getattr(refused, "about_comment", False)
     if request.headers.get("X-Requested-With") == "fetch":
         context["problem"] = problem
         if voted:
@@ -247,7 +295,7 @@ def vote(session_id: int):
             context["my_vote"] = row.value if row is not None else None
             # What they typed stays in the box, to shorten and send again.
             context["my_comment"] = comment
-            if problem.startswith("Your comment"):
+            if about_comment:
                 context["comment_problem"] = problem
         return render_template("workshop/_panel.html", **context), (409 if problem else 200)
     if problem:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import segno
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -26,6 +28,7 @@ from selfassess.services.agreement import AssessmentLocked, StaleEditError, add_
 from selfassess.views.workshop import bp
 from selfassess.views.workshop.forms import ActionForm, AgreeForm, OptionsForm
 from selfassess.web.access import LEAD_ROLES, assessment_or_404
+from selfassess.web.language import current_language, local, use_language
 from selfassess.web.live_state import conditional_json
 
 # {assessment id: participant id}; a new name, so ids kept under the old one (workshop
@@ -36,16 +39,29 @@ JOIN_LIMIT_WRONG_CODE = "20 per minute"  # per address
 
 
 def _votes_text(count: int) -> str:
-    return "1 vote cast" if count == 1 else f"{count} votes cast"
+    return ngettext("%(num)d vote cast", "%(num)d votes cast", count)
 
 
 def _joined_text(count: int) -> str:
-    return "1 person has joined" if count == 1 else f"{count} people have joined"
+    return ngettext("%(num)d person has joined", "%(num)d people have joined", count)
 
 
 def voted_text(votes: int, joined: int) -> str:
     """The room's count while voting: "9 of 11 have voted"."""
-    return f"{votes} of {joined} {'has' if votes == 1 else 'have'} voted"
+    return ngettext(
+        "%(num)d of %(joined)d has voted", "%(num)d of %(joined)d have voted", votes, joined=joined
+    )
+
+
+def voted_texts(workshop: WorkshopSession, votes: int, joined: int) -> dict[str, str]:
+    """The count in each language the projector shows (Welsh and English, when it shows both)."""
+    if workshop.projector_languages != "cy+en":
+        return {current_language(): voted_text(votes, joined)}
+    texts = {}
+    for language in ("cy", "en"):
+        with use_language(language):
+            texts[language] = voted_text(votes, joined)
+    return texts
 
 
 def status_of(workshop: WorkshopSession) -> dict:
@@ -64,8 +80,14 @@ def status_of(workshop: WorkshopSession) -> dict:
         "joined": joined,
         "joined_text": _joined_text(joined),
         "voted_text": voted_text(votes, joined),
+        "voted_texts": voted_texts(workshop, votes, joined),
         "seconds_left": ws_query.countdown_left(workshop),
     }
+
+
+def _local_choices(choices):
+    """The scale's words (framework texts) in the page's language."""
+    return [(value, local(words)) for value, words in choices]
 
 
 def options_form_for(workshop: WorkshopSession | None, formdata=None) -> OptionsForm:
@@ -73,6 +95,7 @@ def options_form_for(workshop: WorkshopSession | None, formdata=None) -> Options
     if formdata is None and workshop is not None:
         form.show_names.data = "yes" if workshop.show_names else "no"
         form.countdown.data = str(workshop.countdown_seconds or 0)
+        form.projector_languages.data = workshop.projector_languages or "page"
     return form
 
 
@@ -144,6 +167,7 @@ def start(assessment_id: int):
             current_user._get_current_object(),
             show_names=form.names_shown(),
             countdown_seconds=form.countdown_seconds(),
+            projector_languages=form.projector_languages_value(),
         )
     except ws_service.WorkshopError as error:
         flash(str(error))
@@ -164,18 +188,19 @@ def change_options(session_id: int):
             form.names_shown(),
             form.countdown_seconds(),
             current_user._get_current_object(),
+            projector_languages=form.projector_languages_value(),
         )
     except ws_service.WorkshopError as error:
         flash(str(error))
     else:
-        flash("The workshop's options are saved.", "success")
+        flash(_("The workshop's options are saved."), "success")
     return redirect(url_for("workshop.facilitate", session_id=workshop.id))
 
 
 def qr_svg(url: str) -> Markup:
     # Our own SVG of our own address: safe to put in the page as it is.
     svg = segno.make(url, error="m").svg_inline(
-        scale=6, border=2, title="QR code of the join address", dark="#0b0c0c", light="#ffffff"
+        scale=6, border=2, title=_("QR code of the join address"), dark="#0b0c0c", light="#ffffff"
     )
     return Markup(svg)  # noqa: S704
 
@@ -206,7 +231,7 @@ def _facilitator_page(
             # The phones' comments, offered as a draft of the board's rationale.
             agree_form.rationale.data = "\n".join(f"- {c}" for c in reveal.comments)
             drafted = True
-    agree_form.value.choices = ws_query.agree_choices(framework)
+    agree_form.value.choices = _local_choices(ws_query.agree_choices(framework))
     if agree_form.expected_version.data in (None, "") and agreed is not None:
         agree_form.expected_version.data = str(agreed.version)
     if action_form is None:
@@ -215,7 +240,7 @@ def _facilitator_page(
     votes = ws_query.vote_count(workshop, stop)
     joined = ws_query.joined_count(workshop)
     options_form = options_form or options_form_for(workshop)
-    options_form.submit.label.text = "Save options"
+    options_form.submit.label.text = _("Save options")
     return (
         render_template(
             "workshop/facilitate.html",
@@ -295,7 +320,7 @@ def agree(session_id: int):
     stop = _stop_from_form(workshop, ws_query.walk_for(assessment))
     framework = ws_query.framework_of(assessment, stop.framework_id)
     form = AgreeForm()
-    form.value.choices = ws_query.agree_choices(framework)
+    form.value.choices = _local_choices(ws_query.agree_choices(framework))
     try:
         ws_service.refuse_if_moved(workshop, stop)
     except ws_service.BoardMoved as moved:
@@ -323,7 +348,7 @@ def agree(session_id: int):
     except (ValueError, AssessmentLocked) as error:
         form.value.errors = [*form.value.errors, str(error)]
         return _facilitator_page(workshop, agree_form=form)
-    flash("Agreed rating saved.", "success")
+    flash(_("Agreed rating saved."), "success")
     return redirect(url_for("workshop.facilitate", session_id=workshop.id))
 
 
@@ -350,7 +375,7 @@ def new_action(session_id: int):
     except (ValueError, AssessmentLocked) as error:
         form.description.errors = [*form.description.errors, str(error)]
         return _facilitator_page(workshop, action_form=form)
-    flash("Action added.", "success")
+    flash(_("Action added."), "success")
     return redirect(url_for("workshop.facilitate", session_id=workshop.id))
 
 
@@ -367,8 +392,13 @@ def remove_participant(session_id: int, participant_id: int):
         flash(str(error))
     else:
         flash(
-            f"{participant.display_name} was removed from this workshop. "
-            "Their votes no longer count in this meeting.",
+            _(
+                "%(name)s was removed from this workshop. "
+                "Their votes no longer count in this meeting.",
+                name=participant.user.name
+                if participant.user
+                else _("%(name)s (guest)", name=participant.guest_name),
+            ),
             "success",
         )
     return redirect(url_for("workshop.facilitate", session_id=workshop.id))
@@ -395,5 +425,5 @@ def confirm_end(session_id: int):
 def end(session_id: int):
     workshop = _live_lead_session(session_id)
     ws_service.end_session(workshop)
-    flash("The workshop has ended. Its join code no longer works.", "success")
+    flash(_("The workshop has ended. Its join code no longer works."), "success")
     return redirect(url_for("workshop.overview", assessment_id=workshop.assessment_id))
