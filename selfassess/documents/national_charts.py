@@ -18,11 +18,14 @@ import threading
 from collections.abc import Hashable
 from functools import lru_cache
 
+from flask import current_app
+from flask_babel import gettext
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.ft2font import LoadFlags
 
 from selfassess.documents.charts import Chart, drawing
+from selfassess.documents.language import current_language, local
 from selfassess.documents.shared_cache import Kept
 from selfassess.domain import palette
 from selfassess.domain.national_figures import ItemFigures, NationalPicture, SectionFigures
@@ -51,20 +54,35 @@ def text_width(text: str, size: float = SIZE) -> float:
 
 
 def _rows(figures: ItemFigures | SectionFigures) -> list[list[str]]:
-    rows = [["Answer", "Number", "Percentage"]]
+    rows = [[gettext("Answer"), gettext("Number"), gettext("Percentage")]]
     for o in figures.options:
+        label = local(o.label)
         if o.suppressed:
-            rows.append([o.label, "fewer than 3 returns", ""])
+            rows.append([label, gettext("fewer than %(threshold)s returns", threshold=3), ""])
         else:
-            rows.append([o.label, str(o.count), "" if o.percent is None else f"{o.percent:.1f}%"])
+            rows.append([label, str(o.count), "" if o.percent is None else f"{o.percent:.1f}%"])
     return rows
+
+
+def _words(figures: ItemFigures | SectionFigures, unit_word: str) -> tuple[str, str]:
+    """The chart's axis title and caption, in the reader's language."""
+    if unit_word == "arrangements":
+        return (
+            gettext("Percentage of arrangements (n = %(n)s)", n=figures.n),
+            gettext("Percentage of arrangements giving each answer (n = %(n)s).", n=figures.n),
+        )
+    return (
+        gettext("Percentage of partnerships (n = %(n)s)", n=figures.n),
+        gettext("Percentage of partnerships giving each answer (n = %(n)s).", n=figures.n),
+    )
 
 
 @drawing()
 def percentage_bars(figures: ItemFigures | SectionFigures, unit_word: str) -> Chart:
     """One horizontal bar per answer: its percentage of the n that answered."""
     options = [o for o in figures.options if not o.suppressed]
-    labels = [o.label if len(o.label) <= 45 else o.label[:42] + "..." for o in options]
+    shown = [str(local(o.label)) for o in options]  # in the reader's language
+    labels = [label if len(label) <= 45 else label[:42] + "..." for label in shown]
     values = [o.percent or 0 for o in options]
     colours = [RAG_COLOURS.get(o.id, BAR_COLOUR) for o in options]
     height = ROW * max(len(options), 2) + 0.8
@@ -85,13 +103,13 @@ def percentage_bars(figures: ItemFigures | SectionFigures, unit_word: str) -> Ch
     ax.set_yticks(positions, labels)
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, max(len(options), 2) - 0.4)
-    ax.set_xlabel(f"Percentage of {unit_word} (n = {figures.n})")
+    axis_title, caption = _words(figures, unit_word)
+    ax.set_xlabel(axis_title)
     for y, value in zip(positions, values, strict=True):
         ax.text(value + 1, y, f"{value:.0f}%", va="center")
     out = io.StringIO()
     fig.savefig(out, format="svg", metadata={"Date": None})
     svg = out.getvalue()
-    caption = f"Percentage of {unit_word} giving each answer (n = {figures.n})."
     return Chart(svg[svg.index("<svg") :], caption, _rows(figures))
 
 
@@ -168,7 +186,9 @@ def picture_charts(scope: Hashable, picture: NationalPicture) -> Charts:
                 charts[("section", fid, sid)] = _chart(s, "partnerships")
         return charts
 
-    return _pictures.get_or_make(_picture_key(scope, picture), draw)
+    # The charts speak the reader's language: each language's are kept apart.
+    language = (current_language(), bool(current_app.config.get("PSEUDO_LOCALE")))
+    return _pictures.get_or_make(_picture_key((scope, language), picture), draw)
 
 
 def clear_cache() -> None:

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext
+
 from selfassess.documents import pdf as documents
 from selfassess.documents.charts import Chart
+from selfassess.documents.language import current_language, local, use_language
 from selfassess.documents.national_charts import picture_charts
+from selfassess.domain.i18n import N_
 from selfassess.domain.national_figures import ARRANGEMENT, ItemFigures, SectionFigures
 from selfassess.domain.reference import REGIONS, region_name
 from selfassess.extensions import db
 from selfassess.models import Collection
 from selfassess.queries import national as q
 
-MULTI_NOTE = (
+MULTI_NOTE = N_(
     "Percentages do not add up to 100 because partnerships could choose more than one answer."
 )
 
@@ -52,7 +56,7 @@ def _regional(pictures, region_order, get) -> list[tuple[str, object]]:
     for region in region_order:
         found = get(pictures[region])
         if found is not None:
-            out.append((region_name(region), found))
+            out.append((gettext(region_name(region)), found))
     return out
 
 
@@ -85,14 +89,21 @@ def picture_context(
         entries = [
             Entry(
                 s,
-                fw.section_heading(sid),
+                fw.section_heading(sid, current_language()),
                 "partnerships",
                 charts[("section", fid, sid)],
                 _regional(regional, order, lambda p, f=fid, s_=sid: p.section(f, s_)),
             )
             for sid, s in sections.items()
         ]
-        parts.append(Part(f"sections-{fid}", f"Section ratings: {fw.name}", fw.title, entries))
+        parts.append(
+            Part(
+                f"sections-{fid}",
+                gettext("Section ratings: %(framework)s", framework=local(fw.name)),
+                local(fw.title),
+                entries,
+            )
+        )
     for fw in fws:
         items = [f for f in picture.items.values() if f.framework_id == fw.id]
         if not items:
@@ -103,14 +114,17 @@ def picture_context(
             entries.append(
                 Entry(
                     f,
-                    f"{f.item_id}. {f.text}",
+                    f"{f.item_id}. {local(f.text)}",
                     unit_word,
                     charts[("item", f.key)],
                     _regional(regional, order, lambda p, k=f.key: p.items.get(k)),
                 )
             )
-        heading = "Ratings" if fw.is_rated else "Questions"
-        parts.append(Part(f"items-{fw.id}", f"{heading}: {fw.name}", fw.title, entries))
+        if fw.is_rated:
+            heading = gettext("Ratings: %(framework)s", framework=local(fw.name))
+        else:
+            heading = gettext("Questions: %(framework)s", framework=local(fw.name))
+        parts.append(Part(f"items-{fw.id}", heading, local(fw.title), entries))
 
     rates = q.response_rates(collection)
     return {
@@ -118,19 +132,25 @@ def picture_context(
         "frameworks": fws,
         "picture": picture,
         "region": region,
-        "region_label": region_name(region) if region else None,
+        "region_label": gettext(region_name(region)) if region else None,
         "rates": rates,
         "parts": parts,
         "threshold": q.threshold_or_default(None),
-        "multi_note": MULTI_NOTE,
+        "multi_note": gettext(MULTI_NOTE),
         "earlier": earlier,
         "comparison": comparison,
-        "combined_regions": [(region_name(r), regional[r]) for r in order] if regional else [],
+        "combined_regions": (
+            [(gettext(region_name(r)), regional[r]) for r in order] if regional else []
+        ),
     }
 
 
 def picture_pdf_key(
-    collection: Collection, region: str | None, marking: str, earlier: Collection | None = None
+    collection: Collection,
+    region: str | None,
+    marking: str,
+    earlier: Collection | None = None,
+    language: str = "en",
 ) -> tuple:
     """Everything the PDF shows depends on: the collection's returns (and the previous one's,
     and those of the one it is compared with), the region, the marking and the suppression
@@ -146,31 +166,50 @@ def picture_pdf_key(
         q.returns_fingerprint(collection),
         q.returns_fingerprint(previous) if previous else None,
         (earlier.id, earlier.title, q.returns_fingerprint(earlier)) if earlier else None,
+        language,
     )
 
 
 def render_picture_pdf(
-    collection: Collection, region: str | None, marking: str, earlier: Collection | None = None
+    collection: Collection,
+    region: str | None,
+    marking: str,
+    earlier: Collection | None = None,
+    language: str = "en",
 ) -> bytes:
-    return documents.render_pdf(
-        "national_picture.html", marking=marking, **picture_context(collection, region, earlier)
-    )
+    """The PDF in the reader's language (its words, charts, region and framework texts)."""
+    with use_language(language):
+        return documents.render_pdf(
+            "national_picture.html",
+            marking=marking,
+            **picture_context(collection, region, earlier),
+        )
 
 
 def render_picture_pdf_for(
-    collection_id: int, region: str | None, marking: str, earlier_id: int | None = None
+    collection_id: int,
+    region: str | None,
+    marking: str,
+    earlier_id: int | None = None,
+    language: str = "en",
 ) -> bytes:
     """The PDF built by a background job, which has the collections' ids, not the collections."""
     earlier = db.session.get(Collection, earlier_id) if earlier_id is not None else None
-    return render_picture_pdf(db.session.get(Collection, collection_id), region, marking, earlier)
+    return render_picture_pdf(
+        db.session.get(Collection, collection_id), region, marking, earlier, language
+    )
 
 
 def picture_pdf(
-    collection: Collection, region: str | None, marking: str, earlier: Collection | None = None
+    collection: Collection,
+    region: str | None,
+    marking: str,
+    earlier: Collection | None = None,
+    language: str = "en",
 ) -> bytes:
     """The PDF, made once per state of the collection (and of the one before it, and of the
     one it is compared with)."""
     return documents.cached_pdf(
-        picture_pdf_key(collection, region, marking, earlier),
-        lambda: render_picture_pdf(collection, region, marking, earlier),
+        picture_pdf_key(collection, region, marking, earlier, language),
+        lambda: render_picture_pdf(collection, region, marking, earlier, language),
     )

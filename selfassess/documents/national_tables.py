@@ -14,7 +14,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from selfassess.domain.national_tables import CHOSEN_LABELS, Table, build_tables
+from flask_babel import gettext
+
+from selfassess.documents.language import local
+from selfassess.domain.national_tables import Table, build_tables
 from selfassess.domain.returns_writing import rows_to_csv
 from selfassess.domain.spreadsheet_safety import safe_row, xlsx_row
 from selfassess.models import Collection
@@ -30,7 +33,14 @@ FORMATS = {
 
 def tables_of(collection: Collection) -> tuple[Table, Table]:
     items = q.dataset_items(collection)
-    return build_tables(items, q.dataset_returns(collection), q.dataset_rows(collection))
+    # Labelled in the reader's language; the names and codes are the same in every language.
+    return build_tables(
+        items,
+        q.dataset_returns(collection),
+        q.dataset_rows(collection),
+        words=gettext,
+        local=lambda text: str(local(text)),
+    )
 
 
 def _text_rows(table: Table) -> list[list]:
@@ -41,7 +51,8 @@ def _text_rows(table: Table) -> list[list]:
         cells = []
         for v in table.variables:
             value = row.get(v.name)
-            if value is not None and v.value_labels and v.value_labels != CHOSEN_LABELS:
+            # A multi-choice option's codes are 0 and 1; an answer's start at 1.
+            if value is not None and v.value_labels and 0 not in v.value_labels:
                 value = v.value_labels.get(value, value)
             cells.append("" if value is None else value)
         out.append(cells)

@@ -15,7 +15,7 @@ from datetime import date
 from functools import lru_cache
 
 from babel.dates import format_date
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, gettext
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from selfassess.config import PROJECT_ROOT
@@ -46,11 +46,17 @@ def environment() -> Environment:
     )
     # The documents speak the reader's language: the app's catalogue, rendered inside
     # ``use_language`` by whoever builds them (a request, or a job told the language).
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    # As the app's own pages do: the catalogue's words only, the template filling them in
+    # (Flask-Babel's ngettext would fill in ``num`` itself, before the template's values).
+    env.install_gettext_callables(
+        lambda text: get_translations().ugettext(text),
+        lambda singular, plural, n: get_translations().ungettext(singular, plural, n),
+        newstyle=True,
+    )
     env.globals["current_language"] = current_language
     env.globals["page_words_css"] = page_words_css
     env.filters["agency_name"] = lambda a: gettext(agency_name(a))
-    env.filters["region_name"] = region_name
+    env.filters["region_name"] = lambda r: gettext(region_name(r))
     env.filters["local"] = local
     env.filters["said"] = said
     env.filters.update(report_words.FILTERS)

@@ -11,31 +11,32 @@ a letter, at most 28 characters (see NAME_LIMIT), unique.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from selfassess.domain.i18n import N_
 from selfassess.domain.national_figures import ARRANGEMENT, CollectionItem
 
 # Stata takes 32 characters, but names a variable's value labels after it with its column number
 # added (up to four digits here): 28 keeps both within the 32.
 NAME_LIMIT = 28
-CHOSEN_LABELS = {0: "Not chosen", 1: "Chosen"}
+CHOSEN_LABELS = {0: N_("Not chosen"), 1: N_("Chosen")}
 
 # The columns that say whose return a row is, before the answers.
 RETURN_COLUMNS = (
-    ("collection", "Collection"),
-    ("partnership_code", "Partnership code"),
-    ("partnership", "Partnership"),
-    ("region", "Region"),
-    ("return_version", "Version of the return"),
-    ("source", "How the return was made (app or import)"),
-    ("arrangements", "Number of IOM arrangements"),
+    ("collection", N_("Collection")),
+    ("partnership_code", N_("Partnership code")),
+    ("partnership", N_("Partnership")),
+    ("region", N_("Region")),
+    ("return_version", N_("Version of the return")),
+    ("source", N_("How the return was made (app or import)")),
+    ("arrangements", N_("Number of IOM arrangements")),
 )
 ARRANGEMENT_COLUMNS = (
-    ("collection", "Collection"),
-    ("partnership_code", "Partnership code"),
-    ("region", "Region"),
-    ("arrangement", "IOM arrangement (numbered within the partnership)"),
+    ("collection", N_("Collection")),
+    ("partnership_code", N_("Partnership code")),
+    ("region", N_("Region")),
+    ("arrangement", N_("IOM arrangement (numbered within the partnership)")),
 )
 
 
@@ -73,31 +74,50 @@ def _name(raw: str, taken: set[str]) -> str:
     return name
 
 
-def _answer_variables(ci: CollectionItem, taken: set[str]) -> list[tuple[Variable, str | None]]:
-    """The variables of one item: (variable, option id for a multi item's 0/1 column)."""
-    text = f"{ci.item_id}. {ci.item.text}"
+def _same(text: str) -> str:
+    return text
+
+
+def _answer_variables(
+    ci: CollectionItem,
+    taken: set[str],
+    words: Callable[[str], str] = _same,
+    local: Callable[[str], str] = _same,
+) -> list[tuple[Variable, str | None]]:
+    """The variables of one item: (variable, option id for a multi item's 0/1 column).
+
+    ``words`` translates the labels marked here, ``local`` the framework's texts (both leave
+    them in English by default)."""
+    item_text = local(ci.item.text)
+    text = f"{ci.item_id}. {item_text}"
     if ci.multi:
+        chosen = {code: words(label) for code, label in CHOSEN_LABELS.items()}
         return [
             (
                 Variable(
                     _name(f"{ci.key}_{oid}", taken),
                     # The option first: Stata keeps only 80 bytes of a label.
-                    f"{ci.item_id} {label}: {ci.item.text}"[:256],
-                    dict(CHOSEN_LABELS),
+                    f"{ci.item_id} {local(label)}: {item_text}"[:256],
+                    dict(chosen),
                     True,
                 ),
                 oid,
             )
             for oid, label in ci.options
         ]
-    labels = {i: label for i, (_, label) in enumerate(ci.options, start=1)}
+    labels = {i: local(label) for i, (_, label) in enumerate(ci.options, start=1)}
     return [(Variable(_name(ci.key, taken), text[:256], labels, True), None)]
 
 
 def build_tables(
-    items: Sequence[CollectionItem], returns: Iterable[dict], answers: Iterable[dict]
+    items: Sequence[CollectionItem],
+    returns: Iterable[dict],
+    answers: Iterable[dict],
+    words: Callable[[str], str] = _same,
+    local: Callable[[str], str] = _same,
 ) -> tuple[Table, Table]:
-    """(returns table, arrangements table).
+    """(returns table, arrangements table), labelled in a language: ``words`` translates the
+    labels marked here, ``local`` the framework's texts (English by default).
 
     ``returns``: one dict per return with the keys of RETURN_COLUMNS; ``answers``: rows of the
     long dataset (``partnership_code``, ``framework``, ``item`` key, ``arrangement`` (None or 0
@@ -106,14 +126,14 @@ def build_tables(
     taken_r: set[str] = {c for c, _ in RETURN_COLUMNS}
     taken_a: set[str] = {c for c, _ in ARRANGEMENT_COLUMNS}
     by_key: dict[str, tuple[CollectionItem, list[tuple[Variable, str | None]]]] = {}
-    return_vars = [Variable(c, label) for c, label in RETURN_COLUMNS]
-    arrangement_vars = [Variable(c, label) for c, label in ARRANGEMENT_COLUMNS]
-    return_vars[4] = Variable("return_version", RETURN_COLUMNS[4][1], numeric=True)
-    return_vars[6] = Variable("arrangements", RETURN_COLUMNS[6][1], numeric=True)
-    arrangement_vars[3] = Variable("arrangement", ARRANGEMENT_COLUMNS[3][1], numeric=True)
+    return_vars = [Variable(c, words(label)) for c, label in RETURN_COLUMNS]
+    arrangement_vars = [Variable(c, words(label)) for c, label in ARRANGEMENT_COLUMNS]
+    return_vars[4] = Variable("return_version", words(RETURN_COLUMNS[4][1]), numeric=True)
+    return_vars[6] = Variable("arrangements", words(RETURN_COLUMNS[6][1]), numeric=True)
+    arrangement_vars[3] = Variable("arrangement", words(ARRANGEMENT_COLUMNS[3][1]), numeric=True)
     for ci in items:
         per_arrangement = ci.unit == ARRANGEMENT
-        made = _answer_variables(ci, taken_a if per_arrangement else taken_r)
+        made = _answer_variables(ci, taken_a if per_arrangement else taken_r, words, local)
         by_key[ci.key] = (ci, made)
         (arrangement_vars if per_arrangement else return_vars).extend(v for v, _ in made)
 

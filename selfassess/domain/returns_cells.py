@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from selfassess.domain.i18n import N_
 from selfassess.domain.national_figures import CollectionItem
+from selfassess.domain.phrases import FrameworkText, Phrase
 from selfassess.domain.returns_files import CODE_COLUMN, SEPARATOR, quoted
 
 
 def join_values(values: list[str]) -> str:
     shown = [quoted(v) for v in values]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    if len(shown) == 1:
+        return shown[0]
+    return Phrase(N_("%(some)s and %(last)s"), some=", ".join(shown[:-1]), last=shown[-1])
 
 
 def option_names(ci: CollectionItem) -> dict[str, str]:
@@ -27,9 +31,12 @@ def separator_hint(headings: list[str]) -> str:
     """Why a heading row may lack the code column: a file saved with ``;`` between columns (as
     spreadsheet programs do where the decimal mark is a comma) reads as one column."""
     if any(SEPARATOR in h and CODE_COLUMN in h.lower() for h in headings):
-        return (
-            f": the headings are separated by semicolons ({SEPARATOR}), not commas; save the "
-            "file as 'CSV UTF-8 (Comma delimited)', or import it as .xlsx"
+        return Phrase(
+            N_(
+                ": the headings are separated by semicolons (%(separator)s), not commas; save "
+                "the file as 'CSV UTF-8 (Comma delimited)', or import it as .xlsx"
+            ),
+            separator=SEPARATOR,
         )
     return ""
 
@@ -43,7 +50,12 @@ def parse_cell(ci: CollectionItem, raw: Any) -> tuple[list[str], list[str]]:
     elif isinstance(raw, list) and all(isinstance(p, str) for p in raw):
         parts = [p.strip() for p in raw]
     else:
-        return [], [f"{quoted(raw)} is not an answer: give an option id, or a list of option ids"]
+        return [], [
+            Phrase(
+                N_("%(value)s is not an answer: give an option id, or a list of option ids"),
+                value=quoted(raw),
+            )
+        ]
     parts = [p for p in parts if p]
     if not parts:
         return [], []
@@ -60,17 +72,32 @@ def parse_cell(ci: CollectionItem, raw: Any) -> tuple[list[str], list[str]]:
     problems = []
     if not ci.multi and len(parts) > 1:
         problems.append(
-            f"{ci.key} takes one answer, but {len(parts)} are given ({join_values(parts)})"
+            Phrase(
+                N_("%(item)s takes one answer, but %(count)s are given (%(values)s)"),
+                item=ci.key,
+                count=len(parts),
+                values=join_values(parts),
+            )
         )
     if bad:
-        what = "a rating" if ci.kind == "rag" else f"an answer to {ci.key}"
-        verb = "is not" if len(bad) == 1 else "are not"
-        what = what if len(bad) == 1 else ("ratings" if ci.kind == "rag" else "answers")
-        allowed = "; ".join(
-            oid if label.casefold() == oid.casefold() else f"{oid} ({label})"
-            for oid, label in ci.options
+        allowed = {
+            f"o{i}": oid
+            if label.casefold() == oid.casefold()
+            else Phrase(N_("%(id)s (%(label)s)"), id=oid, label=FrameworkText(label))
+            for i, (oid, label) in enumerate(ci.options)
+        }
+        allowed_text = Phrase("; ".join(f"%({key})s" for key in allowed), **allowed)
+        if len(bad) == 1 and ci.kind == "rag":
+            template = N_("%(values)s is not a rating: use one of %(allowed)s")
+        elif len(bad) == 1:
+            template = N_("%(values)s is not an answer to %(item)s: use one of %(allowed)s")
+        elif ci.kind == "rag":
+            template = N_("%(values)s are not ratings: use one of %(allowed)s")
+        else:
+            template = N_("%(values)s are not answers: use one of %(allowed)s")
+        problems.append(
+            Phrase(template, values=join_values(bad), item=ci.key, allowed=allowed_text)
         )
-        problems.append(f"{join_values(bad)} {verb} {what}: use one of {allowed}")
     return [oid for oid in order if oid in chosen], problems
 
 
@@ -86,7 +113,12 @@ def arrangement_number(raw: Any) -> tuple[int | None, str | None]:
     elif isinstance(raw, str) and raw.strip().isdigit():
         number = int(raw.strip())
     if number is None:
-        return None, f"{quoted(raw)} is not a whole number: number arrangements 1, 2, 3..."
+        return None, Phrase(
+            N_("%(value)s is not a whole number: number arrangements 1, 2, 3..."),
+            value=quoted(raw),
+        )
     if number < 1:
-        return None, f"{number} is not an arrangement number: number them from 1"
+        return None, Phrase(
+            N_("%(number)s is not an arrangement number: number them from 1"), number=number
+        )
     return number, None

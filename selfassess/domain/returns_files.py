@@ -33,6 +33,9 @@ from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any
 
+from selfassess.domain.i18n import N_
+from selfassess.domain.phrases import Phrase
+
 FORMATS = (".csv", ".xlsx", ".json")
 CODE_COLUMN = "partnership_code"
 ARRANGEMENT_COLUMN = "arrangement"
@@ -177,17 +180,33 @@ _SHORT.maxlevel = 3
 
 
 def too_many_rows(what: str = "rows") -> str:
-    return (
-        f"has more than {MAX_ROWS:,} {what}, more than any collection needs: "
-        "check it holds what you meant, or split it into smaller files"
+    template = (
+        N_(
+            "has more than %(most)s returns, more than any collection needs: check it holds "
+            "what you meant, or split it into smaller files"
+        )
+        if what == "returns"
+        else N_(
+            "has more than %(most)s rows, more than any collection needs: check it holds what "
+            "you meant, or split it into smaller files"
+        )
     )
+    return Phrase(template, most=f"{MAX_ROWS:,}")
 
 
 def too_many_columns(count: int, what: str = "columns") -> str:
-    return (
-        f"has {count:,} {what}: a file has at most {MAX_COLUMNS:,}, one per question and "
-        "two more; delete what does not belong"
+    template = (
+        N_(
+            "has %(count)s keys: a file has at most %(most)s, one per question and two more; "
+            "delete what does not belong"
+        )
+        if what == "keys"
+        else N_(
+            "has %(count)s columns: a file has at most %(most)s, one per question and two "
+            "more; delete what does not belong"
+        )
     )
+    return Phrase(template, count=f"{count:,}", most=f"{MAX_COLUMNS:,}")
 
 
 def _blank(value: Any) -> bool:
@@ -199,13 +218,15 @@ def _records_from_rows(rows: list[tuple[int, list[Any]]]) -> FileContents:
     """Headings from the first row; then one record per row that has anything in it."""
     problems = Problems()
     if not rows:
-        return _refused("the file is empty")
+        return _refused(Phrase(N_("the file is empty")))
     header_row, raw_headings = rows[0]
     headings = [_clean(h) or "" for h in raw_headings]
     while headings and not headings[-1]:
         headings.pop()
     if not any(headings):
-        message = "the first row must hold the column headings (partnership_code, then item ids)"
+        message = Phrase(
+            N_("the first row must hold the column headings (partnership_code, then item ids)")
+        )
         return _refused(message, header_row)
     seen: dict[str, int] = {}
     for position, heading in enumerate(headings, start=1):
@@ -214,7 +235,13 @@ def _records_from_rows(rows: list[tuple[int, list[Any]]]) -> FileContents:
         if heading in seen:
             problems.append(
                 ImportProblem(
-                    header_row, heading, f"appears twice (columns {seen[heading]} and {position})"
+                    header_row,
+                    heading,
+                    Phrase(
+                        N_("appears twice (columns %(first)s and %(second)s)"),
+                        first=seen[heading],
+                        second=position,
+                    ),
                 )
             )
         else:
@@ -226,7 +253,9 @@ def _records_from_rows(rows: list[tuple[int, list[Any]]]) -> FileContents:
         if problems.full:  # counted without making a message: there may be a million
             problems.total += 1
             return
-        message = f"{quoted(_clean(value))} is in a column with no heading"
+        message = Phrase(
+            N_("%(value)s is in a column with no heading"), value=quoted(_clean(value))
+        )
         problems.append(ImportProblem(number, column_letter(position + 1), message))
 
     for number, raw in rows[1:]:
@@ -250,7 +279,9 @@ def read_csv(content: bytes) -> FileContents:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return _refused(f"is not UTF-8 text (byte {exc.start}): save it as 'CSV UTF-8'")
+        return _refused(
+            Phrase(N_("is not UTF-8 text (byte %(byte)s): save it as 'CSV UTF-8'"), byte=exc.start)
+        )
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[tuple[int, list[Any]]] = []
     try:
@@ -261,7 +292,9 @@ def read_csv(content: bytes) -> FileContents:
                 return _refused(too_many_columns(len(row)), number)
             rows.append((number, row))
     except csv.Error as exc:
-        return _refused(f"cannot be read as CSV: {exc}", len(rows) + 1)
+        return _refused(
+            Phrase(N_("cannot be read as CSV: %(reason)s"), reason=str(exc)), len(rows) + 1
+        )
     return _records_from_rows(rows)
 
 
@@ -272,7 +305,11 @@ _DTD_MARKS = tuple(
     for mark in ("<!DOCTYPE", "<!ENTITY")
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
-_UNREADABLE = "cannot be read as an Excel workbook"
+_UNREADABLE = N_("cannot be read as an Excel workbook: %(reason)s")
+
+
+def _unreadable(reason: object) -> str:
+    return Phrase(_UNREADABLE, reason=str(reason))
 
 
 def workbook_problem(content: bytes) -> str | None:
@@ -284,19 +321,27 @@ def workbook_problem(content: bytes) -> str | None:
         archive = zipfile.ZipFile(io.BytesIO(content))
         parts = archive.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError, OSError) as exc:
-        return f"{_UNREADABLE}: {exc}"
+        return _unreadable(exc)
     inflated = sum(part.file_size for part in parts)
     if inflated > MAX_INFLATED_BYTES:
-        return (
-            f"unzips to {inflated / 2**20:,.0f} MB: a workbook may unzip to at most "
-            f"{MAX_INFLATED_BYTES // 2**20} MB; save it as 'CSV UTF-8', or split it"
+        return Phrase(
+            N_(
+                "unzips to %(size)s MB: a workbook may unzip to at most %(most)s MB; save it as "
+                "'CSV UTF-8', or split it"
+            ),
+            size=f"{inflated / 2**20:,.0f}",
+            most=MAX_INFLATED_BYTES // 2**20,
         )
     for part in parts:
         ratio = part.file_size / max(part.compress_size, 1)
         if part.file_size >= RATIO_CHECKED_FROM and ratio > MAX_COMPRESSION_RATIO:
-            return (
-                f"{_UNREADABLE}: its part {quoted(part.filename)} unzips to {ratio:,.0f} times "
-                "its size, which no spreadsheet program writes"
+            return Phrase(
+                N_(
+                    "cannot be read as an Excel workbook: its part %(part)s unzips to "
+                    "%(ratio)s times its size, which no spreadsheet program writes"
+                ),
+                part=quoted(part.filename),
+                ratio=f"{ratio:,.0f}",
             )
     try:
         for part in parts:
@@ -305,14 +350,17 @@ def workbook_problem(content: bytes) -> str | None:
                 while chunk := stream.read(256 * 1024):
                     window = tail + chunk
                     if any(mark in window for mark in _DTD_MARKS):
-                        return (
-                            f"{_UNREADABLE}: its part {quoted(part.filename)} declares XML "
-                            "entities, which no spreadsheet program writes; open it in Excel "
-                            "and save it again, or save it as 'CSV UTF-8'"
+                        return Phrase(
+                            N_(
+                                "cannot be read as an Excel workbook: its part %(part)s "
+                                "declares XML entities, which no spreadsheet program writes; "
+                                "open it in Excel and save it again, or save it as 'CSV UTF-8'"
+                            ),
+                            part=quoted(part.filename),
                         )
                     tail = window[-32:]  # a mark split between two chunks
     except Exception as exc:  # noqa: BLE001 - encrypted, corrupt or unsupported parts alike
-        return f"{_UNREADABLE}: {exc}"
+        return _unreadable(exc)
     return None
 
 
@@ -325,7 +373,7 @@ def read_xlsx(content: bytes) -> FileContents:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as exc:  # zip, XML and openpyxl errors alike: the file is not a workbook
-        return _refused(f"{_UNREADABLE}: {exc}")
+        return _refused(_unreadable(exc))
     formulas: list[tuple[int, int, Any]] = []
     formula_count = 0
     rows: list[tuple[int, list[Any]]] = []
@@ -354,7 +402,7 @@ def read_xlsx(content: bytes) -> FileContents:
                     values.append(cell.value)
             rows.append((number, values))
     except Exception as exc:  # noqa: BLE001 - broken or truncated sheet XML, bad cell values
-        return _refused(f"{_UNREADABLE}: {exc}")
+        return _refused(_unreadable(exc))
     finally:
         workbook.close()
     contents = _records_from_rows(rows)
@@ -364,7 +412,10 @@ def read_xlsx(content: bytes) -> FileContents:
             number,
             (headings[position - 1] if number > 1 and position <= len(headings) else None)
             or column_letter(position),
-            f"holds a formula ({quoted(formula)}): type the value itself",
+            Phrase(
+                N_("holds a formula (%(formula)s): type the value itself"),
+                formula=quoted(formula),
+            ),
         )
         for number, position, formula in formulas
     )
@@ -381,18 +432,24 @@ def read_json(content: bytes) -> FileContents:
     except UnicodeEncodeError as exc:
         character = exc.object[exc.start : exc.end].encode("unicode_escape").decode()
         return _refused(
-            f"holds {character}, half of a character (a lone surrogate): save it again as "
-            "UTF-8 JSON",
+            Phrase(
+                N_(
+                    "holds %(character)s, half of a character (a lone surrogate): save it again "
+                    "as UTF-8 JSON"
+                ),
+                character=character,
+            ),
             json=True,
         )
     except RecursionError:
         return _refused(
-            "is nested too deeply: it must be a list of returns, one object each", json=True
+            Phrase(N_("is nested too deeply: it must be a list of returns, one object each")),
+            json=True,
         )
     except (UnicodeDecodeError, ValueError) as exc:
-        return _refused(f"is not valid JSON: {exc}", json=True)
+        return _refused(Phrase(N_("is not valid JSON: %(reason)s"), reason=str(exc)), json=True)
     if not isinstance(data, list):
-        return _refused("must be a JSON list of returns, one object each", json=True)
+        return _refused(Phrase(N_("must be a JSON list of returns, one object each")), json=True)
     if len(data) > MAX_ROWS:
         return _refused(too_many_rows("returns"), json=True)
     records: list[Record] = []
@@ -400,7 +457,9 @@ def read_json(content: bytes) -> FileContents:
     for number, obj in enumerate(data, start=1):
         if not isinstance(obj, dict):
             problems.append(
-                ImportProblem(number, None, 'must be an object such as {"partnership_code": ...}')
+                ImportProblem(
+                    number, None, Phrase(N_('must be an object such as {"partnership_code": ...}'))
+                )
             )
             continue
         if len(obj) > MAX_COLUMNS:
@@ -412,7 +471,7 @@ def read_json(content: bytes) -> FileContents:
             cells[str(key).strip()] = value
         records.append(Record(number, cells))
     if not data:
-        problems.append(ImportProblem(None, None, "the file holds no returns"))
+        problems.append(ImportProblem(None, None, Phrase(N_("the file holds no returns"))))
     return FileContents(None, records, problems)
 
 
@@ -426,20 +485,28 @@ def content_problem(suffix: str, content: bytes) -> str | None:
     parser's complaint."""
     if suffix == ".xlsx":
         if not content.startswith(ZIP_MAGIC):
-            return (
-                "is not an Excel workbook although its name ends in .xlsx: "
-                "open it in Excel and save it as 'Excel Workbook (.xlsx)', or as 'CSV UTF-8'"
+            return Phrase(
+                N_(
+                    "is not an Excel workbook although its name ends in .xlsx: open it in Excel "
+                    "and save it as 'Excel Workbook (.xlsx)', or as 'CSV UTF-8'"
+                )
             )
         return None
     if content.startswith(ZIP_MAGIC):
-        return (
-            f"looks like an Excel workbook although its name ends in {suffix}: "
-            "name it .xlsx, or save it as 'CSV UTF-8'"
+        return Phrase(
+            N_(
+                "looks like an Excel workbook although its name ends in %(suffix)s: name it "
+                ".xlsx, or save it as 'CSV UTF-8'"
+            ),
+            suffix=suffix,
         )
     if b"\x00" in content[:65536]:
-        return (
-            f"holds binary data, not text, although its name ends in {suffix}: "
-            "save it as 'CSV UTF-8'"
+        return Phrase(
+            N_(
+                "holds binary data, not text, although its name ends in %(suffix)s: save it as "
+                "'CSV UTF-8'"
+            ),
+            suffix=suffix,
         )
     return None
 
@@ -458,6 +525,11 @@ def read_file(filename: str, content: bytes) -> FileContents:
     if suffix == ".json":
         return read_json(content)
     return _refused(
-        f"{quoted(filename)} is not a .csv, .xlsx or .json file: "
-        "save the returns in one of those formats"
+        Phrase(
+            N_(
+                "%(file)s is not a .csv, .xlsx or .json file: save the returns in one of those "
+                "formats"
+            ),
+            file=quoted(filename),
+        )
     )

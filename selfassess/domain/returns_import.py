@@ -32,12 +32,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from selfassess.domain.frameworks import Framework
+from selfassess.domain.i18n import N_
 from selfassess.domain.national_figures import (
     ARRANGEMENT,
     PARTNERSHIP,
     CollectionItem,
     collection_items,
 )
+from selfassess.domain.phrases import Phrase
 from selfassess.domain.returns_cells import arrangement_number, parse_cell, separator_hint
 from selfassess.domain.returns_files import (
     ARRANGEMENT_COLUMN,
@@ -140,29 +142,45 @@ class _Columns:
     def _resolve(self, heading: str) -> tuple[CollectionItem | str | None, str | None]:
         if heading.lower() in (CODE_COLUMN, ARRANGEMENT_COLUMN):
             return heading.lower(), None
-        names = ", ".join(fw.id for fw in self.frameworks) or "no frameworks"
+        names = ", ".join(fw.id for fw in self.frameworks) or Phrase(N_("no frameworks"))
         if ":" in heading:
             fid, iid = (part.strip() for part in heading.split(":", 1))
             fw = next((f for f in self.frameworks if f.id == fid), None)
             if fw is None:
-                message = f"names framework {quoted(fid)}, which this collection does not collect"
+                message = Phrase(
+                    N_("names framework %(framework)s, which this collection does not collect"),
+                    framework=quoted(fid),
+                )
                 return None, message
             found = self._match([ci for ci in self.items if ci.framework_id == fid], iid)
             if found is None:
-                return None, f"{fid} has no item {quoted(iid)}"
+                return None, Phrase(
+                    N_("%(framework)s has no item %(item)s"), framework=fid, item=quoted(iid)
+                )
             return found, None
         candidates = self._match_all(self.items, heading)
         if len(candidates) == 1:
             return candidates[0], None
         if len(candidates) > 1:
-            choices = " or ".join(f"{ci.framework_id}:{ci.item_id}" for ci in candidates)
-            return None, (
-                f"{quoted(heading)} is an item of more than one framework in this collection: "
-                f"head the column {choices}"
+            choices = [f"{ci.framework_id}:{ci.item_id}" for ci in candidates]
+            return None, Phrase(
+                N_(
+                    "%(heading)s is an item of more than one framework in this collection: "
+                    "head the column %(choices)s"
+                ),
+                heading=quoted(heading),
+                choices=Phrase(
+                    N_("%(some)s or %(last)s"), some=" or ".join(choices[:-1]), last=choices[-1]
+                ),
             )
-        return None, (
-            f"is not {CODE_COLUMN}, {ARRANGEMENT_COLUMN} or an item of this collection's "
-            f"frameworks ({names})"
+        return None, Phrase(
+            N_(
+                "is not %(code_column)s, %(arrangement_column)s or an item of this collection's "
+                "frameworks (%(frameworks)s)"
+            ),
+            code_column=CODE_COLUMN,
+            arrangement_column=ARRANGEMENT_COLUMN,
+            frameworks=names,
         )
 
     @staticmethod
@@ -223,7 +241,11 @@ class _Parser:
         self.column_order.update((h, i) for i, h in enumerate(headings))
         hint = separator_hint(headings)
         if hint and CODE_COLUMN not in (h.lower() for h in headings):
-            self.error(1, CODE_COLUMN, f"there is no {CODE_COLUMN} column{hint}")
+            self.error(
+                1,
+                CODE_COLUMN,
+                Phrase(N_("there is no %(column)s column%(hint)s"), column=CODE_COLUMN, hint=hint),
+            )
             return targets  # one problem, not one per run-together heading
         for heading in headings:
             target, message = self.columns.resolve(heading)
@@ -233,12 +255,18 @@ class _Parser:
             if isinstance(target, CollectionItem):
                 key = (target.framework_id, target.item_id)
                 if key in seen_items:
-                    self.error(1, heading, f"is the same item as column {seen_items[key]}")
+                    self.error(
+                        1,
+                        heading,
+                        Phrase(N_("is the same item as column %(column)s"), column=seen_items[key]),
+                    )
                     continue
                 seen_items[key] = heading
             targets[heading] = target
         if headings and CODE_COLUMN not in targets.values():
-            self.error(1, CODE_COLUMN, f"there is no {CODE_COLUMN} column")
+            self.error(
+                1, CODE_COLUMN, Phrase(N_("there is no %(column)s column"), column=CODE_COLUMN)
+            )
         return targets
 
     def record_targets(self, record: Record) -> dict[str, Any]:
@@ -253,19 +281,27 @@ class _Parser:
             elif isinstance(target, CollectionItem):
                 key = (target.framework_id, target.item_id)
                 if key in seen_items:
-                    self.error(record.row, heading, f"is the same item as {seen_items[key]}")
+                    self.error(
+                        record.row,
+                        heading,
+                        Phrase(N_("is the same item as %(column)s"), column=seen_items[key]),
+                    )
                     continue
                 seen_items[key] = heading
                 targets[heading] = target
             else:
                 targets[heading] = target
         if CODE_COLUMN not in targets.values():
-            self.error(record.row, CODE_COLUMN, f"the object has no {CODE_COLUMN}")
+            self.error(
+                record.row,
+                CODE_COLUMN,
+                Phrase(N_("the object has no %(column)s"), column=CODE_COLUMN),
+            )
         return targets
 
     def code(self, raw: Any, row: int, heading: str) -> str | None:
         if raw is None:
-            self.error(row, heading, "is blank: every row needs the partnership's code")
+            self.error(row, heading, Phrase(N_("is blank: every row needs the partnership's code")))
             return None
         if not isinstance(raw, str):
             raw = str(raw)
@@ -274,10 +310,13 @@ class _Parser:
         matches = self.known_lower.get(raw.lower(), [])
         if len(matches) == 1:
             return matches[0]
-        message = (
-            f"{quoted(raw)} is not the code of a partnership known to the tool: load the "
-            "collection's expected partnerships first (name, code, region, police force area), "
-            "which adds the partnerships the tool does not know"
+        message = Phrase(
+            N_(
+                "%(code)s is not the code of a partnership known to the tool: load the "
+                "collection's expected partnerships first (name, code, region, police force "
+                "area), which adds the partnerships the tool does not know"
+            ),
+            code=quoted(raw),
         )
         self.error(row, heading, message)
         return None
@@ -304,11 +343,23 @@ class _Parser:
         if unit_key is not None:
             if unit_key in self.first_row:
                 duplicate = True
-                what = "the partnership" if arrangement == 0 else f"arrangement {arrangement}"
+                if arrangement == 0:
+                    message = Phrase(
+                        N_("%(code)s already has a row for the partnership (row %(row)s)"),
+                        code=group,
+                        row=self.first_row[unit_key],
+                    )
+                else:
+                    message = Phrase(
+                        N_("%(code)s already has a row for arrangement %(number)s (row %(row)s)"),
+                        code=group,
+                        number=arrangement,
+                        row=self.first_row[unit_key],
+                    )
                 self.error(
                     record.row,
                     by_role.get(ARRANGEMENT_COLUMN) if arrangement else by_role[CODE_COLUMN],
-                    f"{group} already has a row for {what} (row {self.first_row[unit_key]})",
+                    message,
                 )
             else:
                 self.first_row[unit_key] = record.row
@@ -332,16 +383,30 @@ class _Parser:
                 self.error(
                     record.row,
                     heading,
-                    f"{ci.key} is answered once per IOM arrangement: put it on the arrangement "
-                    f"rows (numbered in the {ARRANGEMENT_COLUMN} column), not the partnership's",
+                    Phrase(
+                        N_(
+                            "%(item)s is answered once per IOM arrangement: put it on the "
+                            "arrangement rows (numbered in the %(column)s column), not the "
+                            "partnership's"
+                        ),
+                        item=ci.key,
+                        column=ARRANGEMENT_COLUMN,
+                    ),
                 )
             elif arrangement and ci.unit == PARTNERSHIP:
                 placed = False
                 self.error(
                     record.row,
                     heading,
-                    f"{ci.key} is answered once for the partnership: put it on the row whose "
-                    f"{ARRANGEMENT_COLUMN} is blank, not on arrangement {arrangement}'s",
+                    Phrase(
+                        N_(
+                            "%(item)s is answered once for the partnership: put it on the row "
+                            "whose %(column)s is blank, not on arrangement %(number)s's"
+                        ),
+                        item=ci.key,
+                        column=ARRANGEMENT_COLUMN,
+                        number=arrangement,
+                    ),
                 )
             if unit_key is None or duplicate:
                 continue
@@ -359,8 +424,14 @@ class _Parser:
                 self.error(
                     first,
                     CODE_COLUMN,
-                    f"{group} already has a return in this collection: import again choosing "
-                    "to replace existing returns (--replace) if this one should replace it",
+                    Phrase(
+                        N_(
+                            "%(code)s already has a return in this collection: import again "
+                            "choosing to replace existing returns (--replace) if this one should "
+                            "replace it"
+                        ),
+                        code=group,
+                    ),
                 )
             if (
                 self.known_return.get(group)
@@ -371,17 +442,29 @@ class _Parser:
                 self.error(
                     first,
                     CODE_COLUMN,
-                    f"{group} is not expected to return to this collection: load it into the "
-                    "collection's expected partnerships first, or import again choosing to add "
-                    "the partnerships not yet expected (--add-expected)",
+                    Phrase(
+                        N_(
+                            "%(code)s is not expected to return to this collection: load it into "
+                            "the collection's expected partnerships first, or import again "
+                            "choosing to add the partnerships not yet expected (--add-expected)"
+                        ),
+                        code=group,
+                    ),
                 )
             numbers = sorted(ret.arrangements)
             if numbers and numbers != list(range(1, len(numbers) + 1)):
                 self.error(
                     first,
                     ARRANGEMENT_COLUMN,
-                    f"{group}'s arrangements are numbered {', '.join(map(str, numbers))}: "
-                    f"number them 1 to {len(numbers)}",
+                    Phrase(
+                        N_(
+                            "%(code)s's arrangements are numbered %(numbers)s: number them 1 to "
+                            "%(count)s"
+                        ),
+                        code=group,
+                        numbers=", ".join(map(str, numbers)),
+                        count=len(numbers),
+                    ),
                 )
         for (group, arrangement), cells in self.cells.items():
             for key, cell in cells.items():
@@ -409,9 +492,14 @@ class _Parser:
             if problem.rule == "arrangements" and not count_known:
                 continue
             if problem.rule == "arrangements":
-                message += (
-                    f" (arrangement rows for {group}): give one row per arrangement, numbered "
-                    f"in the {ARRANGEMENT_COLUMN} column"
+                message = Phrase(
+                    N_(
+                        "%(problem)s (arrangement rows for %(code)s): give one row per "
+                        "arrangement, numbered in the %(column)s column"
+                    ),
+                    problem=message,
+                    code=group,
+                    column=ARRANGEMENT_COLUMN,
                 )
             self.error(cell.row, cell.heading, message)
 
@@ -439,17 +527,37 @@ class _Parser:
         if cond.holds(answer):
             return
         cell.usable = False  # not asked: no other rule is held against it
-        wanted = " or ".join(cond.values)
+        values = list(cond.values)
+        wanted = (
+            Phrase(N_("%(some)s or %(last)s"), some=" or ".join(values[:-1]), last=values[-1])
+            if len(values) > 1
+            else " or ".join(values)
+        )
         if answer:
-            given = f"{target.key} is {SEPARATOR.join(answer)}"
+            given = Phrase(
+                N_("%(item)s is %(answer)s"), item=target.key, answer=SEPARATOR.join(answer)
+            )
         elif target.unit == PARTNERSHIP and arrangement:
-            given = f"the partnership's row (no {ARRANGEMENT_COLUMN}) does not answer {target.key}"
+            given = Phrase(
+                N_("the partnership's row (no %(column)s) does not answer %(item)s"),
+                column=ARRANGEMENT_COLUMN,
+                item=target.key,
+            )
         else:
-            given = f"{target.key} is not answered"
+            given = Phrase(N_("%(item)s is not answered"), item=target.key)
         self.error(
             cell.row,
             cell.heading,
-            f"is answered, but {ci.key} is asked only when {target.key} is {wanted}, and {given}",
+            Phrase(
+                N_(
+                    "is answered, but %(item)s is asked only when %(target)s is %(wanted)s, "
+                    "and %(given)s"
+                ),
+                item=ci.key,
+                target=target.key,
+                wanted=wanted,
+                given=given,
+            ),
         )
 
 

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from selfassess.domain.frameworks import Framework, Item
+from selfassess.domain.i18n import N_
+from selfassess.domain.phrases import FrameworkText, Phrase
 
 EXACTLY = "exactly"
 AT_LEAST = "at_least"
@@ -34,7 +36,9 @@ class RuleProblem:
 
 def _label(item: Item, option_id: str) -> str:
     option = item.option(option_id)
-    return f"{option_id} ({option.label})" if option is not None else option_id
+    if option is None:
+        return option_id
+    return Phrase(N_("%(id)s (%(label)s)"), id=option_id, label=FrameworkText(option.label))
 
 
 def exclusive_problem(item: Item, values: Iterable[str]) -> str | None:
@@ -42,16 +46,22 @@ def exclusive_problem(item: Item, values: Iterable[str]) -> str | None:
     chosen = list(values)
     alone = [v for v in chosen if v in item.exclusive]
     if alone and len(chosen) > 1:
-        others = ", ".join(_label(item, v) for v in chosen if v != alone[0])
-        return (
-            f"{_label(item, alone[0])} is chosen with {others}: "
-            f"{alone[0]} is chosen on its own or not at all"
+        others = [_label(item, v) for v in chosen if v != alone[0]]
+        return Phrase(
+            N_("%(alone)s is chosen with %(others)s: %(id)s is chosen on its own or not at all"),
+            alone=_label(item, alone[0]),
+            others=_listed(others),
+            id=alone[0],
         )
     return None
 
 
-def _arrangements_text(count: int) -> str:
-    return f"{count} IOM arrangement" + ("" if count == 1 else "s")
+def _listed(parts: list[str]) -> str:
+    """Parts joined with commas, each still translatable where it is a Phrase."""
+    if len(parts) == 1:
+        return parts[0]
+    template = ", ".join(f"%(p{i})s" for i in range(len(parts)))
+    return Phrase(template, **{f"p{i}": part for i, part in enumerate(parts)})
 
 
 def arrangement_problem(item: Item, values: Iterable[str], count: int) -> str | None:
@@ -61,11 +71,25 @@ def arrangement_problem(item: Item, values: Iterable[str], count: int) -> str | 
             continue
         how, number = item.arrangements[value]
         if (how == EXACTLY and count != number) or (how == AT_LEAST and count < number):
-            means = _arrangements_text(number) if how == EXACTLY else f"at least {number}"
-            given = "none" if count == 0 else str(count)
-            return (
-                f"{item.id} is {_label(item, value)}, which means {means}, but the return "
-                f"answers for {given}"
+            if how == EXACTLY:
+                means = Phrase(
+                    N_("%(count)s IOM arrangement")
+                    if number == 1
+                    else N_("%(count)s IOM arrangements"),
+                    count=number,
+                )
+            else:
+                means = Phrase(N_("at least %(count)s"), count=number)
+            given = Phrase(N_("none")) if count == 0 else str(count)
+            return Phrase(
+                N_(
+                    "%(item)s is %(answer)s, which means %(means)s, but the return answers "
+                    "for %(given)s"
+                ),
+                item=item.id,
+                answer=_label(item, value),
+                means=means,
+                given=given,
             )
     return None
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from selfassess.domain.i18n import N_
+from selfassess.domain.phrases import Phrase
 from selfassess.extensions import db
 from selfassess.extensions import frameworks as library
 from selfassess.models import (
@@ -124,7 +126,12 @@ def expect_partnerships(collection: Collection, partnerships: Iterable[Partnersh
 
 
 class ExpectedRefused(ValueError):
-    """An expected-partnerships list that would leave the collection inconsistent."""
+    """An expected-partnerships list that would leave the collection inconsistent: ``message``
+    says why (a Phrase, shown in the reader's language)."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -156,8 +163,13 @@ def load_expected(
     kept_for_return = sorted(dropped & existing_codes(collection))
     if kept_for_return:
         raise ExpectedRefused(
-            f"{', '.join(kept_for_return)} already made a return to this collection, so "
-            "must stay expected: add them to the file, or load it without replacing the list"
+            Phrase(
+                N_(
+                    "%(codes)s already made a return to this collection, so must stay expected: "
+                    "add them to the file, or load it without replacing the list"
+                ),
+                codes=", ".join(kept_for_return),
+            )
         )
     with transaction():
         partnerships, created, updated = _partnerships_for_expected(rows, actor, update=True)

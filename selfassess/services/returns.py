@@ -20,6 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from selfassess.documents import jobs
 from selfassess.domain import assessment_status
 from selfassess.domain.frameworks import Framework
+from selfassess.domain.i18n import N_
+from selfassess.domain.phrases import FrameworkText, Phrase
 from selfassess.domain.return_snapshot import (
     AnswerRow,
     return_snapshot,
@@ -54,7 +56,12 @@ from selfassess.services.mail.outbox import queue
 
 
 class ReturnError(ValueError):
-    """A return the rules refuse (collection closed, assessment not agreed...)."""
+    """A return the rules refuse (collection closed, assessment not agreed...): ``message`` is
+    the sentence for the person, in English (a Phrase the page shows in its own language)."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
 
 
 class ReturnRaced(Exception):
@@ -67,11 +74,16 @@ class StaleReturn(ReturnError):
     def __init__(self, current: Return | None):
         self.current = current
         if current is None:
-            message = "The return changed while you were checking your answers. Submit again."
+            message = Phrase(
+                N_("The return changed while you were checking your answers. Submit again.")
+            )
         else:
-            message = (
-                f"Version {current.version} of the return was submitted while you were checking "
-                "your answers. Check them and submit again to replace it."
+            message = Phrase(
+                N_(
+                    "Version %(version)s of the return was submitted while you were checking "
+                    "your answers. Check them and submit again to replace it."
+                ),
+                version=current.version,
             )
         super().__init__(message)
 
@@ -185,7 +197,9 @@ def submit_return(
     confirmation); different answers raise StaleReturn, to be checked and sent again.
     """
     if not is_open(collection, today):
-        raise ReturnError("The collection is not open: returns are taken between its dates.")
+        raise ReturnError(
+            Phrase(N_("The collection is not open: returns are taken between its dates."))
+        )
     fws = collection_frameworks(collection)
     rated = [fw for fw in fws if fw.is_rated]
     ratings: dict[str, dict[str, dict[str, Any]]] = {}
@@ -193,23 +207,35 @@ def submit_return(
     sections: dict[str, dict[str, str | None]] = {}
     if rated:
         if assessment is None or assessment.partnership_id != partnership.id:
-            raise ReturnError("Choose the partnership's agreed assessment to submit.")
+            raise ReturnError(Phrase(N_("Choose the partnership's agreed assessment to submit.")))
         if assessment.status not in ("agreed", "submitted"):
-            raise ReturnError("Only an agreed assessment can be submitted as a return.")
+            raise ReturnError(Phrase(N_("Only an agreed assessment can be submitted as a return.")))
         pinned = {af.framework_id: af.framework_version for af in assessment.frameworks}
         for fw in rated:
             if fw.id in pinned and pinned[fw.id] != fw.version:
                 # Answers keep the version they were given against: never re-read as another.
                 raise ReturnError(
-                    f"The assessment was rated against version {pinned[fw.id]} of {fw.title}; "
-                    f"this collection collects version {fw.version}. Submit an assessment "
-                    "rated against that version."
+                    Phrase(
+                        N_(
+                            "The assessment was rated against version %(rated)s of "
+                            "%(framework)s; this collection collects version %(version)s. "
+                            "Submit an assessment rated against that version."
+                        ),
+                        rated=pinned[fw.id],
+                        framework=FrameworkText(fw.title),
+                        version=fw.version,
+                    )
                 )
         results = assessment_results(library(), assessment)
         for fw in rated:
             result = results.framework(fw.id)
             if result is None:
-                raise ReturnError(f"The assessment does not cover {fw.title}.")
+                raise ReturnError(
+                    Phrase(
+                        N_("The assessment does not cover %(framework)s."),
+                        framework=FrameworkText(fw.title),
+                    )
+                )
             ratings[fw.id] = {
                 i.item_id: {"rating": i.rating, "agreed": not i.provisional} for i in result.items
             }
@@ -221,10 +247,15 @@ def submit_return(
         [fw for fw in fws if fw.kind == "survey"], answers_from_rows(survey), arrangements
     )
     if broken:
+        listed = {f"p{i}": p.message for i, p in enumerate(broken)}
         raise ReturnError(
-            "Some answers contradict each other: "
-            + "; ".join(p.message for p in broken)
-            + ". Change them before you submit."
+            Phrase(
+                N_(
+                    "Some answers contradict each other: %(problems)s. Change them before you "
+                    "submit."
+                ),
+                problems=Phrase("; ".join(f"%({key})s" for key in listed), **listed),
+            )
         )
     rows += survey + section_rows(sections)
     snapshot = return_snapshot(
@@ -332,7 +363,7 @@ def import_returns(
     it is, so an import never changes a response rate's base unasked.
     """
     if not result.ok:
-        raise ReturnError("The file has errors: nothing was imported.")
+        raise ReturnError(Phrase(N_("The file has errors: nothing was imported.")))
     fws = collection_frameworks(collection)
     by_code = partnerships_by_code(list(result.returns))
     with transaction():

@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from selfassess.documents import exports, jobs
@@ -25,6 +26,8 @@ from selfassess.documents.national_picture import picture_pdf_key
 from selfassess.documents.national_tables import FORMATS as TABLE_FORMATS
 from selfassess.documents.national_tables import dataset_file
 from selfassess.domain.expected_partnerships import parse_expected
+from selfassess.domain.i18n import N_
+from selfassess.domain.national_figures import collection_items
 from selfassess.domain.reference import REGIONS, region_name
 from selfassess.domain.returns_import import parse_returns, rows_to_csv
 from selfassess.domain.spreadsheet_safety import safe_row
@@ -49,8 +52,10 @@ from selfassess.views.national.forms import (
 )
 from selfassess.web import documents as document_pages
 from selfassess.web.access import analyst_required
+from selfassess.web.language import current_language, local
+from selfassess.web.phrases import translated
 
-MULTI_NOTE = (
+MULTI_NOTE = N_(
     "Percentages do not add up to 100 because partnerships could choose more than one answer."
 )
 
@@ -63,7 +68,9 @@ def collection_or_404(slug: str) -> Collection:
 
 
 def _framework_choices() -> list[tuple[str, str]]:
-    return [(fw.id, fw.title) for fw in frameworks().latest_all() if fw.kind in ("rag", "survey")]
+    return [
+        (fw.id, local(fw.title)) for fw in frameworks().latest_all() if fw.kind in ("rag", "survey")
+    ]
 
 
 @bp.route("/")
@@ -80,7 +87,7 @@ def new_collection():
     problems = []
     if form.validate_on_submit():
         if q.collection_or_none(form.slug.data):
-            form.slug.errors = [*form.slug.errors, "A collection already uses this short name"]
+            form.slug.errors = [*form.slug.errors, _("A collection already uses this short name")]
         upload = request.files.get("expected")
         rows = []
         if upload and upload.filename:
@@ -96,8 +103,16 @@ def new_collection():
                 rows,
             )
             flash(
-                f"Collection created: {expected} partnerships expected"
-                + (f", {created} of them new to the tool." if created else "."),
+                _(
+                    "Collection created: %(expected)s partnerships expected, %(created)s of them "
+                    "new to the tool.",
+                    expected=expected,
+                    created=created,
+                )
+                if created
+                else _(
+                    "Collection created: %(expected)s partnerships expected.", expected=expected
+                ),
                 "success",
             )
             return redirect(url_for("national.collection", slug=collection.slug))
@@ -197,25 +212,26 @@ def picture_pdf(slug: str):
     marking = current_app.config["PROTECTIVE_MARKING"]
     outcome = jobs.document(
         "national-picture",
-        picture_pdf_key(coll, region, marking, earlier),
+        picture_pdf_key(coll, region, marking, earlier, current_language()),
         {
             "collection_id": coll.id,
             "region": region,
             "marking": marking,
             "earlier_id": earlier.id if earlier else None,
+            "language": current_language(),
         },
         again=document_pages.asked_again(),
         wait=document_pages.wait_seconds(),
     )
     page = document_pages.pending_page(
         outcome,
-        "The national picture",
+        _("The national picture"),
         url_for(
             "national.picture",
             slug=coll.slug,
             **{k: v for k, v in request.args.items() if k in ("region", "compare")},
         ),
-        "Back to the national picture",
+        _("Back to the national picture"),
     )
     if page is not None:
         return page
@@ -237,7 +253,7 @@ def import_file(slug: str):
     if request.method == "POST":
         upload = request.files.get("returns_file")
         if upload is None or not upload.filename:
-            form.returns_file.errors = ["Choose a returns file"]
+            form.returns_file.errors = [_("Choose a returns file")]
         elif form.validate_on_submit() or not form.errors.keys() - {"returns_file"}:
             result = parse_returns(
                 upload.filename,
@@ -253,7 +269,7 @@ def import_file(slug: str):
                 count = import_returns(
                     coll, result, current_user, add_expected=bool(form.add_expected.data)
                 )
-                flash(f"{count} returns imported.", "success")
+                flash(_("%(count)s returns imported.", count=count), "success")
                 return redirect(url_for("national.collection", slug=coll.slug))
             problems = result.errors
     return render_template("national/import.html", collection=coll, form=form, problems=problems)
@@ -268,7 +284,7 @@ def expected(slug: str):
     if form.validate_on_submit():
         upload = request.files.get("expected_file")
         if upload is None or not upload.filename:
-            form.expected_file.errors = ["Choose a CSV file of expected partnerships"]
+            form.expected_file.errors = [_("Choose a CSV file of expected partnerships")]
         else:
             rows, problems = parse_expected(upload.read(), upload.filename)
             if not problems:
@@ -277,12 +293,20 @@ def expected(slug: str):
                         coll, rows, current_user, replace=bool(form.replace.data)
                     )
                 except ExpectedRefused as exc:
-                    form.expected_file.errors = [f"{exc}. Nothing was loaded."]
+                    form.expected_file.errors = [
+                        _("%(problem)s. Nothing was loaded.", problem=translated(exc.message))
+                    ]
                 else:
                     flash(
-                        f"{loaded.expected} partnerships expected: {loaded.added} added "
-                        f"({loaded.created} new to the tool), {loaded.updated} updated, "
-                        f"{loaded.removed} removed.",
+                        _(
+                            "%(expected)s partnerships expected: %(added)s added (%(created)s new "
+                            "to the tool), %(updated)s updated, %(removed)s removed.",
+                            expected=loaded.expected,
+                            added=loaded.added,
+                            created=loaded.created,
+                            updated=loaded.updated,
+                            removed=loaded.removed,
+                        ),
                         "success",
                     )
                     return redirect(url_for("national.collection", slug=coll.slug))
@@ -304,25 +328,47 @@ def dataset(slug: str, fmt: str):
     if fmt == "json":
         body = json.dumps(rows, indent=2, ensure_ascii=False)
         return _download(body, "application/json", f"{name}.json")
-    table = [list(q.DATASET_COLUMNS)] + [
-        ["" if r[c] is None else str(r[c]) for c in q.DATASET_COLUMNS] for r in rows
+    # The id columns as they always are, then the same answers in words, in the page's
+    # language: the region's name, the question and the answer's label.
+    labels = _dataset_labels(coll)
+    table = [[*q.DATASET_COLUMNS, _("Region name"), _("Question"), _("Answer")]] + [
+        ["" if r[c] is None else str(r[c]) for c in q.DATASET_COLUMNS] + labels(r) for r in rows
     ]
     if fmt == "csv":
         csv_table = [table[0], *(safe_row(row) for row in table[1:])]
         return _download(rows_to_csv(csv_table), "text/csv", f"{name}.csv")
     if fmt == "xlsx":
         about = exports.AboutFile(
-            what=f"National dataset: {coll.title}, one row per answer in each return",
+            what=_(
+                "National dataset: %(title)s, one row per answer in each return", title=coll.title
+            ),
             marking=current_app.config["PROTECTIVE_MARKING"],
-            filters="None: every return made to this collection, one row per answer",
+            filters=_("None: every return made to this collection, one row per answer"),
             made_at=datetime.now(UTC),
         )
         return _download(
-            exports.to_xlsx("National dataset", table[0], table[1:], about),
+            exports.to_xlsx(_("National dataset"), table[0], table[1:], about),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             f"{name}.xlsx",
         )
     abort(404)
+
+
+def _dataset_labels(coll: Collection):
+    """A dataset row's words: its region's name, its question and its answers' labels."""
+    items = {ci.key: ci for ci in collection_items(q.collection_frameworks(coll))}
+
+    def labels(row: dict) -> list[str]:
+        ci = items.get(row["item"])
+        region = _(region_name(row["region"])) if row["region"] else ""
+        if ci is None:
+            return [region, "", ""]
+        options = dict(ci.options)
+        values = [v for v in (row["value"] or "").split(";") if v]
+        answer = "; ".join(str(local(options[v])) if v in options else v for v in values)
+        return [region, str(local(ci.item.text)), answer]
+
+    return labels
 
 
 @bp.get("/collections/<slug>/tables/<fmt>")
@@ -373,5 +419,5 @@ def revoke_token(token_id: int):
     if token is None:
         abort(404)
     if api_tokens.revoke_token(token, current_user):
-        flash(f"Token “{token.name}” revoked: it no longer works.", "success")
+        flash(_("Token “%(name)s” revoked: it no longer works.", name=token.name), "success")
     return redirect(url_for("national.tokens"))

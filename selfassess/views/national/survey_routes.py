@@ -4,6 +4,8 @@ page, check your answers, and submit the return (which locks the agreed assessme
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -38,6 +40,8 @@ from selfassess.services.returns import (
 )
 from selfassess.views.national import bp
 from selfassess.web.access import LEAD_ROLES, READ_ROLES, partnership_or_404, role_in
+from selfassess.web.language import local
+from selfassess.web.phrases import translated
 from selfassess.web.routing import database_id
 
 
@@ -95,18 +99,20 @@ def survey_start(partnership_id: int, slug: str):
 
 def _question_form(fw, item_id: str, current: list[str]):
     class QuestionForm(FlaskForm):
-        submit = SubmitField("Save and continue", widget=GovSubmitInput())
+        submit = SubmitField(lazy_gettext("Save and continue"), widget=GovSubmitInput())
 
     if item_id == ARRANGEMENTS_ITEM:
         QuestionForm.answer = IntegerField(
-            "How many IOM arrangements are there in your partnership's area?",
+            lazy_gettext("How many IOM arrangements are there in your partnership's area?"),
             widget=GovTextInput(),
             validators=[
-                InputRequired(message="Enter the number of IOM arrangements, for example 1"),
+                InputRequired(
+                    message=lazy_gettext("Enter the number of IOM arrangements, for example 1")
+                ),
                 NumberRange(
                     1,
                     MAX_ARRANGEMENTS,
-                    message=f"Enter a number from 1 to {MAX_ARRANGEMENTS}",
+                    message=lazy_gettext("Enter a number from 1 to %(max)s", max=MAX_ARRANGEMENTS),
                 ),
             ],
         )
@@ -115,10 +121,10 @@ def _question_form(fw, item_id: str, current: list[str]):
     item = fw.item(item_id)
     if item is None:
         abort(404)
-    choices = [(o.id, o.label) for o in item.options]
+    choices = [(o.id, local(o.label)) for o in item.options]
     if item.type == "multi":
         QuestionForm.answer = SelectMultipleField(
-            item.text,
+            local(item.text),
             widget=GovCheckboxesInput(),
             choices=choices,
             validators=[Optional()],
@@ -126,7 +132,7 @@ def _question_form(fw, item_id: str, current: list[str]):
         data = {"answer": current}
     else:
         QuestionForm.answer = RadioField(
-            item.text,
+            local(item.text),
             widget=GovRadioInput(),
             choices=choices,
             validators=[Optional()],
@@ -181,7 +187,10 @@ def survey_question(partnership_id: int, slug: str, framework_id: str, item_id: 
 def _exclusive_message(item, values: list[str]) -> str:
     """The exclusive rule in the words of the page: the options' labels."""
     alone = next(item.option(v) for v in values if v in item.exclusive)
-    return f"“{alone.label}” cannot be chosen with other answers: choose it alone, or untick it"
+    return _(
+        "“%(answer)s” cannot be chosen with other answers: choose it alone, or untick it",
+        answer=local(alone.label),
+    )
 
 
 def _question_page(partnership, collection, fw, item, arrangement, answers, form):
@@ -221,12 +230,12 @@ def check_answers(partnership_id: int, slug: str):
     status = 400
 
     class SubmitForm(FlaskForm):
-        submit = SubmitField("Submit the return", widget=GovSubmitInput())
+        submit = SubmitField(lazy_gettext("Submit the return"), widget=GovSubmitInput())
 
     form = SubmitForm()
     rows, arrangements = return_rows(surveys, answers)
     broken = consistency_problems(surveys, answers_from_rows(rows), arrangements)
-    by_step = {(p.framework_id, p.item_id, p.arrangement): p.message for p in broken}
+    by_step = {(p.framework_id, p.item_id, p.arrangement): translated(p.message) for p in broken}
     submitting = form.validate_on_submit()
     if submitting and broken:
         status = 400  # shown with links to the answers to change; nothing is submitted
@@ -241,7 +250,7 @@ def check_answers(partnership_id: int, slug: str):
         if shown is None or not 0 <= shown <= MAX_VERSION:
             shown = existing.version if existing else 0
         if rated and chosen is None:
-            error, error_target = "Choose the agreed assessment to submit", "assessment"
+            error, error_target = _("Choose the agreed assessment to submit"), "assessment"
         else:
             try:
                 ret = submit_return(
@@ -254,13 +263,20 @@ def check_answers(partnership_id: int, slug: str):
                     shown_version=shown,
                 )
             except StaleReturn as exc:
-                error, status = str(exc), 409
+                error, status = translated(exc.message), 409
                 error_target = "existing-version"  # the version now stored, said above the form
                 existing = exc.current
             except ReturnError as exc:
-                error = str(exc)
+                error = translated(exc.message)
             else:
-                flash(f"Return submitted to {collection.title} (version {ret.version}).", "success")
+                flash(
+                    _(
+                        "Return submitted to %(collection)s (version %(version)s).",
+                        collection=collection.title,
+                        version=ret.version,
+                    ),
+                    "success",
+                )
                 return redirect(
                     url_for("national.partnership_returns", partnership_id=partnership.id)
                 )
