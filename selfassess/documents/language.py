@@ -20,11 +20,13 @@ from flask_babel import (
     format_decimal,
     get_locale,
     get_translations,
+    gettext,
 )
 from markupsafe import Markup
 
 from selfassess.domain import sentences
 from selfassess.domain.framework_texts import ENDONYMS, SOURCE_LANGUAGE
+from selfassess.domain.phrases import FrameworkText, Phrase
 from selfassess.extensions import frameworks
 
 LANGUAGES = tuple(ENDONYMS)  # en, cy
@@ -95,8 +97,17 @@ def local(text):
 
 
 def said(text):
-    """A sentence scoring wrote (an explanation, a contested reason) in the page's language."""
-    return sentences.said(text, get_translations(), current_language())
+    """A sentence the domain wrote, in the page's language: scoring's explanations and reasons
+    (a Sentence, said again), an import's or a rule's message (a Phrase: its template through the
+    catalogue, its values each said in turn), a framework text; anything else as it is."""
+    if isinstance(text, sentences.Sentence):
+        return text.said(get_translations(), current_language())
+    if isinstance(text, Phrase):
+        values = {name: said(value) for name, value in text.values.items()}
+        return gettext(text.template, **values) if values else gettext(text.template)
+    if isinstance(text, FrameworkText):
+        return str(local(str(text)))
+    return text
 
 
 def long_date(value):
