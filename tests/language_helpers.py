@@ -23,7 +23,8 @@ def english_left(html: str | bytes, data: Iterable[str] = ()) -> list[str]:
 
     ``data``: what the test put in (names, partnership names, evidence), allowed as it is.
     Text inside an element whose ``lang`` differs from the page's (the toggle's "English", an
-    English fragment on a Welsh page) is the other language on purpose, and allowed.
+    English fragment on a Welsh page) is the other language on purpose, and allowed; so is text
+    marked ``translate="no"`` (each language named in itself on the toggle).
     """
     soup = BeautifulSoup(html, "html.parser")
     page_lang = (soup.html or {}).get("lang", "en") if soup.html else "en"
@@ -31,12 +32,16 @@ def english_left(html: str | bytes, data: Iterable[str] = ()) -> list[str]:
         tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
+    for tag in soup.find_all(translate="no"):  # names as they are in any language
+        tag.decompose()
     for tag in soup.find_all(lang=True):
+        if tag.decomposed:  # inside another English fragment, gone with it
+            continue
         if tag is not soup.html and tag.get("lang") != page_lang:
             tag.decompose()
     pieces = [soup.title.get_text()] if soup.title else []
     body = soup.body or soup
-    pieces += [s for s in body.stripped_strings]
+    pieces += list(body.stripped_strings)
     for name in ATTRIBUTES:
         pieces += [tag[name] for tag in body.find_all(attrs={name: True})]
     allowed = sorted((d for d in data if d), key=len, reverse=True)

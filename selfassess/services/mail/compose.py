@@ -236,7 +236,7 @@ def invitation(
                     invitation.role,
                     inviter.name,
                     partnership.name,
-                    current_app.config["SERVICE_NAME"],
+                    _(current_app.config["SERVICE_NAME"]),
                 ),
                 _(
                     "Use the link to set up your account, or to join with the account you have. "
