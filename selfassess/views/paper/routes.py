@@ -3,6 +3,8 @@ lead's own assessment, so another assessment's code reads as no form at all."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -28,6 +30,7 @@ from selfassess.services.agreement import AssessmentLocked
 from selfassess.views.paper import bp
 from selfassess.views.paper.forms import FindFormForm, PostForm, UploadForm
 from selfassess.web.access import LEAD_ROLES, assessment_or_404, partnership_or_404
+from selfassess.web.language import current_language
 from selfassess.web.routing import database_id
 
 RATING_ROLES = ("lead", "member")
@@ -54,8 +57,6 @@ def raters(assessment):
 def print_language() -> str:
     """The language a form is printed in (?in=): "en", "cy" or "cy+en" (Welsh with the English
     under it); the page's own language when none is asked for."""
-    from selfassess.web.language import current_language
-
     asked = request.args.get("in")
     return asked if asked in PRINT_LANGUAGES else current_language()
 
@@ -268,7 +269,9 @@ def key(assessment_id: int, code: str):
         agency_name=agency_name,
         waiting=waiting,
         verifying=verifying,
-        keys=rating_keys(fw.scale),
+        keys=rating_keys(
+            [replace(v, label=fw.in_language(v.label, current_language())) for v in fw.scale]
+        ),
         keyed=keyed,
         form=form,
         error=error,
