@@ -185,7 +185,7 @@ def upload_pages(files: Sequence[tuple[str, bytes]]) -> Iterator[tuple[str, np.n
     for name, data in files:
         if sniff(data) == PDF:
             for number, image in enumerate(_pdf_pages(data, name), start=1):
-                yield f"{name}, page {number}", image
+                yield _("%(file)s, page %(page)s", file=name, page=number), image
         else:
             yield name, _image_pages(data, name)[0]
 

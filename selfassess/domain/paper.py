@@ -82,7 +82,9 @@ def layout_in(layout: Mapping | None, language: str) -> Mapping | None:
     if not layout:
         return None
     if language == "en":
-        return layout if "pages" in layout else None
+        if "pages" not in layout:
+            return None
+        return {k: v for k, v in layout.items() if k != "languages"}
     return (layout.get("languages") or {}).get(language)
 
 

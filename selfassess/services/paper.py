@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
-from selfassess.documents.paper_forms import print_form
+from selfassess.documents.paper_forms import in_form_language, print_form
 from selfassess.documents.pdf import cached_pdf
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.history import long_date
@@ -97,7 +98,10 @@ def form_pdf(
     language = language if language in PRINT_LANGUAGES else "en"
     person = None
     if form.user is not None:
-        person = form.user.name + (f", {agency_name(form.user.agency)}" if form.user.agency else "")
+        person = form.user.name
+        if form.user.agency:
+            agency = in_form_language(language)(lambda lang: _(agency_name(form.user.agency)))
+            person = Markup("{}, {}").format(form.user.name, agency)
 
     def make() -> bytes:
         printed = print_form(
@@ -115,7 +119,16 @@ def form_pdf(
         return printed.pdf
 
     pdf = cached_pdf(
-        ("paper", form.code, fw.version, language, str(title), str(subtitle), person, marking),
+        (
+            "paper",
+            form.code,
+            fw.version,
+            language,
+            str(title),
+            str(subtitle),
+            str(person),
+            marking,
+        ),
         make,
     )
     if layout_in(form.layout, language) is None:  # laid out by another server: keep it here too
