@@ -67,7 +67,8 @@ def in_form_language(language: str) -> Said:
         for code in languages:
             with use_language(code):
                 texts.append(words(code))
-        if len(texts) == 1 or texts[0] is None:
+        # One language only, or a text the framework holds in English alone: said once.
+        if len(texts) == 1 or texts[0] is None or texts[0] == texts[1]:
             return texts[0]
         first, second = texts
         return Markup('{}<span class="en" lang="{}">{}</span>').format(
