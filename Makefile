@@ -64,7 +64,7 @@ $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/message
 
 # After changing any words people read: collects every message from the code and templates into
 # messages.pot and adds the new ones to each language's .po for translating.
-EXTRACT_KEYWORDS := -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2
+EXTRACT_KEYWORDS := -k lazy_gettext -k _l -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2
 messages: setup
 	$(BIN)/pybabel -q extract -F babel.cfg $(EXTRACT_KEYWORDS) --sort-by-file \
 	  --project selfassess --no-wrap -o $(TRANSLATIONS)/messages.pot .

@@ -39,19 +39,17 @@ def english_left(html: str | bytes, data: Iterable[str] = ()) -> list[str]:
             continue
         if tag is not soup.html and tag.get("lang") != page_lang:
             tag.decompose()
-    pieces = [soup.title.get_text()] if soup.title else []
+    # One text for the whole page, so a message holding a link (its markers in two strings)
+    # is still seen whole.
     body = soup.body or soup
-    pieces += list(body.stripped_strings)
+    parts = [soup.title.get_text()] if soup.title else []
+    parts.append(body.get_text("\n"))
     for name in ATTRIBUTES:
-        pieces += [tag[name] for tag in body.find_all(attrs={name: True})]
-    allowed = sorted((d for d in data if d), key=len, reverse=True)
-    left = []
-    for piece in pieces:
-        rest, before = piece, None
-        while rest != before:  # a message holding another message: innermost first
-            before, rest = rest, MARKED.sub(" ", rest)
-        for known in allowed:
-            rest = rest.replace(known, " ")
-        if NOT_WORDS.sub("", rest):
-            left.append(piece.strip())
+        parts += [tag[name] for tag in body.find_all(attrs={name: True})]
+    rest, before = "\n".join(parts), None
+    while rest != before:  # a message holding another message: innermost first
+        before, rest = rest, MARKED.sub(" ", rest)
+    for known in sorted((d for d in data if d), key=len, reverse=True):
+        rest = rest.replace(known, " ")
+    left = [line.strip() for line in rest.splitlines() if NOT_WORDS.sub("", line)]
     return left

@@ -30,7 +30,11 @@ def questions(tmp_path):
     return target
 
 
-UNSURE = {"id": "unsure", "label": "Unsure", "counts_as": "maybe"}
+UNSURE = {
+    "id": "unsure",
+    "label": {"en": "Unsure", "cy": "Ansicr", "cy_review": "awaiting"},
+    "counts_as": "maybe",
+}
 
 
 def edit(folder, name, change):
@@ -48,7 +52,8 @@ def reword_first_question(folder):
     edit(
         folder,
         "iom-key-principles.yaml",
-        lambda d: d["sections"][0]["items"][0].update(text="Are the agencies signed up?"),
+        # the English reworded; its Welsh is left as it was
+        lambda d: d["sections"][0]["items"][0]["text"].update(en="Are the agencies signed up?"),
     )
 
 

@@ -18,15 +18,27 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "selfassess" / "translations" / "cy" / "LC_MESSAGES" / "messages.po"
-KEYWORDS = ["-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "-k", "lazy_pgettext:1c,2"]
+KEYWORDS = ["-k", "lazy_gettext", "-k", "_l", "-k", "lazy_ngettext:1,2", "-k", "lazy_pgettext:1c,2"]
 
 
 def extract() -> object:
     with tempfile.TemporaryDirectory() as tmp:
         pot = Path(tmp) / "messages.pot"
         subprocess.run(
-            [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
-             *KEYWORDS, "--no-wrap", "-o", str(pot), "."],
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                "-q",
+                "extract",
+                "-F",
+                "babel.cfg",
+                *KEYWORDS,
+                "--no-wrap",
+                "-o",
+                str(pot),
+                ".",
+            ],
             cwd=ROOT,
             check=True,
         )

@@ -36,7 +36,7 @@ def cli() -> None:
 
 @cli.group("frameworks")
 def frameworks_group() -> None:
-    """Framework files: check them."""
+    """Framework files: check them, and list their Welsh for review."""
 
 
 @frameworks_group.command("check", with_appcontext=False)
@@ -74,6 +74,68 @@ def frameworks_check(directory: Path, database: str | None) -> None:
             f"ok  {comparison.file}: {comparison.earlier} to {comparison.later}, "
             f"{len(comparison.pairs)} items paired"
         )
+
+
+@frameworks_group.command("translations", with_appcontext=False)
+@click.argument("framework_id", required=False)
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=PROJECT_ROOT / "questions",
+    show_default=True,
+    help="Folder of framework YAML files and schema.json.",
+)
+@click.option("--awaiting", is_flag=True, help="Only the texts a Welsh speaker has yet to check.")
+def frameworks_translations(framework_id: str | None, directory: Path, awaiting: bool) -> None:
+    """List each framework text's Welsh and its review, for a Welsh speaker to check.
+
+    Each text is listed by file and place (as `frameworks check` names them), with the English,
+    the Welsh, and whether it awaits review or who signed it off and when; then the totals.
+    """
+    found, problems = check_directory(directory)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(problems)} problem(s) found in {directory}", err=True)
+        sys.exit(1)
+    chosen = [fw for fw in found if framework_id in (None, fw.id)]
+    if framework_id and not chosen:
+        known = ", ".join(sorted({fw.id for fw in found}))
+        click.echo(f"No framework {framework_id!r} (there are: {known})", err=True)
+        sys.exit(1)
+    totals = {"texts": 0, "awaiting": 0, "signed": 0}
+    for fw in chosen:
+        placed = fw.texts.placed("cy")
+        if not placed:
+            if framework_id:
+                click.echo(f"{fw.file}: {fw.id} {fw.version} holds no Welsh")
+            continue
+        waiting = sum(1 for p in placed if p.translation.awaiting_review)
+        totals["texts"] += len(placed)
+        totals["awaiting"] += waiting
+        totals["signed"] += len(placed) - waiting
+        for p in placed:
+            t = p.translation
+            if awaiting and not t.awaiting_review:
+                continue
+            state = (
+                "awaiting review"
+                if t.awaiting_review
+                else f"signed off by {t.signed_off_by} on {t.signed_off_on}"
+            )
+            click.echo(f"{fw.file}: {p.place} ({state})")
+            click.echo(f"  en: {p.english}")
+            click.echo(f"  cy: {t.text}")
+        click.echo(
+            f"{fw.file}: {fw.id} {fw.version}: {len(placed)} Welsh texts, {waiting} awaiting "
+            f"review, {len(placed) - waiting} signed off"
+        )
+        click.echo("")
+    click.echo(
+        f"Total: {totals['texts']} Welsh texts, {totals['awaiting']} awaiting review, "
+        f"{totals['signed']} signed off"
+    )
 
 
 def _changed_in_place(found, database: str):

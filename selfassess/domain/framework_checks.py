@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 YES_NO_PARTLY = (("yes", "Yes"), ("partly", "Partly"), ("no", "No"))
+# Their Welsh is in frameworks.py (CODE_TEXTS), where the library looks texts up.
 CHOICE_TYPES = {"single", "multi", "band"}
 RAG_IDS = ("red", "amber", "green")
 # What a scale value without a score can count as; scoring counts and names each of these.

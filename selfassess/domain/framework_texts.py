@@ -61,21 +61,41 @@ class Translation:
 
 
 @dataclass(frozen=True)
+class PlacedText:
+    """One translation at one place in a file: what a reviewer reads and signs off."""
+
+    place: str  # e.g. sections[0].items[2].text
+    english: str
+    language: str
+    translation: Translation
+
+
+@dataclass(frozen=True)
 class FrameworkTexts:
     """A framework's texts in its other languages, by their English wording."""
 
     languages: tuple[str, ...] = (SOURCE_LANGUAGE,)
     by_english: Mapping[str, Mapping[str, Translation]] = field(default_factory=dict)
+    # Every translation where the file gives it, in file order: each place is reviewed on its own.
+    places: tuple[PlacedText, ...] = ()
 
     def translation(self, english: str, language: str) -> Translation | None:
         return (self.by_english.get(english) or {}).get(language)
 
     def in_language(self, english: str, language: str) -> str:
         """The text in ``language``; English where the framework holds no such translation."""
+        if getattr(language, "marks_texts", False):
+            # The pseudo-locale's language: the text marked, so a test walking the pages sees
+            # that it came through here.
+            return f"⟦{self.in_language(english, str(language))}⟧"
         if language == SOURCE_LANGUAGE:
             return english
         found = self.translation(english, language)
         return found.text if found else english
+
+    def placed(self, language: str) -> list[PlacedText]:
+        """Each place that gives a text in ``language``, in file order."""
+        return [p for p in self.places if p.language == language]
 
     def awaiting_review(self, language: str) -> list[tuple[str, Translation]]:
         """(English, translation) for each text still to be checked by a speaker, in file order."""
@@ -90,13 +110,15 @@ def merge(texts: Iterable[FrameworkTexts]) -> FrameworkTexts:
     """One lookup over several frameworks (the library's). The first wording of a text wins."""
     merged: dict[str, dict[str, Translation]] = {}
     languages: list[str] = []
+    places: list[PlacedText] = []
     for one in texts:
+        places.extend(one.places)
         languages.extend(lang for lang in one.languages if lang not in languages)
         for english, by_language in one.by_english.items():
             slot = merged.setdefault(english, {})
             for language, translation in by_language.items():
                 slot.setdefault(language, translation)
-    return FrameworkTexts(tuple(languages), merged)
+    return FrameworkTexts(tuple(languages), merged, tuple(places))
 
 
 def _is_language_key(key: Any) -> bool:
@@ -136,6 +158,7 @@ def split_languages(data: Any, name: str) -> tuple[Any, FrameworkTexts, list[Pro
         declared = [SOURCE_LANGUAGE]
     others = [lang for lang in declared if lang != SOURCE_LANGUAGE]
     found: dict[str, dict[str, Translation]] = {}
+    placed: list[PlacedText] = []
 
     def add(path: str, message: str) -> None:
         problems.append(Problem(name, path, message))
@@ -156,6 +179,7 @@ def split_languages(data: Any, name: str) -> tuple[Any, FrameworkTexts, list[Pro
             translation = _translation(value, language, path, add)
             if translation is None:
                 continue
+            placed.append(PlacedText(path, english, language, translation))
             slot = found.setdefault(english, {})
             earlier = slot.get(language)
             if earlier is not None and earlier.text != translation.text:
@@ -175,7 +199,9 @@ def split_languages(data: Any, name: str) -> tuple[Any, FrameworkTexts, list[Pro
     def walk(value: Any, path: str, key: str | None) -> Any:
         if _is_multilingual(value):
             if key not in TEXT_KEYS:
-                add(path, "gives languages where a single value is expected")
+                # Not a text (an id, a misspelt key): left as it is, for the schema to say what
+                # belongs there.
+                return value
             return text_of(value, path)
         if isinstance(value, dict):
             return {
@@ -190,7 +216,7 @@ def split_languages(data: Any, name: str) -> tuple[Any, FrameworkTexts, list[Pro
         return value
 
     english_data = walk({k: v for k, v in data.items() if k != "languages"}, "", None)
-    return english_data, FrameworkTexts(tuple(declared), found), problems
+    return english_data, FrameworkTexts(tuple(declared), found, tuple(placed)), problems
 
 
 def _translation(value: dict, language: str, path: str, add) -> Translation | None:

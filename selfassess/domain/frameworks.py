@@ -26,7 +26,12 @@ from selfassess.domain.framework_checks import (
     version_key,
 )
 from selfassess.domain.framework_releases import content_hash
-from selfassess.domain.framework_texts import FrameworkTexts, merge, split_languages
+from selfassess.domain.framework_texts import (
+    FrameworkTexts,
+    Translation,
+    merge,
+    split_languages,
+)
 from selfassess.domain.survey_mapping import Comparison, load_comparisons
 
 # re-exported: callers import them from here
@@ -51,6 +56,17 @@ class FrameworkVersionNotFound(LookupError):
 
 
 SCHEMA_FILE = "schema.json"
+
+# The yes / partly / no options are the code's (YES_NO_PARTLY), not a file's, so their Welsh is
+# kept here; the library looks them up like any framework text. Awaiting a Welsh speaker's review.
+CODE_TEXTS = FrameworkTexts(
+    ("en", "cy"),
+    {
+        "Yes": {"cy": Translation("Ie")},
+        "Partly": {"cy": Translation("Yn rhannol")},
+        "No": {"cy": Translation("Na")},
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -277,7 +293,8 @@ class FrameworkLibrary:
         for fw in frameworks:
             self._by_key[(fw.id, fw.version)] = fw
         # Every framework's translations in one lookup, for labels that come from any of them.
-        self.texts = merge(fw.texts for fw in self._by_key.values())
+        # The code's own option labels come last: a framework's wording of a text wins.
+        self.texts = merge([*(fw.texts for fw in self._by_key.values()), CODE_TEXTS])
 
     def in_language(self, text: str | None, language: str) -> str | None:
         """A framework text in ``language`` (English where no framework translates it)."""
@@ -435,15 +452,14 @@ def load_framework_file(
         return None, problems
     if not isinstance(data, dict):
         return None, [Problem(name, "(top level)", "must be a mapping of keys such as id, title")]
-    data, texts, problems = split_languages(data, name)
-    if problems:
-        return None, problems
+    # A text missing a language is reported with whatever else is wrong, not instead of it.
+    data, texts, language_problems = split_languages(data, name)
     schema_errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if schema_errors:
-        return None, [
+        return None, language_problems + [
             Problem(name, json_path(e.absolute_path), schema_message(e)) for e in schema_errors
         ]
-    problems = semantic_problems(data, name)
+    problems = language_problems + semantic_problems(data, name)
     if problems:
         return None, problems
     return replace(_build(data, name), texts=texts), []

@@ -45,6 +45,11 @@ def edit(folder: Path, name: str, change, save_as: str | None = None) -> None:
     (folder / (save_as or name)).write_text(text, encoding="utf-8")
 
 
+def welsh_too(english: str, welsh: str) -> dict:
+    """A text as the shipped files give it: English, and Welsh awaiting a speaker's review."""
+    return {"en": english, "cy": welsh, "cy_review": "awaiting"}
+
+
 def problems_of(folder: Path) -> list[str]:
     return [str(p) for p in check_directory(folder)[1]]
 
@@ -113,7 +118,11 @@ def test_resolve_refuses_a_version_no_file_holds_by_name():
 
 def _unsure_value(meaning: str):
     def change(data):
-        data["scale"]["values"][3] = {"id": "unsure", "label": "Unsure", "counts_as": meaning}
+        data["scale"]["values"][3] = {
+            "id": "unsure",
+            "label": welsh_too("Unsure", "Ansicr"),
+            "counts_as": meaning,
+        }
 
     return change
 
@@ -185,7 +194,9 @@ def test_scoring_reads_the_no_score_values_from_the_framework_not_their_ids():
 def _new_hallmarks_version(questions: Path) -> None:
     def change(data):
         data["version"] = "2011.1"
-        data["sections"][0]["items"].append({"id": "new-hallmark", "text": "A new hallmark"})
+        data["sections"][0]["items"].append(
+            {"id": "new-hallmark", "text": welsh_too("A new hallmark", "Nodwedd newydd")}
+        )
 
     edit(questions, "hallmarks.yaml", change, save_as="hallmarks.2011.yaml")
 
@@ -258,16 +269,30 @@ def test_offering_a_survey_in_an_assessment_is_listed(questions):
 
 def test_the_hash_ignores_layout_and_help_text_but_not_wording(questions):
     before = load_library(questions).get("dip").content_hash
-    edit(questions, "dip.yaml", lambda d: d["sections"][0]["items"][0].update(guidance="Look."))
+    edit(
+        questions,
+        "dip.yaml",
+        lambda d: d["sections"][0]["items"][0].update(guidance=welsh_too("Look.", "Edrychwch.")),
+    )
     assert load_library(questions).get("dip").content_hash == before  # rewritten, new guidance
-    edit(questions, "dip.yaml", lambda d: d["sections"][0]["items"][0].update(text="Changed?"))
+    edit(
+        questions,
+        "dip.yaml",
+        lambda d: d["sections"][0]["items"][0].update(text=welsh_too("Changed?", "Wedi newid?")),
+    )
     assert load_library(questions).get("dip").content_hash != before
 
 
 def test_a_version_changed_after_answers_were_given_against_it_is_refused(questions):
     held = [(fw.id, fw.version, fw.content_hash) for fw in load_library(questions)]
     assert changed_in_place(load_library(questions), held) == []
-    edit(questions, "dip.yaml", lambda d: d["sections"][1]["items"][0].update(text="Reworded?"))
+    edit(
+        questions,
+        "dip.yaml",
+        lambda d: d["sections"][1]["items"][0].update(
+            text=welsh_too("Reworded?", "Wedi aileirio?")
+        ),
+    )
     problems = [str(p) for p in changed_in_place(load_library(questions), held)]
     assert problems == [
         "dip.yaml: version: dip 2010.1 was changed in place after answers were given against "

@@ -33,7 +33,9 @@ def test_the_2013_survey_declares_the_combined_figures_it_prints(survey):
 
 def _figure(**changes):
     def change(data):
-        figure = {"id": "broken", "text": "Broken", "item": "q11", "rule": "more_than_one"}
+        # The survey is in English and Welsh: a figure added to it gives its text in both.
+        text = {"en": "Broken", "cy": "Wedi torri", "cy_review": "awaiting"}
+        figure = {"id": "broken", "text": text, "item": "q11", "rule": "more_than_one"}
         figure.update(changes)
         data["figures"] = [*data.get("figures", []), figure]
 

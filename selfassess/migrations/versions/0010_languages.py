@@ -15,22 +15,19 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("user_account") as batch:
-        batch.add_column(sa.Column("language", sa.String(length=5), nullable=True))
-    with op.batch_alter_table("invitation") as batch:
-        batch.add_column(sa.Column("language", sa.String(length=5), nullable=True))
-    with op.batch_alter_table("workshop_session") as batch:
-        batch.add_column(
-            sa.Column(
-                "projector_languages", sa.String(length=10), nullable=False, server_default=""
-            )
-        )
+    # Plain ADD COLUMN (nullable, or with a default) on both databases: SQLite needs no table
+    # rebuild for it, and a rebuild of user_account would trip the tables that refer to it.
+    op.add_column("user_account", sa.Column("language", sa.String(length=5), nullable=True))
+    op.add_column("invitation", sa.Column("language", sa.String(length=5), nullable=True))
+    op.add_column(
+        "workshop_session",
+        sa.Column("projector_languages", sa.String(length=10), nullable=False, server_default=""),
+    )
 
 
 def downgrade():
-    with op.batch_alter_table("workshop_session") as batch:
-        batch.drop_column("projector_languages")
-    with op.batch_alter_table("invitation") as batch:
-        batch.drop_column("language")
-    with op.batch_alter_table("user_account") as batch:
-        batch.drop_column("language")
+    # ALTER TABLE ... DROP COLUMN on both (SQLite has it since 3.35): a batch rebuild of
+    # user_account would trip the foreign keys of the rows that refer to it.
+    op.drop_column("workshop_session", "projector_languages")
+    op.drop_column("invitation", "language")
+    op.drop_column("user_account", "language")
