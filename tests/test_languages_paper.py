@@ -145,8 +145,9 @@ def test_a_form_printed_in_welsh_says_everything_in_welsh(client, world):
     # (The framework's own texts may speak of evidence: the form's words are checked.)
     for english in ("How to fill this in", "Measures to improve", "Form code", "Page 1 of"):
         assert english not in text, english
-    for value in fw.scale:
-        assert fw.in_language(value.label, "cy") in pages[0], value.label
+    for value in fw.scale:  # a long answer wraps beside its box: each word is there
+        for word in fw.in_language(value.label, "cy").split():
+            assert word in pages[0], value.label
     if fw.in_language("Red", "cy") != "Red":  # the framework's Welsh is held
         for words in ("Coch", "Ambr", "Gwyrdd"):
             assert words in pages[0]
@@ -202,6 +203,9 @@ def test_a_welsh_form_filled_in_and_scanned_reads_back_the_same_answers(
     assert layout_in(form.layout, "en") == english_layout
     welsh = layout_in(form.layout, "cy")
     assert welsh is not None
+    if frameworks().get(KP).in_language("Red", "cy") != "Red":
+        # The Welsh runs longer: its boxes are elsewhere, and the reader must use its own.
+        assert welsh["pages"] != english_layout["pages"]
     layout = {pg["page"]: pg for pg in welsh["pages"]}
     rng = random.Random(7)
     images, truths = [], []
