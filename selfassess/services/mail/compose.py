@@ -39,7 +39,7 @@ from selfassess.models import (
     User,
     WorkshopSchedule,
 )
-from selfassess.web.language import LANGUAGES, use_language
+from selfassess.web.language import LANGUAGES, current_language, use_language
 
 # None: both languages in one message, Welsh first (an invitation whose lead chose both).
 BOTH = None
@@ -153,7 +153,10 @@ def _tidy(text: str) -> str:
 
 
 def long_date(day: date) -> str:
-    """ "Monday 7 December 2026", "Dydd Llun 7 Rhagfyr 2026"."""
+    """ "Monday 7 December 2026"; in Welsh "7 Rhagfyr 2026": a day's name after "ar" or "tan"
+    would take a mutation ("ar ddydd Llun") that a date put into a sentence cannot know."""
+    if current_language() == "cy":
+        return format_date(day, "d MMMM y")
     return format_date(day, "EEEE d MMMM y")
 
 
