@@ -247,3 +247,24 @@ def test_a_welsh_form_filled_in_and_scanned_reads_back_the_same_answers(
     welsh_page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Gwirio’r ffurflenni a sganiwyd" in welsh_page
     assert "Cafodd pob blwch ei ddarllen yn glir." in welsh_page
+
+
+def test_keying_in_welsh_takes_its_keys_from_the_welsh_answers(client, world):
+    p, lead, second, member, assessment = world
+    sign_in(client, lead)
+    client.get(f"/assessments/{assessment.id}/paper/{KP}/members/{member.id}.pdf")
+    form = db.session.execute(select(PaperForm)).scalar_one()
+    page = BeautifulSoup(
+        client.get(f"/assessments/{assessment.id}/paper/forms/{form.code}").data, "html.parser"
+    )
+    keys = {i["value"]: i["data-key"] for i in page.select('input[name="r-1.1"]') if i["value"]}
+    if frameworks().get(KP).in_language("Red", "cy") == "Coch":
+        assert keys == {
+            "red": "c",
+            "amber": "a",
+            "green": "g",
+            "dont_know": "d",
+            "not_applicable": "m",
+        }
+    assert len(set(keys.values())) == len(keys)
+    assert "Gadawyd yn wag" in page.select_one('label[for="r-1.1-blank"]').get_text()
