@@ -7,20 +7,29 @@ four corner marks, its QR code (form code, page, framework version) and its head
 questions the first pass put there. The second layout is read back for where every box and
 writing area lies, in mm from the centre of the top-left corner mark: that layout is stored with
 the form and is what the scan reader measures against.
+
+A form is printed in English, in Welsh, or in both (Welsh with the English under it, as
+bilingual public forms are). Longer words move the page breaks and the boxes, so each language's
+layout is kept apart (``domain.paper.layout_in``) and each page's QR code says which language it
+was printed in: a scan is measured against the layout of the very sheet it is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import segno
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from selfassess.documents.pdf import EXPORTS_DIR, render_html
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.national_figures import ARRANGEMENT, item_unit
-from selfassess.domain.paper import qr_payload, show_form_code
+from selfassess.domain.paper import PRINT_LANGUAGES, qr_payload, show_form_code
 from selfassess.domain.survey_flow import ARRANGEMENTS_ITEM
+from selfassess.web.language import use_language
 
 MM_PER_PX = 25.4 / 96  # WeasyPrint lays out in CSS pixels
 PAGE_MM = (210.0, 297.0)
@@ -44,41 +53,85 @@ def _qr_svg(payload: str) -> str:
     return segno.make(payload, error="m", micro=False).svg_data_uri(border=0, dark="#000")
 
 
-def _rated_blocks(fw: Framework) -> list[dict[str, Any]]:
+Said = Callable[[Callable[[str], str]], Any]
+
+
+def in_form_language(language: str) -> Said:
+    """What the form says, in its language: ``said(lambda lang: ...)`` is called with each of the
+    form's languages (inside ``use_language``, so gettext speaks it) and gives the text, or for a
+    bilingual form the Welsh with the English under it, marked ``lang="en"``."""
+    languages = PRINT_LANGUAGES.get(language, PRINT_LANGUAGES["en"])
+
+    def said(words: Callable[[str], str | None]) -> Any:
+        texts = []
+        for code in languages:
+            with use_language(code):
+                texts.append(words(code))
+        # One language only, or a text the framework holds in English alone: said once.
+        if len(texts) == 1 or texts[0] is None or texts[0] == texts[1]:
+            return texts[0]
+        first, second = texts
+        return Markup('{}<span class="en" lang="{}">{}</span>').format(
+            escape(first), languages[1], escape(second)
+        )
+
+    return said
+
+
+def _rated_blocks(fw: Framework, said: Said) -> list[dict[str, Any]]:
     blocks, seen = [], set()
     for item in fw.items:
         section = None
         if item.section_id not in seen:
             seen.add(item.section_id)
-            section = fw.section_heading(item.section_id)
+            section = said(lambda lang, s=item.section_id: fw.section_heading(s, lang))
         blocks.append(
             {
                 "key": item.id,
                 "kind": "rag",
                 "number": item.id,
-                "text": item.text,
-                "guidance": item.guidance,
+                "text": said(lambda lang, i=item: fw.in_language(i.text, lang)),
+                "guidance": said(lambda lang, i=item: fw.in_language(i.guidance, lang)),
                 "section": section,
                 "only_if": None,
-                "scale": fw.scale,
+                "scale": [
+                    (value, said(lambda lang, v=value: fw.in_language(v.label, lang)))
+                    for value in fw.scale
+                ],
             }
         )
     return blocks
 
 
-def _only_if(fw: Framework, item, numbers: dict[str, str]) -> str | None:
+def _only_if(fw: Framework, item, numbers: dict[str, str], lang: str) -> str | None:
     cond = item.asked_if
     if cond is None:
         return None
     target = fw.item(cond.item)
     if target is None:
         return None
-    labels = [o.label for o in target.options if o.id in cond.values] or list(cond.values)
-    said = " or ".join(f"“{label}”" for label in labels)
-    return f"Answer only if you answered {said} to question {numbers[target.id]}."
+    labels = [fw.in_language(o.label, lang) for o in target.options if o.id in cond.values] or list(
+        cond.values
+    )
+    answers = _(" or ").join(f"“{label}”" for label in labels)
+    return _(
+        "Answer only if you answered %(answers)s to question %(number)s.",
+        answers=answers,
+        number=numbers[target.id],
+    )
 
 
-def _survey_blocks(fw: Framework) -> list[dict[str, Any]]:
+def _how(fw: Framework, item, lang: str) -> str:
+    how = _("Tick all that apply.") if item.type == "multi" else _("Tick one.")
+    if item.exclusive:
+        alone = ", ".join(
+            f"“{fw.in_language(o.label, lang)}”" for o in item.options if o.id in item.exclusive
+        )
+        how += " " + _("%(answers)s is ticked on its own.", answers=alone)
+    return how
+
+
+def _survey_blocks(fw: Framework, said: Said) -> list[dict[str, Any]]:
     """The survey in the order it is asked online, with its routing printed: "answer only if"."""
     numbers = {item.id: str(n) for n, item in enumerate(fw.items, start=1)}
     blocks: list[dict[str, Any]] = []
@@ -88,7 +141,7 @@ def _survey_blocks(fw: Framework) -> list[dict[str, Any]]:
         section = None
         if item.section_id not in seen:
             seen.add(item.section_id)
-            section = fw.section_heading(item.section_id)
+            section = said(lambda lang, s=item.section_id: fw.section_heading(s, lang))
         per_arrangement = item_unit(fw, item) == ARRANGEMENT
         if per_arrangement and not asked_count:
             asked_count = True
@@ -97,33 +150,88 @@ def _survey_blocks(fw: Framework) -> list[dict[str, Any]]:
                     "key": ARRANGEMENTS_ITEM,
                     "kind": "count",
                     "number": "",
-                    "text": "How many IOM arrangements are there in your partnership's area?",
-                    "only_if": "The questions that follow are answered once for each IOM "
-                    "arrangement: one column each. With more than "
-                    f"{SURVEY_ARRANGEMENT_COLUMNS}, copy those pages.",
+                    "text": said(
+                        lambda lang: _(
+                            "How many IOM arrangements are there in your partnership's area?"
+                        )
+                    ),
+                    "only_if": said(
+                        lambda lang: _(
+                            "The questions that follow are answered once for each IOM "
+                            "arrangement: one column each. With more than %(columns)s, copy "
+                            "those pages.",
+                            columns=SURVEY_ARRANGEMENT_COLUMNS,
+                        )
+                    ),
                     "section": section,
                 }
             )
             section = None
-        how = "Tick all that apply." if item.type == "multi" else "Tick one."
-        if item.exclusive:
-            alone = ", ".join(f"“{o.label}”" for o in item.options if o.id in item.exclusive)
-            how += f" {alone} is ticked on its own."
         blocks.append(
             {
                 "key": item.id,
                 "kind": "survey",
                 "number": numbers[item.id],
-                "text": item.text,
-                "guidance": item.guidance,
+                "text": said(lambda lang, i=item: fw.in_language(i.text, lang)),
+                "guidance": said(lambda lang, i=item: fw.in_language(i.guidance, lang)),
                 "section": section,
-                "only_if": _only_if(fw, item, numbers),
-                "how": how,
-                "options": item.options,
+                "only_if": said(lambda lang, i=item: _only_if(fw, i, numbers, lang)),
+                "how": said(lambda lang, i=item: _how(fw, i, lang)),
+                "options": [
+                    said(lambda lang, o=option: fw.in_language(o.label, lang))
+                    for option in item.options
+                ],
                 "columns": SURVEY_ARRANGEMENT_COLUMNS if per_arrangement else 1,
             }
         )
     return blocks
+
+
+def _words(said: Said, survey: bool) -> dict[str, Any]:
+    """The form's own words (everything but the framework's texts), in its language."""
+    return {
+        "how_to_title": said(lambda lang: _("How to fill this in.")),
+        "how_to_text": said(
+            lambda lang: (
+                _("Answer the questions in order; skip those that say whom they are for.")
+                if survey
+                else _("Rate each question from your agency's point of view.")
+            )
+        ),
+        "how_to_mark": said(
+            lambda lang: (
+                _(
+                    "Mark each answer with a tick or a cross, inside its box. To change an answer, "
+                    "fill the wrong box in completely, then mark the right one."
+                )
+                if survey
+                else _(
+                    "Mark one box for each question with a tick or a cross, inside the box. "
+                    "To change an answer, fill the wrong box in completely, then mark the right "
+                    "one. Write your evidence and measures to improve on the lines."
+                )
+            )
+        ),
+        "write_number": said(lambda lang: _("Write the number here:")),
+        "evidence": said(lambda lang: _("Evidence")),
+        "improve": said(lambda lang: _("Measures to improve")),
+        "answer": said(lambda lang: _("Answer")),
+        "arrangement": [
+            said(lambda lang, n=n: _("Arrangement %(number)s", number=n))
+            for n in range(1, SURVEY_ARRANGEMENT_COLUMNS + 1)
+        ],
+        "completed_by": said(
+            lambda lang: _(
+                "Completed by: ______________________________ Role: ____________________"
+            )
+        ),
+        "name_agency": said(
+            lambda lang: _("Name: ______________________________ Agency: ____________________")
+        ),
+        "tick_or_cross": said(
+            lambda lang: _("Tick or cross one box. Fill a box in completely to cancel it.")
+        ),
+    }
 
 
 def _elements(document):
@@ -173,32 +281,54 @@ def print_form(
     subtitle: str,
     person: str | None,
     marking: str,
+    language: str = "en",
 ) -> PrintedForm:
-    """Lay out one form; its PDF, and where every box lies on every page."""
+    """Lay out one form; its PDF, and where every box lies on every page. ``title`` and
+    ``subtitle`` are already in the form's language ("en", "cy", or "cy+en": Welsh with the
+    English under it); see ``in_form_language``."""
     from weasyprint import HTML
 
+    language = language if language in PRINT_LANGUAGES else "en"
+    said = in_form_language(language)
     survey = fw.kind == "survey"
-    blocks = _survey_blocks(fw) if survey else _rated_blocks(fw)
-    how_to_text = (
-        "Answer the questions in order; skip those that say whom they are for."
-        if survey
-        else "Rate each question from your agency's point of view."
-    )
+    blocks = _survey_blocks(fw, said) if survey else _rated_blocks(fw, said)
+    code_shown = show_form_code(code)
     common = {
         "title": title,
         "subtitle": subtitle,
         "person": person,
-        "code_shown": show_form_code(code),
+        "code_shown": code_shown,
         "version": fw.version,
         "marking": marking,
         "blocks": blocks,
-        "how_to_text": how_to_text,
         "survey": survey,
+        "words": _words(said, survey),
+        "lang": PRINT_LANGUAGES[language][0],
+        "bilingual": len(PRINT_LANGUAGES[language]) > 1,
+        "form_code": said(
+            lambda lang: (
+                escape(_("Form code %(code)s · version %(version)s"))
+                % {
+                    "code": Markup('<span class="code">%s</span>') % code_shown,
+                    "version": fw.version,
+                }
+            )
+        ),
     }
+    with use_language(common["lang"]):
+        common["document_title"] = _(
+            "%(title)s: paper form %(code)s", title=escape(title).striptags(), code=code_shown
+        )
     flow = render_html("paper_form.html", mode="flow", pages=[], **common)
     grouped = _page_breaks(flow, blocks)
     pages = [
-        {"blocks": page_blocks, "qr": _qr_svg(qr_payload(code, number, fw.version))}
+        {
+            "blocks": page_blocks,
+            "qr": _qr_svg(qr_payload(code, number, fw.version, language)),
+            "page_of": said(
+                lambda lang, n=number: _("Page %(page)s of %(pages)s", page=n, pages=len(grouped))
+            ),
+        }
         for number, page_blocks in enumerate(grouped, start=1)
     ]
     html = render_html("paper_form.html", mode="sheets", pages=pages, **common)

@@ -17,6 +17,7 @@ from typing import Any
 
 import cv2
 import numpy as np
+from flask_babel import gettext as _
 
 from selfassess.documents.paper_forms import MARK_CENTRES, MARK_MM, ORIGIN, PAGE_MM, QR_BOX_MM
 from selfassess.domain.paper import (
@@ -39,7 +40,17 @@ PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
 
 
 class ScanError(ValueError):
-    """An upload or a page that cannot be read, in words for the lead."""
+    """An upload or a page that cannot be read, in words for the lead (in their language)."""
+
+
+def _too_big(name: str, width: int, height: int) -> str:
+    return _(
+        "%(file)s: the picture has more than %(millions)s million pixels (%(width)s × %(height)s)",
+        file=name,
+        millions=MAX_IMAGE_PIXELS // 1_000_000,
+        width=width,
+        height=height,
+    )
 
 
 def sniff(data: bytes) -> str | None:
@@ -61,22 +72,23 @@ def _image_pages(data: bytes, name: str) -> list[np.ndarray]:
             # The header's size, before any pixel is decoded: a bomb is refused here.
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
-                raise ScanError(
-                    f"{name}: the picture has more than {MAX_IMAGE_PIXELS // 1_000_000} million "
-                    f"pixels ({width} × {height})"
-                )
+                raise ScanError(_too_big(name, width, height))
             if getattr(image, "n_frames", 1) > 1:
-                raise ScanError(f"{name}: pictures with several frames are not read")
+                raise ScanError(_("%(file)s: pictures with several frames are not read", file=name))
             image = ImageOps.exif_transpose(image)
             return [np.asarray(image.convert("L"))]
     except ScanError:
         raise
     except Image.DecompressionBombError:  # Pillow's own guard, for sizes far past ours
         raise ScanError(
-            f"{name}: the picture has more than {MAX_IMAGE_PIXELS // 1_000_000} million pixels"
+            _(
+                "%(file)s: the picture has more than %(millions)s million pixels",
+                file=name,
+                millions=MAX_IMAGE_PIXELS // 1_000_000,
+            )
         ) from None
     except Exception:
-        raise ScanError(f"{name}: the picture could not be read") from None
+        raise ScanError(_("%(file)s: the picture could not be read", file=name)) from None
 
 
 def _open_pdf(data: bytes, name: str):
@@ -85,7 +97,7 @@ def _open_pdf(data: bytes, name: str):
     try:
         return pdfium.PdfDocument(data)
     except Exception:
-        raise ScanError(f"{name}: the PDF could not be opened") from None
+        raise ScanError(_("%(file)s: the PDF could not be opened", file=name)) from None
 
 
 def _pdf_page_count(data: bytes, name: str) -> int:
@@ -112,7 +124,11 @@ def _pdf_pages(data: bytes, name: str) -> Iterator[np.ndarray]:
                 page.close()
             except Exception:
                 raise ScanError(
-                    f"{name}: page {index + 1} of the PDF could not be rendered"
+                    _(
+                        "%(file)s: page %(page)s of the PDF could not be rendered",
+                        file=name,
+                        page=index + 1,
+                    )
                 ) from None
             yield np.ascontiguousarray(rendered[..., 0] if rendered.ndim == 3 else rendered)
     finally:
@@ -129,14 +145,21 @@ def check_upload(files: Iterable[tuple[str, bytes]]) -> int:
     for name, data in files:
         total += len(data)
         if total > MAX_UPLOAD_BYTES:
-            raise ScanError(f"The upload is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+            raise ScanError(_("The upload is over %(mb)s MB", mb=MAX_UPLOAD_BYTES // (1024 * 1024)))
         kind = sniff(data)
         if kind is None:
-            raise ScanError(f"{name} is not a PDF, PNG or JPEG file")
+            raise ScanError(_("%(file)s is not a PDF, PNG or JPEG file", file=name))
         if kind == PDF:
             count = _pdf_page_count(data, name)
             if count > MAX_PAGES:
-                raise ScanError(f"{name} has {count} pages: upload at most {MAX_PAGES} at once")
+                raise ScanError(
+                    _(
+                        "%(file)s has %(count)s pages: upload at most %(most)s at once",
+                        file=name,
+                        count=count,
+                        most=MAX_PAGES,
+                    )
+                )
             pages += count
         else:
             try:
@@ -145,17 +168,14 @@ def check_upload(files: Iterable[tuple[str, bytes]]) -> int:
             except Image.DecompressionBombError:  # Pillow's own guard, far past ours
                 width = height = MAX_IMAGE_PIXELS
             except Exception:
-                raise ScanError(f"{name}: the picture could not be read") from None
+                raise ScanError(_("%(file)s: the picture could not be read", file=name)) from None
             if width * height > MAX_IMAGE_PIXELS:
-                raise ScanError(
-                    f"{name}: the picture has more than {MAX_IMAGE_PIXELS // 1_000_000} million "
-                    f"pixels ({width} × {height})"
-                )
+                raise ScanError(_too_big(name, width, height))
             pages += 1
         if pages > MAX_PAGES:
-            raise ScanError(f"The upload has more than {MAX_PAGES} pages")
+            raise ScanError(_("The upload has more than %(most)s pages", most=MAX_PAGES))
     if not pages:
-        raise ScanError("Choose a PDF or pictures of the filled-in forms")
+        raise ScanError(_("Choose a PDF or pictures of the filled-in forms"))
     return pages
 
 
@@ -165,7 +185,7 @@ def upload_pages(files: Sequence[tuple[str, bytes]]) -> Iterator[tuple[str, np.n
     for name, data in files:
         if sniff(data) == PDF:
             for number, image in enumerate(_pdf_pages(data, name), start=1):
-                yield f"{name}, page {number}", image
+                yield _("%(file)s, page %(page)s", file=name, page=number), image
         else:
             yield name, _image_pages(data, name)[0]
 
@@ -275,7 +295,7 @@ def straighten(gray: np.ndarray) -> tuple[PageMark, np.ndarray]:
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     found = _find_qr(gray)
     if found is None:
-        raise ScanError("no form QR code was found on the page")
+        raise ScanError(_("no form QR code was found on the page"))
     mark, qr_corners = found
     left, top, width, height = QR_BOX_MM
     qr_mm = np.array(
@@ -287,7 +307,7 @@ def straighten(gray: np.ndarray) -> tuple[PageMark, np.ndarray]:
     centres_mm = np.array(MARK_CENTRES, dtype=np.float64)
     found_marks = _find_marks(gray, qr_mm, qr_corners, centres_mm, px_per_mm)
     if found_marks is None:
-        raise ScanError("the four corner marks were not all found (is the whole page in view?)")
+        raise ScanError(_("the four corner marks were not all found (is the whole page in view?)"))
     target = _mm_to_px(centres_mm).astype(np.float32)
     matrix = cv2.getPerspectiveTransform(found_marks.astype(np.float32), target)
     # The QR code must land where it was printed: a wrong mark (a filled-in box taken for
@@ -295,7 +315,7 @@ def straighten(gray: np.ndarray) -> tuple[PageMark, np.ndarray]:
     qr_flat = cv2.perspectiveTransform(qr_corners.reshape(-1, 1, 2), matrix).reshape(-1, 2)
     drift_mm = float(np.max(np.linalg.norm(qr_flat / PX_PER_MM - qr_mm, axis=1)))
     if drift_mm > QR_DRIFT_MM:
-        raise ScanError("the page could not be straightened (a corner mark was not found)")
+        raise ScanError(_("the page could not be straightened (a corner mark was not found)"))
     size = (round(PAGE_MM[0] * PX_PER_MM), round(PAGE_MM[1] * PX_PER_MM))
     flat = cv2.warpPerspective(
         gray, matrix, size, flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT, borderValue=255
@@ -343,7 +363,9 @@ def read_page(
     mark, flat = straighten(gray)
     page_layout = layout_of(mark)
     if page_layout is None:
-        raise ScanError(f"the form code {mark.code} is not one of this assessment's forms")
+        raise ScanError(
+            _("the form code %(code)s is not one of this assessment's forms", code=mark.code)
+        )
     white = _paper_white(flat)
     questions = []
     for item in page_layout["items"]:
@@ -355,7 +377,7 @@ def read_page(
 def png(image: np.ndarray) -> bytes:
     ok, data = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 6])
     if not ok:
-        raise ScanError("the page image could not be kept")
+        raise ScanError(_("the page image could not be kept"))
     return data.tobytes()
 
 
@@ -363,7 +385,7 @@ def crop_png(page_png: bytes, rect_mm: list[float], margin_mm: float = 1.0) -> b
     """The part of a straightened page inside rect (mm from the origin), as a PNG."""
     image = cv2.imdecode(np.frombuffer(page_png, dtype=np.uint8), cv2.IMREAD_GRAYSCALE)
     if image is None:
-        raise ScanError("the kept page image could not be read")
+        raise ScanError(_("the kept page image could not be read"))
     x, y, w, h = rect_mm
     x0 = max(0, round((x + ORIGIN[0] - margin_mm) * PX_PER_MM))
     y0 = max(0, round((y + ORIGIN[1] - margin_mm) * PX_PER_MM))

@@ -253,6 +253,7 @@ class CalendarEvent:
     organiser_address: str
     attendees: Sequence[tuple[str | None, str]]
     stamp: datetime
+    language: str = "en"  # of the summary and description (RFC 5545's LANGUAGE)
 
 
 def calendar_file(event: CalendarEvent, cancelled: bool = False) -> str:
@@ -271,8 +272,9 @@ def calendar_file(event: CalendarEvent, cancelled: bool = False) -> str:
     item.add("dtstamp", event.stamp.astimezone(UTC))
     item.add("dtstart", event.starts_at.astimezone(UTC))
     item.add("dtend", event.ends_at.astimezone(UTC))
-    item.add("summary", header_text(event.summary, 300))
-    item.add("description", event.description)
+    words = {"LANGUAGE": event.language}
+    item.add("summary", header_text(event.summary, 300), parameters=words)
+    item.add("description", event.description, parameters=words)
     if event.location:
         item.add("location", header_text(event.location, 300))
     if event.url:

@@ -14,11 +14,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from selfassess.domain.frameworks import ScaleValue
+from selfassess.domain.i18n import N_
 
 # No 0/O, 1/I/L, 5/S, 2/Z: a code read off paper and typed back in cannot be mistyped into another.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXY346789"
 CODE_LENGTH = 8
 QR_PREFIX = "SAP1"
+# The languages a form is printed in: each language's words, in the order printed. "cy+en" is
+# the Welsh with the English under it, on the one form.
+PRINT_LANGUAGES = {"en": ("en",), "cy": ("cy",), "cy+en": ("cy", "en")}
 
 
 def new_form_code() -> str:
@@ -40,20 +44,27 @@ def show_form_code(code: str) -> str:
 
 @dataclass(frozen=True)
 class PageMark:
-    """What one page's QR code says: which form, which page of it, which framework version."""
+    """What one page's QR code says: which form, which page of it, which framework version,
+    and which language the page was printed in."""
 
     code: str
     page: int
     version: str
+    language: str = "en"
 
 
-def qr_payload(code: str, page: int, version: str) -> str:
-    return f"{QR_PREFIX}:{code}:{page}:{version}"
+def qr_payload(code: str, page: int, version: str, language: str = "en") -> str:
+    """An English page's code as it always was; another language's adds it at the end."""
+    payload = f"{QR_PREFIX}:{code}:{page}:{version}"
+    return payload if language == "en" else f"{payload}:{language}"
 
 
 def read_qr_payload(text: str) -> PageMark | None:
     """The page a QR code names, or None for any other QR code (a poster, a phone number)."""
     parts = (text or "").strip().split(":")
+    language = "en"
+    if len(parts) == 5 and parts[4] in PRINT_LANGUAGES and parts[4] != "en":
+        language = parts.pop()
     if len(parts) != 4 or parts[0] != QR_PREFIX:
         return None
     code = clean_form_code(parts[1])
@@ -61,7 +72,31 @@ def read_qr_payload(text: str) -> PageMark | None:
         return None
     if not re.fullmatch(r"[0-9A-Za-z.\-]{1,20}", parts[3]):
         return None
-    return PageMark(code, int(parts[2]), parts[3])
+    return PageMark(code, int(parts[2]), parts[3], language)
+
+
+def layout_in(layout: Mapping | None, language: str) -> Mapping | None:
+    """A form's layout as printed in ``language``, or None when it was never printed so.
+    The English layout is the stored layout itself (as forms printed before any other language
+    keep it); each other language's is under ``languages``."""
+    if not layout:
+        return None
+    if language == "en":
+        if "pages" not in layout:
+            return None
+        return {k: v for k, v in layout.items() if k != "languages"}
+    return (layout.get("languages") or {}).get(language)
+
+
+def with_layout(layout: Mapping | None, language: str, printed: Mapping) -> dict:
+    """The form's stored layouts with ``language``'s set to ``printed``, the others kept."""
+    others = dict((layout or {}).get("languages") or {})
+    english = {k: v for k, v in (layout or {}).items() if k != "languages"}
+    if language == "en":
+        english = dict(printed)
+    else:
+        others[language] = dict(printed)
+    return {**english, **({"languages": others} if others else {})}
 
 
 # --- keying in -------------------------------------------------------------------------------
@@ -177,10 +212,10 @@ def read_question(item_id: str, inks: Mapping[str, BoxInk]) -> QuestionReading:
     marked = [v for v, s in states.items() if s == MARKED]
     reason = None
     if any(s == DOUBTFUL for s in states.values()):
-        reason = "A box holds a faint or partial mark"
+        reason = N_("A box holds a faint or partial mark")
     elif len(marked) > 1:
-        reason = "More than one box is marked"
+        reason = N_("More than one box is marked")
     elif any(s == CANCELLED for s in states.values()):
-        reason = "A box is filled in (a changed answer)"
+        reason = N_("A box is filled in (a changed answer)")
     value = marked[0] if len(marked) == 1 else None
     return QuestionReading(item_id, states, value, reason is not None, reason)

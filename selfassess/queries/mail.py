@@ -263,6 +263,15 @@ class SavedEmail:
     def date(self) -> str:
         return str(self.message["Date"] or "")
 
+    @property
+    def sent_at(self) -> datetime | None:
+        """When it was written, from its Date header (None when that cannot be read)."""
+        header = self.message["Date"]
+        try:
+            return header.datetime if header is not None else None
+        except (AttributeError, ValueError):
+            return None
+
     def body(self, subtype: str) -> str | None:
         part = self.message.get_body(preferencelist=(subtype,))
         return part.get_content() if part is not None else None

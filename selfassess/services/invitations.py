@@ -87,10 +87,13 @@ def create_invitation(
     note: str | None = None,
     for_name: str | None = None,
     for_email: str | None = None,
+    language: str | None = "en",
 ) -> NewInvitation:
-    """Invite someone to the partnership in role, noting who it is for; the audit event says so."""
+    """Invite someone to the partnership in role, noting who it is for; the audit event says so.
+    ``language``: of the email to someone with no account yet ("en", "cy", or None for both,
+    Welsh first)."""
     with transaction():
-        return add_invitation(partnership, role, invited_by, note, for_name, for_email)
+        return add_invitation(partnership, role, invited_by, note, for_name, for_email, language)
 
 
 def add_invitation(
@@ -100,6 +103,7 @@ def add_invitation(
     note: str | None = None,
     for_name: str | None = None,
     for_email: str | None = None,
+    language: str | None = "en",
 ) -> NewInvitation:
     """Add an invitation within the caller's transaction (see create_invitation)."""
     now = datetime.now(UTC)
@@ -113,6 +117,7 @@ def add_invitation(
         note=note or None,
         for_name=for_name or None,
         for_email=for_email or None,
+        language=language or None,
     )
     db.session.add(invitation)
     db.session.flush()

@@ -7,13 +7,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
+from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
-from selfassess.documents.paper_forms import print_form
+from selfassess.documents.paper_forms import in_form_language, print_form
 from selfassess.documents.pdf import cached_pdf
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.history import long_date
-from selfassess.domain.paper import Keyed, entered_from_paper, new_form_code
+from selfassess.domain.paper import (
+    PRINT_LANGUAGES,
+    Keyed,
+    entered_from_paper,
+    layout_in,
+    new_form_code,
+    with_layout,
+)
 from selfassess.domain.reference import agency_name
 from selfassess.models import Assessment, Collection, PaperEntry, PaperForm, Partnership, User
 from selfassess.queries import paper as q
@@ -31,7 +40,7 @@ class PaperError(ValueError):
 
 
 def _new_form(**fields) -> PaperForm:
-    for _ in range(5):  # a clash of random codes is rare; try again rather than fail
+    for _attempt in range(5):  # a clash of random codes is rare; try again rather than fail
         try:
             with transaction() as session:
                 form = PaperForm(code=new_form_code(), **fields)
@@ -39,7 +48,7 @@ def _new_form(**fields) -> PaperForm:
             return form
         except IntegrityError:
             continue
-    raise RuntimeError("Could not make a unique form code")
+    raise RuntimeError("Could not make a unique form code")  # for the log, not a person
 
 
 def assessment_form(
@@ -75,23 +84,54 @@ def survey_form(
     return form
 
 
-def form_pdf(form: PaperForm, fw: Framework, *, title: str, subtitle: str, marking: str) -> bytes:
-    """The form's PDF (laid out once per form and day); its layout is kept on first printing."""
+def form_pdf(
+    form: PaperForm,
+    fw: Framework,
+    *,
+    title: str,
+    subtitle: str,
+    marking: str,
+    language: str = "en",
+) -> bytes:
+    """The form's PDF (laid out once per form, language and day); the layout of each language
+    it is printed in is kept with the form, beside the others, for reading its scans."""
+    language = language if language in PRINT_LANGUAGES else "en"
     person = None
     if form.user is not None:
-        person = form.user.name + (f", {agency_name(form.user.agency)}" if form.user.agency else "")
+        person = form.user.name
+        if form.user.agency:
+            agency = in_form_language(language)(lambda lang: _(agency_name(form.user.agency)))
+            person = Markup("{}, {}").format(form.user.name, agency)
 
     def make() -> bytes:
         printed = print_form(
-            fw, form.code, title=title, subtitle=subtitle, person=person, marking=marking
+            fw,
+            form.code,
+            title=title,
+            subtitle=subtitle,
+            person=person,
+            marking=marking,
+            language=language,
         )
-        if form.layout != printed.layout:
+        if layout_in(form.layout, language) != printed.layout:
             with transaction():
-                form.layout = printed.layout
+                form.layout = with_layout(form.layout, language, printed.layout)
         return printed.pdf
 
-    pdf = cached_pdf(("paper", form.code, fw.version, title, subtitle, person, marking), make)
-    if form.layout is None:  # laid out by another server: keep a layout here too
+    pdf = cached_pdf(
+        (
+            "paper",
+            form.code,
+            fw.version,
+            language,
+            str(title),
+            str(subtitle),
+            str(person),
+            marking,
+        ),
+        make,
+    )
+    if layout_in(form.layout, language) is None:  # laid out by another server: keep it here too
         make()
     return pdf
 
@@ -108,12 +148,20 @@ def clean_answers(fw: Framework, answers: Mapping[str, Keyed]) -> dict[str, Keye
         if keyed is None or keyed.blank:
             continue
         if keyed.value and fw.scale_value(keyed.value) is None:
-            raise PaperError(f"Question {item.id}: {keyed.value!r} is not a rating")
+            raise PaperError(
+                _(
+                    "Question %(number)s: %(value)s is not a rating",
+                    number=item.id,
+                    value=repr(keyed.value),
+                )
+            )
         try:
             evidence = _clean_text(keyed.evidence) or ""
             improvement = _clean_text(keyed.improvement) or ""
         except ValueError as exc:
-            raise PaperError(f"Question {item.id}: {exc}") from None
+            raise PaperError(
+                _("Question %(number)s: %(problem)s", number=item.id, problem=exc)
+            ) from None
         clean[item.id] = Keyed(keyed.value or None, evidence, improvement)
     return clean
 
@@ -147,7 +195,7 @@ def save_keyed(
     saved. The number of ratings saved."""
     if assessment.is_locked or assessment.status != "open":
         raise AssessmentLocked(
-            assessment, "Ratings can only be entered while the assessment is open"
+            assessment, _("Ratings can only be entered while the assessment is open")
         )
     clean = clean_answers(fw, answers)
     participant = participant_for(assessment, member, create=True)
@@ -180,13 +228,13 @@ def keep_for_second_keying(
     """The first keying of a double entry: held, not saved, until a second person keys it."""
     if assessment.is_locked or assessment.status != "open":
         raise AssessmentLocked(
-            assessment, "Ratings can only be entered while the assessment is open"
+            assessment, _("Ratings can only be entered while the assessment is open")
         )
     clean = clean_answers(fw, answers)
     if not clean:
-        raise PaperError("Nothing was keyed in: enter at least one rating")
+        raise PaperError(_("Nothing was keyed in: enter at least one rating"))
     if q.waiting_entry(form.id, member.id) is not None:
-        raise PaperError("This form is already waiting for a second person to key it in")
+        raise PaperError(_("This form is already waiting for a second person to key it in"))
     with transaction() as session:
         entry = PaperEntry(
             paper_form_id=form.id,
@@ -221,9 +269,9 @@ def finish_double_entry(
     """Save what the second person settled (their keying, with each difference chosen), and
     close the waiting entry. The first keyer cannot verify their own keying."""
     if entry.status != "waiting":
-        raise PaperError("This keying has already been saved or discarded")
+        raise PaperError(_("This keying has already been saved or discarded"))
     if entry.entered_by_id == verifier.id:
-        raise PaperError("A second person must key the form again: you keyed it first")
+        raise PaperError(_("A second person must key the form again: you keyed it first"))
     first = entry.entered_by or verifier
     saved = save_keyed(assessment, fw, entry.user, chosen, first, checked_by=verifier)
     with transaction():

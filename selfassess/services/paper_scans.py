@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from selfassess.documents.paper_reading import (
     PDF,
     ScanError,
@@ -21,7 +23,7 @@ from selfassess.documents.paper_reading import (
 )
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.history import long_date
-from selfassess.domain.paper import Keyed, PageMark, show_form_code
+from selfassess.domain.paper import Keyed, PageMark, layout_in, show_form_code
 from selfassess.models import Assessment, PaperForm, PaperScan, PaperScanPage, User
 from selfassess.queries import paper as q
 from selfassess.services import audit, transaction
@@ -31,7 +33,7 @@ from selfassess.services.paper import PaperError, clean_answers, save_keyed
 
 def _refuse_unless_open(assessment: Assessment) -> None:
     if assessment.is_locked or assessment.status != "open":
-        raise AssessmentLocked(assessment, "Scans can only be read while the assessment is open")
+        raise AssessmentLocked(assessment, _("Scans can only be read while the assessment is open"))
 
 
 def read_upload(
@@ -52,7 +54,8 @@ def read_upload(
         form = forms[mark.code]
         if form is None or form.framework_version != mark.version:
             return None
-        found = [p for p in form.layout["pages"] if p["page"] == mark.page]
+        printed = layout_in(form.layout, mark.language)  # the layout of the sheet as printed
+        found = [p for p in (printed or {}).get("pages", []) if p["page"] == mark.page]
         return found[0] if found else None
 
     readings, images, seen = [], [], set()
@@ -60,13 +63,17 @@ def read_upload(
         try:
             reading = read_page(gray, layout_of)
         except ScanError as exc:
-            raise ScanError(f"{source}: {exc}") from None
+            raise ScanError(_("%(file)s: %(problem)s", file=source, problem=exc)) from None
         key = (reading.mark.code, reading.mark.page)
         if key in seen:
             raise ScanError(
-                f"{source}: page {reading.mark.page} of form "
-                f"{show_form_code(reading.mark.code)} is in the upload twice. Upload one "
-                "person's copy of a blank form at a time"
+                _(
+                    "%(file)s: page %(page)s of form %(code)s is in the upload twice. Upload one "
+                    "person's copy of a blank form at a time",
+                    file=source,
+                    page=reading.mark.page,
+                    code=show_form_code(reading.mark.code),
+                )
             )
         seen.add(key)
         readings.append(
@@ -75,6 +82,7 @@ def read_upload(
                 "source": source,
                 "code": reading.mark.code,
                 "page": reading.mark.page,
+                "language": reading.mark.language,
                 "items": [
                     {
                         "item_id": r.item_id,
@@ -152,7 +160,7 @@ def save_scan(
     before anything is saved."""
     _refuse_unless_open(assessment)
     if scan.status != "read":
-        raise PaperError("This upload has already been saved or discarded")
+        raise PaperError(_("This upload has already been saved or discarded"))
     label = f"Entered from paper (scanned) by {lead.name} on {long_date(on or date.today())}"
     for fw, _member, answers in checked.values():
         clean_answers(fw, answers)  # PaperError before anything is saved

@@ -1,5 +1,6 @@
 """The workshop's date, time and place, set by the lead, with the calendar invitation to every
-member of the partnership written to the outbox in the same transaction.
+member of the partnership written to the outbox in the same transaction, each in the member's
+own language (the calendar entry's summary and description too: ``compose.calendar_text``).
 
 A change keeps the calendar UID and bumps its SEQUENCE, so calendars move the one event; a
 cancellation sends METHOD:CANCEL with the same UID. Scheduling again after a cancellation is a
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from selfassess.domain.mail import RATING_REMINDER
@@ -46,13 +48,13 @@ def _check(when: WorkshopTime) -> WorkshopTime:
     place = (when.place or "").strip() or None
     online = (when.online_link or "").strip() or None
     if when.ends_at <= when.starts_at:
-        raise ScheduleError("The workshop must end after it starts")
+        raise ScheduleError(_("The workshop must end after it starts"))
     if not place and not online:
-        raise ScheduleError("Enter a place, an online link, or both")
+        raise ScheduleError(_("Enter a place, an online link, or both"))
     if place and len(place) > MAX_PLACE:
-        raise ScheduleError(f"The place must be {MAX_PLACE} characters or fewer")
+        raise ScheduleError(_("The place must be %(most)s characters or fewer", most=MAX_PLACE))
     if online and (len(online) > MAX_LINK or not online.lower().startswith("https://")):
-        raise ScheduleError("The online link must start with https://")
+        raise ScheduleError(_("The online link must start with https://"))
     return WorkshopTime(when.starts_at, when.ends_at, place, online)
 
 
@@ -98,7 +100,7 @@ def schedule(assessment: Assessment, when: WorkshopTime, by: User) -> tuple[Work
     schedule and how many people were written to. A save that changes nothing sends nothing."""
     when = _check(when)
     if assessment.status not in ("draft", "open"):
-        raise ScheduleError("A workshop can be scheduled only before the assessment is agreed")
+        raise ScheduleError(_("A workshop can be scheduled only before the assessment is agreed"))
     with transaction():
         current = schedule_for(assessment.id)
         if current is not None and current.cancelled_at is None:

@@ -2,6 +2,13 @@
 message from a ``Content``: a heading, paragraphs, a few details, one link as a button, and the
 lines saying why it was sent and how to stop reminders.
 
+Each email is written in its recipient's language: an account's own choice (English when it has
+made none); an invitation to someone without an account yet in the language the lead chose for it,
+or in both, Welsh first, when the lead chose both. The words are put together inside
+``use_language``, so a message written by a request in Welsh to someone who reads English (or by
+the reminder run, outside any request) comes out in the recipient's language; the outbox keeps
+the message as written.
+
 No email carries a rating, a piece of evidence or any text typed into an assessment (action
 descriptions included): a message says what needs doing and links to the service, where
 signing in shows the rest.
@@ -10,14 +17,18 @@ signing in shows the rest.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+from markupsafe import Markup
 
 from selfassess.domain import mail as m
-from selfassess.domain.mail import LOCAL, clock, long_date, when_text
+from selfassess.domain.mail import LOCAL
 from selfassess.models import (
     Action,
     Assessment,
@@ -28,8 +39,11 @@ from selfassess.models import (
     User,
     WorkshopSchedule,
 )
+from selfassess.web.language import LANGUAGES, current_language, use_language
 
-ROLE_WORDS = {"lead": "a lead", "member": "a member", "observer": "an observer"}
+# None: both languages in one message, Welsh first (an invitation whose lead chose both).
+BOTH = None
+BOTH_ORDER = ("cy", "en")
 
 
 @dataclass
@@ -45,6 +59,18 @@ class Content:
     stop_kind: str | None = None
 
 
+@dataclass(frozen=True)
+class Part:
+    """One language's half of a message: its content and the templates' rendering of it."""
+
+    language: str
+    subject: str
+    content: Content
+    html: Markup
+    text: str
+    note: str  # "The message in English is below.", in this part's language
+
+
 def link(endpoint: str, **values) -> str:
     """An absolute address in the service, always from SERVICE_URL (never a request's Host)."""
     base = urlsplit(current_app.config["SERVICE_URL"])
@@ -58,29 +84,62 @@ def _marking() -> str:
     return current_app.config.get("PROTECTIVE_MARKING") or ""
 
 
+def language_of(person: User | None) -> str:
+    """The language an account reads its email in: its own choice, else English."""
+    chosen = getattr(person, "language", None)
+    return chosen if chosen in LANGUAGES else "en"
+
+
+def _languages(language: str | None) -> tuple[str, ...]:
+    if language is BOTH:
+        return BOTH_ORDER
+    return (language if language in LANGUAGES else "en",)
+
+
 def _render(
     kind: str,
     to: tuple[str | None, str],
-    subject: str,
-    content: Content,
+    language: str | None,
+    build: Callable[[], tuple[str, Content]],
     attachments: tuple[m.Attachment, ...] = (),
 ) -> m.Email:
+    """The message in ``language`` ("en", "cy", or BOTH: Welsh, then English under it).
+    ``build`` says the subject and content in the language being written; it is called once
+    for each language of the message."""
     env = current_app.jinja_env
     context = {
-        "content": content,
         "service_name": current_app.config["SERVICE_NAME"],
         "protective_marking": _marking(),
         "account_url": link("auth.account"),
         "service_url": current_app.config["SERVICE_URL"],
     }
+    parts = []
+    for code in _languages(language):
+        with use_language(code):
+            subject, content = build()
+            parts.append(
+                Part(
+                    code,
+                    subject,
+                    content,
+                    # The part is rendered by an autoescaping template: its output is markup.
+                    Markup(env.get_template("email/_part.html").render(content=content, **context)),  # noqa: S704
+                    _tidy(env.get_template("email/_part.txt").render(content=content, **context)),
+                    _("The message in English is below."),
+                )
+            )
+    with use_language(parts[0].language):
+        whole = {"parts": parts, "both": len(parts) > 1, **context}
+        text = _tidy(env.get_template("email/message.txt").render(**whole))
+        html = env.get_template("email/message.html").render(**whole)
     name, address = to
     return m.Email(
         kind=kind,
         to_address=address,
         to_name=m.header_text(name, 120) or None,
-        subject=m.subject_line(_marking(), subject),
-        text=_tidy(env.get_template("email/message.txt").render(**context)),
-        html=env.get_template("email/message.html").render(**context),
+        subject=m.subject_line(_marking(), " / ".join(p.subject for p in parts)),
+        text=text,
+        html=html,
         attachments=attachments,
     )
 
@@ -90,13 +149,37 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+# --- dates and times, in the language being written ---
+
+
+def long_date(day: date) -> str:
+    """ "Monday 7 December 2026"; in Welsh "7 Rhagfyr 2026": a day's name after "ar" or "tan"
+    would take a mutation ("ar ddydd Llun") that a date put into a sentence cannot know."""
+    if current_language() == "cy":
+        return format_date(day, "d MMMM y")
+    return format_date(day, "EEEE d MMMM y")
+
+
+def clock(moment: datetime) -> str:
+    """GOV.UK style times: 10am, 2:30pm, midday (Welsh writes am and pm too)."""
+    said = m.clock(moment)
+    return _("midday") if said == "midday" else said
+
+
+def when_text(starts_at: datetime, ends_at: datetime) -> tuple[str, str]:
+    start = starts_at.astimezone(LOCAL)
+    return long_date(start.date()), _(
+        "%(start)s to %(end)s (UK time)", start=clock(starts_at), end=clock(ends_at)
+    )
+
+
 def _where(action: Action) -> str:
     """Which question or section an action is about, by its number (never its text)."""
     if action.item_id:
-        return f"Question {action.item_id}"
+        return _("Question %(number)s", number=action.item_id)
     if action.section_id:
-        return f"Section {action.section_id}"
-    return "The whole assessment"
+        return _("Section %(number)s", number=action.section_id)
+    return _("The whole assessment")
 
 
 def _aware(moment: datetime) -> datetime:
@@ -106,38 +189,102 @@ def _aware(moment: datetime) -> datetime:
 # --- invitations ---
 
 
+def _invited_as(role: str, inviter: str, partnership: str, service: str) -> str:
+    values = {"inviter": inviter, "partnership": partnership, "service": service}
+    if role == "lead":
+        return _(
+            "%(inviter)s has invited you to join %(partnership)s as a lead in the %(service)s "
+            "service, where the partners of Integrated Offender Management rate how well their "
+            "arrangements work and agree an action plan.",
+            **values,
+        )
+    if role == "observer":
+        return _(
+            "%(inviter)s has invited you to join %(partnership)s as an observer in the "
+            "%(service)s service, where the partners of Integrated Offender Management rate how "
+            "well their arrangements work and agree an action plan.",
+            **values,
+        )
+    return _(
+        "%(inviter)s has invited you to join %(partnership)s as a member in the %(service)s "
+        "service, where the partners of Integrated Offender Management rate how well their "
+        "arrangements work and agree an action plan.",
+        **values,
+    )
+
+
+def invitation_language(invitation: Invitation) -> str | None:
+    """Who has an account reads it in their own language; anyone else in the one the lead
+    chose for the invitation (None: both, Welsh first)."""
+    from selfassess.queries.people import user_by_email
+
+    account = user_by_email((invitation.for_email or "").strip().lower())
+    if account is not None and account.language in LANGUAGES:
+        return account.language
+    return invitation.language if invitation.language in LANGUAGES else BOTH
+
+
 def invitation(
     invitation: Invitation, token: str, partnership: Partnership, inviter: User
 ) -> m.Email:
-    role = ROLE_WORDS.get(invitation.role, invitation.role)
     expires = _aware(invitation.expires_at).astimezone(LOCAL).date()
-    content = Content(
-        greeting=f"Dear {invitation.for_name}," if invitation.for_name else None,
-        heading=f"You are invited to join {partnership.name}",
-        paragraphs=[
-            f"{inviter.name} has invited you to join {partnership.name} as {role} in the "
-            f"{current_app.config['SERVICE_NAME']} service, where the partners of Integrated "
-            "Offender Management rate how well their arrangements work and agree an action "
-            "plan.",
-            "Use the link to set up your account, or to join with the account you have. It "
-            f"works once, only for this email address, and until {long_date(expires)}.",
-        ],
-        button=("Accept the invitation", link("partnerships.accept_invitation", token=token)),
-        after=[
-            "If you were not expecting this invitation, you can ignore this email: nothing "
-            "happens unless the link is used."
-        ],
-        why=f"{inviter.name} of {partnership.name} entered this email address to invite you.",
-    )
+    accept = link("partnerships.accept_invitation", token=token)
+
+    def build() -> tuple[str, Content]:
+        content = Content(
+            greeting=_("Dear %(name)s,", name=invitation.for_name) if invitation.for_name else None,
+            heading=_("You are invited to join %(partnership)s", partnership=partnership.name),
+            paragraphs=[
+                _invited_as(
+                    invitation.role,
+                    inviter.name,
+                    partnership.name,
+                    _(current_app.config["SERVICE_NAME"]),
+                ),
+                _(
+                    "Use the link to set up your account, or to join with the account you have. "
+                    "It works once, only for this email address, and until %(date)s.",
+                    date=long_date(expires),
+                ),
+            ],
+            button=(_("Accept the invitation"), accept),
+            after=[
+                _(
+                    "If you were not expecting this invitation, you can ignore this email: "
+                    "nothing happens unless the link is used."
+                )
+            ],
+            why=_(
+                "%(inviter)s of %(partnership)s entered this email address to invite you.",
+                inviter=inviter.name,
+                partnership=partnership.name,
+            ),
+        )
+        return _("Invitation to join %(partnership)s", partnership=partnership.name), content
+
     return _render(
         m.INVITATION,
         (invitation.for_name, invitation.for_email or ""),
-        f"Invitation to join {partnership.name}",
-        content,
+        invitation_language(invitation),
+        build,
     )
 
 
 # --- the scheduled workshop ---
+
+
+def calendar_text(assessment: Assessment) -> tuple[str, str]:
+    """The calendar event's summary and description, in the language being written."""
+    summary = _(
+        "Self-assessment workshop: %(partnership)s", partnership=assessment.partnership.name
+    )
+    description = _(
+        "The board's workshop for %(assessment)s (%(period)s). Details and your ratings: %(link)s",
+        assessment=assessment.title,
+        period=assessment.period,
+        link=link("assessments.show", assessment_id=assessment.id),
+    )
+    return summary, description
 
 
 def _calendar(
@@ -147,22 +294,22 @@ def _calendar(
     person: User,
     cancelled: bool,
 ) -> m.Attachment:
+    with use_language(language_of(person)):
+        summary, description = calendar_text(assessment)
     event = m.CalendarEvent(
         uid=schedule.uid,
         sequence=schedule.sequence,
         starts_at=_aware(schedule.starts_at),
         ends_at=_aware(schedule.ends_at),
-        summary=f"Self-assessment workshop: {assessment.partnership.name}",
-        description=(
-            f"The board's workshop for {assessment.title} ({assessment.period}). "
-            f"Details and your ratings: {link('assessments.show', assessment_id=assessment.id)}"
-        ),
+        summary=summary,
+        description=description,
         location=schedule.place or schedule.online_link,
         url=schedule.online_link,
         organiser_name=organiser.name if organiser else current_app.config["SERVICE_NAME"],
         organiser_address=current_app.config["MAIL_SENDER"],
         attendees=[(person.name, person.email)],
         stamp=datetime.now(UTC),
+        language=language_of(person),
     )
     method = "CANCEL" if cancelled else "REQUEST"
     return m.Attachment(
@@ -177,82 +324,124 @@ def workshop(
 ) -> m.Email:
     """change: "scheduled", "changed" or "cancelled"."""
     partnership = assessment.partnership
-    day, hours = when_text(_aware(schedule.starts_at), _aware(schedule.ends_at))
-    details = [("Date", day), ("Time", hours)]
-    if schedule.place:
-        details.append(("Place", schedule.place))
-    if schedule.online_link:
-        details.append(("Join online", schedule.online_link))
     cancelled = change == "cancelled"
-    heading = {
-        "scheduled": "Self-assessment workshop",
-        "changed": "The self-assessment workshop has changed",
-        "cancelled": "The self-assessment workshop is cancelled",
-    }[change]
-    if cancelled:
-        paragraphs = [
-            f"The workshop for {partnership.name}'s {assessment.title} on {day} is cancelled. "
-            "The calendar file with this email takes it out of your calendar."
-        ]
-    else:
-        paragraphs = [
-            f"{partnership.name}'s board meets to agree its ratings for {assessment.title} "
-            f"({assessment.period}).",
-            "The calendar file with this email puts the workshop in your calendar"
-            + (" in place of the earlier time." if change == "changed" else "."),
-            "Before the workshop, rate each question from your agency's point of view and "
-            "mark your ratings complete.",
-        ]
-    content = Content(
-        greeting=f"Dear {person.name},",
-        heading=heading,
-        paragraphs=paragraphs,
-        details=details,
-        button=None
-        if cancelled
-        else ("Go to the assessment", link("assessments.show", assessment_id=assessment.id)),
-        why=f"you are a member of {partnership.name}, and its lead "
-        + ("cancelled" if cancelled else "scheduled")
-        + " the workshop.",
-    )
-    subject = {
-        "scheduled": f"Workshop on {day}: {partnership.name}",
-        "changed": f"Changed: workshop on {day}: {partnership.name}",
-        "cancelled": f"Cancelled: workshop on {day}: {partnership.name}",
-    }[change]
+
+    def build() -> tuple[str, Content]:
+        day, hours = when_text(_aware(schedule.starts_at), _aware(schedule.ends_at))
+        details = [(_("Date"), day), (_("Time"), hours)]
+        if schedule.place:
+            details.append((_("Place"), schedule.place))
+        if schedule.online_link:
+            details.append((_("Join online"), schedule.online_link))
+        heading = {
+            "scheduled": _("Self-assessment workshop"),
+            "changed": _("The self-assessment workshop has changed"),
+            "cancelled": _("The self-assessment workshop is cancelled"),
+        }[change]
+        names = {
+            "partnership": partnership.name,
+            "assessment": assessment.title,
+            "period": assessment.period,
+            "day": day,
+        }
+        if cancelled:
+            paragraphs = [
+                _(
+                    "The workshop for %(partnership)s's %(assessment)s on %(day)s is cancelled. "
+                    "The calendar file with this email takes it out of your calendar.",
+                    **names,
+                )
+            ]
+        else:
+            paragraphs = [
+                _(
+                    "%(partnership)s's board meets to agree its ratings for %(assessment)s "
+                    "(%(period)s).",
+                    **names,
+                ),
+                _(
+                    "The calendar file with this email puts the workshop in your calendar in "
+                    "place of the earlier time."
+                )
+                if change == "changed"
+                else _("The calendar file with this email puts the workshop in your calendar."),
+                _(
+                    "Before the workshop, rate each question from your agency's point of view "
+                    "and mark your ratings complete."
+                ),
+            ]
+        content = Content(
+            greeting=_("Dear %(name)s,", name=person.name),
+            heading=heading,
+            paragraphs=paragraphs,
+            details=details,
+            button=None
+            if cancelled
+            else (
+                _("Go to the assessment"),
+                link("assessments.show", assessment_id=assessment.id),
+            ),
+            why=_(
+                "you are a member of %(partnership)s, and its lead cancelled the workshop.",
+                **names,
+            )
+            if cancelled
+            else _(
+                "you are a member of %(partnership)s, and its lead scheduled the workshop.",
+                **names,
+            ),
+        )
+        subject = {
+            "scheduled": _("Workshop on %(day)s: %(partnership)s", **names),
+            "changed": _("Changed: workshop on %(day)s: %(partnership)s", **names),
+            "cancelled": _("Cancelled: workshop on %(day)s: %(partnership)s", **names),
+        }[change]
+        return subject, content
+
     return _render(
         m.WORKSHOP,
         (person.name, person.email),
-        subject,
-        content,
+        language_of(person),
+        build,
         (_calendar(schedule, assessment, schedule.scheduled_by, person, cancelled),),
     )
 
 
 def rating_reminder(schedule: WorkshopSchedule, assessment: Assessment, person: User) -> m.Email:
     partnership = assessment.partnership
-    day, hours = when_text(_aware(schedule.starts_at), _aware(schedule.ends_at))
-    content = Content(
-        greeting=f"Dear {person.name},",
-        heading="Finish your ratings before the workshop",
-        paragraphs=[
-            f"{partnership.name}'s workshop for {assessment.title} is on {day}, {hours}.",
-            "You have not yet marked your ratings complete. Rate each question from your "
-            "agency's point of view, then check your answers and mark them complete, so the "
-            "board can see where partners agree.",
-        ],
-        button=("Continue rating", link("assessments.show", assessment_id=assessment.id)),
-        why=f"you are a member of {partnership.name} and have not marked your ratings for "
-        f"{assessment.title} complete.",
-        reminder=True,
-        stop_kind=m.RATING_REMINDER,
-    )
-    return _render(
-        m.RATING_REMINDER,
-        (person.name, person.email),
-        f"Reminder: rate before the workshop on {day}",
-        content,
-    )
+
+    def build() -> tuple[str, Content]:
+        day, hours = when_text(_aware(schedule.starts_at), _aware(schedule.ends_at))
+        content = Content(
+            greeting=_("Dear %(name)s,", name=person.name),
+            heading=_("Finish your ratings before the workshop"),
+            paragraphs=[
+                _(
+                    "%(partnership)s's workshop for %(assessment)s is on %(day)s, %(hours)s.",
+                    partnership=partnership.name,
+                    assessment=assessment.title,
+                    day=day,
+                    hours=hours,
+                ),
+                _(
+                    "You have not yet marked your ratings complete. Rate each question from your "
+                    "agency's point of view, then check your answers and mark them complete, so "
+                    "the board can see where partners agree."
+                ),
+            ],
+            button=(_("Continue rating"), link("assessments.show", assessment_id=assessment.id)),
+            why=_(
+                "you are a member of %(partnership)s and have not marked your ratings for "
+                "%(assessment)s complete.",
+                partnership=partnership.name,
+                assessment=assessment.title,
+            ),
+            reminder=True,
+            stop_kind=m.RATING_REMINDER,
+        )
+        return _("Reminder: rate before the workshop on %(day)s", day=day), content
+
+    return _render(m.RATING_REMINDER, (person.name, person.email), language_of(person), build)
 
 
 # --- actions ---
@@ -260,145 +449,231 @@ def rating_reminder(schedule: WorkshopSchedule, assessment: Assessment, person: 
 
 def action_reminder(action: Action, assessment: Assessment, person: User, today: date) -> m.Email:
     partnership = assessment.partnership
-    due = long_date(action.due_on)
     overdue = action.due_on < today
-    where = _where(action)
-    content = Content(
-        greeting=f"Dear {person.name},",
-        heading="An action you own is overdue" if overdue else "An action you own is due soon",
-        paragraphs=[
-            f"An action in {partnership.name}'s {assessment.title} names you as its owner. "
-            + (f"It was due on {due}." if overdue else f"It is due on {due}."),
-            "Sign in to read it and to record how it is going: mark it in progress or "
-            "completed, or agree a new date with your lead.",
-        ],
-        details=[("About", where), ("Due", due)],
-        button=("See the action", link("assessments.show", assessment_id=assessment.id)),
-        why=f"you are named as the owner of an action in {partnership.name}'s action plan.",
-        reminder=True,
-        stop_kind=m.ACTION_REMINDER,
-    )
-    subject = f"Action {'overdue' if overdue else 'due'} on {due}: {partnership.name}"
-    return _render(m.ACTION_REMINDER, (person.name, person.email), subject, content)
+
+    def build() -> tuple[str, Content]:
+        due = long_date(action.due_on)
+        names = {"partnership": partnership.name, "assessment": assessment.title, "due": due}
+        content = Content(
+            greeting=_("Dear %(name)s,", name=person.name),
+            heading=_("An action you own is overdue")
+            if overdue
+            else _("An action you own is due soon"),
+            paragraphs=[
+                _(
+                    "An action in %(partnership)s's %(assessment)s names you as its owner. "
+                    "It was due on %(due)s.",
+                    **names,
+                )
+                if overdue
+                else _(
+                    "An action in %(partnership)s's %(assessment)s names you as its owner. "
+                    "It is due on %(due)s.",
+                    **names,
+                ),
+                _(
+                    "Sign in to read it and to record how it is going: mark it in progress or "
+                    "completed, or agree a new date with your lead."
+                ),
+            ],
+            details=[(_("About"), _where(action)), (_("Due"), due)],
+            button=(_("See the action"), link("assessments.show", assessment_id=assessment.id)),
+            why=_(
+                "you are named as the owner of an action in %(partnership)s's action plan.",
+                **names,
+            ),
+            reminder=True,
+            stop_kind=m.ACTION_REMINDER,
+        )
+        subject = (
+            _("Action overdue on %(due)s: %(partnership)s", **names)
+            if overdue
+            else _("Action due on %(due)s: %(partnership)s", **names)
+        )
+        return subject, content
+
+    return _render(m.ACTION_REMINDER, (person.name, person.email), language_of(person), build)
 
 
 def action_digest(
     partnership: Partnership, lead: User, rows: list[tuple[Assessment, Action]], today: date
 ) -> m.Email:
     count = len(rows)
-    details = []
-    for assessment, action in rows[:20]:
-        where = _where(action)
-        days = (today - action.due_on).days
-        late = "1 day" if days == 1 else f"{days} days"
-        details.append(
-            (f"{assessment.title}: {where}", f"due {long_date(action.due_on)}, {late} late")
+
+    def build() -> tuple[str, Content]:
+        details = []
+        for assessment, action in rows[:20]:
+            days = (today - action.due_on).days
+            details.append(
+                (
+                    _(
+                        "%(assessment)s: %(where)s",
+                        assessment=assessment.title,
+                        where=_where(action),
+                    ),
+                    ngettext(
+                        "due %(date)s, %(num)d day late",
+                        "due %(date)s, %(num)d days late",
+                        days,
+                        date=long_date(action.due_on),
+                    ),
+                )
+            )
+        content = Content(
+            greeting=_("Dear %(name)s,", name=lead.name),
+            heading=ngettext("%(num)d overdue action", "%(num)d overdue actions", count),
+            paragraphs=[
+                ngettext(
+                    "%(partnership)s has %(num)d open action past its due date. Each action's "
+                    "owner and what it says are in the service.",
+                    "%(partnership)s has %(num)d open actions past their due date. Each action's "
+                    "owner and what it says are in the service.",
+                    count,
+                    partnership=partnership.name,
+                )
+            ]
+            + (
+                [_("The first 20 are listed; sign in to see all %(num)d.", num=count)]
+                if count > 20
+                else []
+            ),
+            details=details,
+            button=(
+                _("See the action plan"),
+                link("assessments.index", partnership_id=partnership.id),
+            ),
+            why=_(
+                "you are a lead of %(partnership)s; this list comes once a week while any of its "
+                "actions are overdue.",
+                partnership=partnership.name,
+            ),
+            reminder=True,
+            stop_kind=m.ACTION_DIGEST,
         )
-    content = Content(
-        greeting=f"Dear {lead.name},",
-        heading=f"{count} overdue action{'s' if count != 1 else ''}",
-        paragraphs=[
-            f"{partnership.name} has {count} open action{'s' if count != 1 else ''} past "
-            "its due date. Each action's owner and what it says are in the service.",
-        ]
-        + ([f"The first 20 are listed; sign in to see all {count}."] if count > 20 else []),
-        details=details,
-        button=(
-            "See the action plan",
-            link("assessments.index", partnership_id=partnership.id),
-        ),
-        why=f"you are a lead of {partnership.name}; this list comes once a week while any of "
-        "its actions are overdue.",
-        reminder=True,
-        stop_kind=m.ACTION_DIGEST,
-    )
-    return _render(
-        m.ACTION_DIGEST,
-        (lead.name, lead.email),
-        f"Weekly: {count} overdue action{'s' if count != 1 else ''}: {partnership.name}",
-        content,
-    )
+        subject = ngettext(
+            "Weekly: %(num)d overdue action: %(partnership)s",
+            "Weekly: %(num)d overdue actions: %(partnership)s",
+            count,
+            partnership=partnership.name,
+        )
+        return subject, content
+
+    return _render(m.ACTION_DIGEST, (lead.name, lead.email), language_of(lead), build)
 
 
 # --- national collections ---
 
 
 def collection_opening(collection: Collection, partnership: Partnership, lead: User) -> m.Email:
-    closes = long_date(collection.closes_on)
-    content = Content(
-        greeting=f"Dear {lead.name},",
-        heading=f"{collection.title} is open",
-        paragraphs=[
-            f"The national team asks {partnership.name} for a return to {collection.title}.",
-            f"Returns are taken until {closes}. You can answer one question at a time and come "
-            "back to it; nothing is sent until you submit.",
-        ],
-        button=(
-            "Start the return",
-            link("national.survey_start", partnership_id=partnership.id, slug=collection.slug),
-        ),
-        why=f"you are a lead of {partnership.name}, one of the partnerships this national "
-        "collection expects a return from.",
-    )
-    return _render(
-        m.COLLECTION_OPENING,
-        (lead.name, lead.email),
-        f"{collection.title} is open until {closes}",
-        content,
+    def build() -> tuple[str, Content]:
+        names = {
+            "collection": collection.title,
+            "partnership": partnership.name,
+            "closes": long_date(collection.closes_on),
+        }
+        content = Content(
+            greeting=_("Dear %(name)s,", name=lead.name),
+            heading=_("%(collection)s is open", **names),
+            paragraphs=[
+                _(
+                    "The national team asks %(partnership)s for a return to %(collection)s.",
+                    **names,
+                ),
+                _(
+                    "Returns are taken until %(closes)s. You can answer one question at a time "
+                    "and come back to it; nothing is sent until you submit.",
+                    **names,
+                ),
+            ],
+            button=(
+                _("Start the return"),
+                link("national.survey_start", partnership_id=partnership.id, slug=collection.slug),
+            ),
+            why=_(
+                "you are a lead of %(partnership)s, one of the partnerships this national "
+                "collection expects a return from.",
+                **names,
+            ),
+        )
+        return _("%(collection)s is open until %(closes)s", **names), content
+
+    return _render(m.COLLECTION_OPENING, (lead.name, lead.email), language_of(lead), build)
+
+
+def _closes(title: str, days_left: int) -> str:
+    if days_left == 0:
+        return _("%(collection)s closes today", collection=title)
+    if days_left == 1:
+        return _("%(collection)s closes tomorrow", collection=title)
+    return ngettext(
+        "%(collection)s closes in %(num)d day",
+        "%(collection)s closes in %(num)d days",
+        days_left,
+        collection=title,
     )
 
 
 def collection_reminder(
     collection: Collection, partnership: Partnership, lead: User, days_left: int
 ) -> m.Email:
-    closes = long_date(collection.closes_on)
-    left = "today" if days_left == 0 else ("tomorrow" if days_left == 1 else f"in {days_left} days")
-    content = Content(
-        greeting=f"Dear {lead.name},",
-        heading=f"{collection.title} closes {left}",
-        paragraphs=[
-            f"The national team has not yet had {partnership.name}'s return to "
-            f"{collection.title}. Returns are taken until {closes}.",
-        ],
-        button=(
-            "Continue the return",
-            link("national.survey_start", partnership_id=partnership.id, slug=collection.slug),
-        ),
-        why=f"you are a lead of {partnership.name}, which has not yet made its return.",
-        reminder=True,
-        stop_kind=m.COLLECTION_REMINDER,
-    )
-    return _render(
-        m.COLLECTION_REMINDER,
-        (lead.name, lead.email),
-        f"Reminder: {collection.title} closes on {closes}",
-        content,
-    )
+    def build() -> tuple[str, Content]:
+        names = {
+            "collection": collection.title,
+            "partnership": partnership.name,
+            "closes": long_date(collection.closes_on),
+        }
+        content = Content(
+            greeting=_("Dear %(name)s,", name=lead.name),
+            heading=_closes(collection.title, days_left),
+            paragraphs=[
+                _(
+                    "The national team has not yet had %(partnership)s's return to "
+                    "%(collection)s. Returns are taken until %(closes)s.",
+                    **names,
+                ),
+            ],
+            button=(
+                _("Continue the return"),
+                link("national.survey_start", partnership_id=partnership.id, slug=collection.slug),
+            ),
+            why=_("you are a lead of %(partnership)s, which has not yet made its return.", **names),
+            reminder=True,
+            stop_kind=m.COLLECTION_REMINDER,
+        )
+        return _("Reminder: %(collection)s closes on %(closes)s", **names), content
+
+    return _render(m.COLLECTION_REMINDER, (lead.name, lead.email), language_of(lead), build)
 
 
 def receipt(ret: Return, collection: Collection, partnership: Partnership, person: User) -> m.Email:
     when = _aware(ret.submitted_at).astimezone(LOCAL)
-    content = Content(
-        greeting=f"Dear {person.name},",
-        heading="Return received",
-        paragraphs=[
-            f"The national team has received {partnership.name}'s return to {collection.title}.",
-            "You can change it until the collection closes: submitting again replaces it.",
-        ],
-        details=[
-            ("Partnership", f"{partnership.name} ({partnership.code})"),
-            ("Submitted", f"{long_date(when.date())} at {clock(when)}"),
-            ("Version", str(ret.version)),
-        ],
-        button=(
-            "See your returns",
-            link("national.partnership_returns", partnership_id=partnership.id),
-        ),
-        why="you submitted this return.",
-    )
-    return _render(
-        m.RECEIPT,
-        (person.name, person.email),
-        f"Return received: {collection.title}: {partnership.name}",
-        content,
-    )
+
+    def build() -> tuple[str, Content]:
+        names = {"collection": collection.title, "partnership": partnership.name}
+        content = Content(
+            greeting=_("Dear %(name)s,", name=person.name),
+            heading=_("Return received"),
+            paragraphs=[
+                _(
+                    "The national team has received %(partnership)s's return to %(collection)s.",
+                    **names,
+                ),
+                _("You can change it until the collection closes: submitting again replaces it."),
+            ],
+            details=[
+                (_("Partnership"), f"{partnership.name} ({partnership.code})"),
+                (
+                    _("Submitted"),
+                    _("%(date)s at %(time)s", date=long_date(when.date()), time=clock(when)),
+                ),
+                (_("Version"), str(ret.version)),
+            ],
+            button=(
+                _("See your returns"),
+                link("national.partnership_returns", partnership_id=partnership.id),
+            ),
+            why=_("you submitted this return."),
+        )
+        return _("Return received: %(collection)s: %(partnership)s", **names), content
+
+    return _render(m.RECEIPT, (person.name, person.email), language_of(person), build)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from selfassess.queries.mail import outbox_counts, saved_email, saved_emails
 from selfassess.services.mail.delivery import send_due
@@ -23,7 +24,15 @@ def index():
 @bp.route("/dev/emails/send", methods=["POST"])
 def send_now():
     result = send_due(sender_for(current_app))
-    flash(f"{result.sent} sent, {result.retrying} to try again, {result.failed} failed.", "success")
+    flash(
+        _(
+            "%(sent)s sent, %(retrying)s to try again, %(failed)s failed.",
+            sent=result.sent,
+            retrying=result.retrying,
+            failed=result.failed,
+        ),
+        "success",
+    )
     return redirect(url_for("dev_mail.index"))
 
 

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextInput
@@ -7,12 +8,12 @@ from wtforms.validators import InputRequired
 
 class FindFormForm(FlaskForm):
     code = StringField(
-        "Form code",
-        description="Printed at the top of every page, for example K7MP-3QXD",
+        _l("Form code"),
+        description=_l("Printed at the top of every page, for example K7MP-3QXD"),
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the form code printed on the form")],
+        validators=[InputRequired(message=_l("Enter the form code printed on the form"))],
     )
-    submit = SubmitField("Key in this form", widget=GovSubmitInput())
+    submit = SubmitField(_l("Key in this form"), widget=GovSubmitInput())
 
 
 class PostForm(FlaskForm):
@@ -21,5 +22,5 @@ class PostForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    scans = FileField("Scanned forms", widget=GovFileInput())
-    submit = SubmitField("Read the scanned forms", widget=GovSubmitInput())
+    scans = FileField(_l("Scanned forms"), widget=GovFileInput())
+    submit = SubmitField(_l("Read the scanned forms"), widget=GovSubmitInput())

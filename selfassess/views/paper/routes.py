@@ -3,11 +3,17 @@ lead's own assessment, so another assessment's code reads as no form at all."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from selfassess.documents.paper_forms import in_form_language
 from selfassess.documents.paper_reading import MAX_PAGES, MAX_UPLOAD_BYTES
 from selfassess.domain.paper import (
+    PRINT_LANGUAGES,
     Keyed,
     clean_form_code,
     differences,
@@ -24,6 +30,7 @@ from selfassess.services.agreement import AssessmentLocked
 from selfassess.views.paper import bp
 from selfassess.views.paper.forms import FindFormForm, PostForm, UploadForm
 from selfassess.web.access import LEAD_ROLES, assessment_or_404, partnership_or_404
+from selfassess.web.language import current_language
 from selfassess.web.routing import database_id
 
 RATING_ROLES = ("lead", "member")
@@ -45,6 +52,13 @@ def framework_or_404(assessment, framework_id: str):
 def raters(assessment):
     """The users who may be named on a form: the partnership's leads and members."""
     return [m.user for m in members(assessment.partnership_id) if m.role in RATING_ROLES]
+
+
+def print_language() -> str:
+    """The language a form is printed in (?in=): "en", "cy" or "cy+en" (Welsh with the English
+    under it); the page's own language when none is asked for."""
+    asked = request.args.get("in")
+    return asked if asked in PRINT_LANGUAGES else current_language()
 
 
 def _pdf(body: bytes, filename: str) -> Response:
@@ -76,15 +90,21 @@ def index(assessment_id: int, find_form=None, upload_form=None, status=200):
 
 def _assessment_pdf(assessment, fw, member):
     form = paper_service.assessment_form(assessment, fw, member, current_user)
+    language = print_language()
+    said = in_form_language(language)
     pdf = paper_service.form_pdf(
         form,
         fw,
-        title=f"{fw.name}: paper form",
+        title=said(
+            lambda lang: _("%(framework)s: paper form", framework=fw.in_language(fw.name, lang))
+        ),
         subtitle=f"{assessment.title} · {assessment.partnership.name}",
         marking=current_app.config["PROTECTIVE_MARKING"],
+        language=language,
     )
     who = f"member-{member.id}" if member else "blank"
-    return _pdf(pdf, f"assessment-{assessment.id}-{fw.id}-{who}-{form.code}.pdf")
+    suffix = "" if language == "en" else f"-{language.replace('+', '-')}"
+    return _pdf(pdf, f"assessment-{assessment.id}-{fw.id}-{who}-{form.code}{suffix}.pdf")
 
 
 @bp.get("/assessments/<int:assessment_id>/paper/<framework_id>/blank.pdf")
@@ -123,14 +143,17 @@ def survey_pdf(partnership_id: int, slug: str, framework_id: str):
     if fw is None:
         abort(404)
     form = paper_service.survey_form(partnership, collection, fw, current_user)
+    language = print_language()
     pdf = paper_service.form_pdf(
         form,
         fw,
-        title=fw.title,
+        title=in_form_language(language)(lambda lang: fw.in_language(fw.title, lang)),
         subtitle=f"{collection.title} · {partnership.name}",
         marking=current_app.config["PROTECTIVE_MARKING"],
+        language=language,
     )
-    return _pdf(pdf, f"{collection.slug}-{fw.id}-{form.code}.pdf")
+    suffix = "" if language == "en" else f"-{language.replace('+', '-')}"
+    return _pdf(pdf, f"{collection.slug}-{fw.id}-{form.code}{suffix}.pdf")
 
 
 # --- keying in -------------------------------------------------------------------------------
@@ -147,8 +170,10 @@ def find_form(assessment_id: int):
         if found is not None and found.assessment_id == assessment.id:
             return redirect(url_for("paper.key", assessment_id=assessment.id, code=found.code))
         form.code.errors = [
-            "No form of this assessment has that code: check the 8 letters and numbers "
-            "printed at the top of the form"
+            _(
+                "No form of this assessment has that code: check the 8 letters and numbers "
+                "printed at the top of the form"
+            )
         ]
     return index(assessment.id, find_form=form, status=400)
 
@@ -196,10 +221,10 @@ def key(assessment_id: int, code: str):
         step = request.form.get("step", "")
         try:
             if member is None:
-                raise paper_service.PaperError("Choose whose form this is")
+                raise paper_service.PaperError(_("Choose whose form this is"))
             if waiting is not None and not verifying:
                 raise paper_service.PaperError(
-                    "You keyed this form already: it waits for a second person to key it again"
+                    _("You keyed this form already: it waits for a second person to key it again")
                 )
             if verifying:
                 return _compare_or_save(assessment, fw, paper_form, waiting, keyed, step)
@@ -208,21 +233,30 @@ def key(assessment_id: int, code: str):
                     assessment, paper_form, fw, member, keyed, current_user
                 )
                 flash(
-                    f"Form {show_form_code(paper_form.code)} for {member.name} is kept for a "
-                    "second person to key in. Nothing is saved until they do.",
+                    _(
+                        "Form %(code)s for %(name)s is kept for a second person to key in. "
+                        "Nothing is saved until they do.",
+                        code=show_form_code(paper_form.code),
+                        name=member.name,
+                    ),
                     "success",
                 )
             else:
                 saved = paper_service.save_keyed(assessment, fw, member, keyed, current_user)
                 flash(
-                    f"{saved} ratings entered from paper for {member.name}.",
+                    ngettext(
+                        "%(num)d rating entered from paper for %(name)s.",
+                        "%(num)d ratings entered from paper for %(name)s.",
+                        saved,
+                        name=member.name,
+                    ),
                     "success",
                 )
             return redirect(url_for("paper.index", assessment_id=assessment.id))
         except (paper_service.PaperError, AssessmentLocked) as exc:
             error, status = str(exc), 400
     elif request.method == "POST":
-        error, status = "The form expired: key it in again", 400
+        error, status = _("The form expired: key it in again"), 400
     return render_template(
         "paper/key.html",
         assessment=assessment,
@@ -235,7 +269,9 @@ def key(assessment_id: int, code: str):
         agency_name=agency_name,
         waiting=waiting,
         verifying=verifying,
-        keys=rating_keys(fw.scale),
+        keys=rating_keys(
+            [replace(v, label=fw.in_language(v.label, current_language())) for v in fw.scale]
+        ),
         keyed=keyed,
         form=form,
         error=error,
@@ -271,14 +307,19 @@ def _compare_or_save(assessment, fw, paper_form, waiting, second, step):
             first_by=waiting.entered_by,
             found=found,
             second=second,
-            scale_label=lambda v: fw.scale_value(v).label if v and fw.scale_value(v) else "None",
+            scale_label=lambda v: fw.scale_value(v).label if v and fw.scale_value(v) else None,
             form=PostForm(),
             agency_name=agency_name,
             unchosen=step == "choose",
         ), (400 if step == "choose" else 200)
     saved = paper_service.finish_double_entry(assessment, waiting, fw, second, current_user)
     flash(
-        f"Checked by a second person: {saved} ratings entered from paper for {waiting.user.name}.",
+        ngettext(
+            "Checked by a second person: %(num)d rating entered from paper for %(name)s.",
+            "Checked by a second person: %(num)d ratings entered from paper for %(name)s.",
+            saved,
+            name=waiting.user.name,
+        ),
         "success",
     )
     return redirect(url_for("paper.index", assessment_id=assessment.id))
@@ -293,5 +334,5 @@ def discard(assessment_id: int, entry_id: int):
         abort(404)
     if PostForm().validate_on_submit():
         paper_service.discard_entry(entry, current_user)
-        flash("The waiting keying was discarded; nothing from it was saved.", "success")
+        flash(_("The waiting keying was discarded; nothing from it was saved."), "success")
     return redirect(url_for("paper.index", assessment_id=assessment.id))

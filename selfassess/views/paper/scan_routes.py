@@ -4,10 +4,12 @@ ones, the evidence areas as pictures), then save or discard. Leads only."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from selfassess.documents.paper_reading import MAX_UPLOAD_BYTES, ScanError, crop_png
-from selfassess.domain.paper import Keyed, show_form_code
+from selfassess.domain.paper import Keyed, layout_in, show_form_code
 from selfassess.domain.reference import agency_name
 from selfassess.extensions import frameworks
 from selfassess.queries import paper as q
@@ -36,10 +38,10 @@ def upload(assessment_id: int):
         ]
         try:
             if not files:
-                raise ScanError("Choose a PDF or pictures of the filled-in forms")
+                raise ScanError(_("Choose a PDF or pictures of the filled-in forms"))
             scan = paper_scans.read_upload(assessment, files, current_user)
         except (ScanError, AssessmentLocked) as exc:
-            form.scans.errors = [f"Nothing was kept from this upload. {exc}"]
+            form.scans.errors = [_("Nothing was kept from this upload. %(problem)s", problem=exc)]
         else:
             return redirect(url_for("paper.review", assessment_id=assessment.id, scan_id=scan.id))
     return index(assessment.id, upload_form=form, status=400)
@@ -75,7 +77,9 @@ def _checked_answers(assessment, scan, forms):
     for code, (form, fw) in forms.items():
         member = form.user or people.get(request.form.get(f"member-{code}", type=database_id) or -1)
         if member is None:
-            problems.append((f"member-{code}", f"Choose whose form {show_form_code(code)} is"))
+            problems.append(
+                (f"member-{code}", _("Choose whose form %(code)s is", code=show_form_code(code)))
+            )
             continue
         answers = {}
         for page in scan.readings:
@@ -109,10 +113,17 @@ def review(assessment_id: int, scan_id: int):
                 except (PaperError, AssessmentLocked) as exc:
                     problems = [("review", str(exc))]
                 else:
-                    flash(f"{saved} ratings entered from the scanned forms.", "success")
+                    flash(
+                        ngettext(
+                            "%(num)d rating entered from the scanned forms.",
+                            "%(num)d ratings entered from the scanned forms.",
+                            saved,
+                        ),
+                        "success",
+                    )
                     return redirect(url_for("paper.index", assessment_id=assessment.id))
         else:
-            problems = [("review", "The page expired: check the answers and save again")]
+            problems = [("review", _("The page expired: check the answers and save again"))]
         status = 400
     doubtful = sum(1 for p in scan.readings for i in p["items"] if i["doubtful"])
     return render_template(
@@ -137,7 +148,7 @@ def discard_scan(assessment_id: int, scan_id: int):
     scan = _scan_or_404(assessment, scan_id)
     if PostForm().validate_on_submit():
         paper_scans.discard_scan(scan, current_user)
-        flash("Nothing from the upload was saved. The scan is kept for audit.", "success")
+        flash(_("Nothing from the upload was saved. The scan is kept for audit."), "success")
     return redirect(url_for("paper.index", assessment_id=assessment.id))
 
 
@@ -171,8 +182,12 @@ def page_image(assessment_id: int, scan_id: int, position: int):
 def evidence_image(assessment_id: int, scan_id: int, position: int, item_id: str):
     assessment = assessment_or_404(assessment_id, LEAD_ROLES)
     scan, page = _page_or_404(assessment, scan_id, position)
-    form = q.form_by_code(scan.readings[position - 1]["code"])
-    layout = next(p for p in form.layout["pages"] if p["page"] == page.form_page)
+    reading = scan.readings[position - 1]
+    form = q.form_by_code(reading["code"])
+    printed = layout_in(form.layout, reading.get("language", "en")) or {}
+    layout = next((p for p in printed.get("pages", []) if p["page"] == page.form_page), None)
+    if layout is None:
+        abort(404)
     item = next((i for i in layout["items"] if i["item_id"] == item_id), None)
     if item is None or not item.get("area"):
         abort(404)
