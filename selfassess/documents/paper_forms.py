@@ -24,12 +24,12 @@ import segno
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from selfassess.documents.language import use_language
 from selfassess.documents.pdf import EXPORTS_DIR, render_html
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.national_figures import ARRANGEMENT, item_unit
 from selfassess.domain.paper import PRINT_LANGUAGES, qr_payload, show_form_code
 from selfassess.domain.survey_flow import ARRANGEMENTS_ITEM
-from selfassess.web.language import use_language
 
 MM_PER_PX = 25.4 / 96  # WeasyPrint lays out in CSS pixels
 PAGE_MM = (210.0, 297.0)

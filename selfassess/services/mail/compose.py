@@ -27,6 +27,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from selfassess.documents.language import LANGUAGES, current_language, use_language
 from selfassess.domain import mail as m
 from selfassess.domain.mail import LOCAL
 from selfassess.models import (
@@ -39,7 +40,6 @@ from selfassess.models import (
     User,
     WorkshopSchedule,
 )
-from selfassess.web.language import LANGUAGES, current_language, use_language
 
 # None: both languages in one message, Welsh first (an invitation whose lead chose both).
 BOTH = None
