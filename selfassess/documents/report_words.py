@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import current_app, has_app_context
 from flask_babel import gettext, ngettext
 
-from selfassess.documents.language import current_language, local
+from selfassess.documents.language import current_language, local, said
 from selfassess.domain.i18n import N_
 from selfassess.domain.strengths import HOW_WORDS, how_reached
 from selfassess.domain.summary import CHANGE_WORDS, Participation, Tile
@@ -101,13 +101,13 @@ def _rated(item) -> str:
 def strength_why(strength) -> str:
     """Why a strength is listed: a green section's explanation, or how a green item was rated."""
     if strength.kind == "section":
-        return strength.why
+        return said(strength.why)
     item = strength.result
     if item.contested:
         return gettext(
             "%(rated)s; the votes were contested (%(reason)s).",
             rated=_rated(item),
-            reason=item.contested_reason,
+            reason=said(item.contested_reason),
         )
     return _rated(item) + "."
 
@@ -119,7 +119,7 @@ def gap_why(gap) -> str:
     if item.rating_score is not None:
         parts.append(_rated(item))
     if item.contested:
-        parts.append(gettext("contested: %(reason)s", reason=item.contested_reason))
+        parts.append(gettext("contested: %(reason)s", reason=said(item.contested_reason)))
     if item.uncertain:
         parts.append(
             gettext(
