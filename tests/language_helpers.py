@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from bs4 import BeautifulSoup, Comment
 
 MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
+# A marked text shortened for a table ("⟦A oes strategaeth…"): its end cut off with the marker.
+CUT_SHORT = re.compile(r"⟦[^⟦⟧\n]*(?:…|\.\.\.)$", re.MULTILINE)
 # What is not language: numbers, dates in figures, punctuation, symbols, GOV.UK's brand.
 NOT_WORDS = re.compile(r"GOV\.UK|[^A-Za-zÀ-ÿŵŷŴŶ]+")
 ATTRIBUTES = ("title", "aria-label", "alt", "placeholder")
@@ -28,7 +30,7 @@ def english_left(html: str | bytes, data: Iterable[str] = ()) -> list[str]:
     """
     soup = BeautifulSoup(html, "html.parser")
     page_lang = (soup.html or {}).get("lang", "en") if soup.html else "en"
-    for tag in soup(["script", "style", "template", "noscript"]):
+    for tag in soup(["script", "style", "template", "noscript", "metadata"]):
         tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
@@ -49,7 +51,8 @@ def english_left(html: str | bytes, data: Iterable[str] = ()) -> list[str]:
     rest, before = "\n".join(parts), None
     while rest != before:  # a message holding another message: innermost first
         before, rest = rest, MARKED.sub(" ", rest)
-    for known in sorted((d for d in data if d), key=len, reverse=True):
-        rest = rest.replace(known, " ")
+    rest = CUT_SHORT.sub(" ", rest)
+    for known in sorted((d for d in data if len(d) >= 3), key=len, reverse=True):
+        rest = re.sub(rf"(?<!\w){re.escape(known)}(?!\w)", " ", rest)
     left = [line.strip() for line in rest.splitlines() if NOT_WORDS.sub("", line)]
     return left

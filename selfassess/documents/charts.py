@@ -231,7 +231,14 @@ def section_bars(result: FrameworkResult) -> Chart:
         section=_t(fw.section_label).lower(),
     )
     rows = [
-        [_t(fw.section_label), _word("Red"), _word("Amber"), _word("Green"), _("Not rated"), "RAG"]
+        [
+            _t(fw.section_label),
+            _word("Red"),
+            _word("Amber"),
+            _word("Green"),
+            _("Not rated"),
+            _("RAG"),
+        ]
     ]
     for n, s in enumerate(sections):
         rows.append(

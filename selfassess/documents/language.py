@@ -59,6 +59,13 @@ def pseudo(text: str) -> str:
     return f"{PSEUDO_OPEN}{text}{PSEUDO_CLOSE}"
 
 
+def _marked(text: str) -> str:
+    """A date written out in the page's language: marked too under the pseudo-locale."""
+    if has_app_context() and current_app.config.get("PSEUDO_LOCALE"):
+        return pseudo(text)
+    return text
+
+
 class _PseudoTranslations(NullTranslations):
     """Every message marked, so a page shows which of its words went through the catalogue."""
 
@@ -121,14 +128,14 @@ def long_date(value):
             return value
     if isinstance(value, datetime):
         value = value.date()
-    return format_date(value, "d MMMM y")
+    return _marked(format_date(value, "d MMMM y"))
 
 
 def date_and_time(value):
     """ "7 December 2026, 13:05" (24-hour clock, as Welsh and English both read it plainly)."""
     if value is None:
         return value
-    return format_datetime(value, "d MMMM y, HH:mm")
+    return _marked(format_datetime(value, "d MMMM y, HH:mm"))
 
 
 def number(value):
