@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -36,11 +38,11 @@ class DueDateField(DateField):
                 # Not the widget's day, month and year: it could not show them back.
                 self.raw_data = None
                 self.data = None
-                raise ValueError("Due date must be a real date, for example 30 9 2026")
+                raise ValueError(_("Due date must be a real date, for example 30 9 2026"))
             try:
                 super().process_formdata(valuelist)
             except ValueError as exc:
-                raise ValueError("Due date must be a real date, for example 30 9 2026") from exc
+                raise ValueError(_("Due date must be a real date, for example 30 9 2026")) from exc
         else:
             self.data = None
             if not valuelist or len(valuelist) != 3:
@@ -49,28 +51,28 @@ class DueDateField(DateField):
 
 class NewAssessmentForm(FlaskForm):
     title = StringField(
-        "Title",
-        description="For example, Key Principles self-assessment 2026",
+        _l("Title"),
+        description=_l("For example, Key Principles self-assessment 2026"),
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter a title for the assessment"),
-            Length(max=200, message="The title must be 200 characters or fewer"),
+            InputRequired(message=_l("Enter a title for the assessment")),
+            Length(max=200, message=_l("The title must be 200 characters or fewer")),
         ],
     )
     period = StringField(
-        "Period it covers",
-        description="For example, 2026 to 2027",
+        _l("Period it covers"),
+        description=_l("For example, 2026 to 2027"),
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter the period the assessment covers"),
-            Length(max=60, message="The period must be 60 characters or fewer"),
+            InputRequired(message=_l("Enter the period the assessment covers")),
+            Length(max=60, message=_l("The period must be 60 characters or fewer")),
         ],
     )
     frameworks = SelectMultipleField(
-        "Which other frameworks does it cover?",
-        description=(
+        _l("Which other frameworks does it cover?"),
+        description=_l(
             "The IOM Key Principles are always included, and the Hallmarks of Effective "
             "Partnerships are shown as a second view over the same answers. Select all that apply."
         ),
@@ -78,7 +80,7 @@ class NewAssessmentForm(FlaskForm):
         choices=[],
         validate_choice=True,
     )
-    submit = SubmitField("Create assessment", widget=GovSubmitInput())
+    submit = SubmitField(_l("Create assessment"), widget=GovSubmitInput())
 
 
 class StatusForm(FlaskForm):
@@ -91,62 +93,71 @@ class ShareResultsForm(FlaskForm):
 
 
 class CompleteForm(FlaskForm):
-    submit = SubmitField("Mark my ratings as complete", widget=GovSubmitInput())
+    submit = SubmitField(_l("Mark my ratings as complete"), widget=GovSubmitInput())
 
 
 class AgreedRatingForm(FlaskForm):
     value = RadioField(
-        "Agreed rating",
+        _l("Agreed rating"),
         widget=GovRadioInput(),
         choices=[],
-        validators=[InputRequired(message="Select the rating the board agreed")],
+        validators=[InputRequired(message=_l("Select the rating the board agreed"))],
     )
     rationale = TextAreaField(
-        "Why the board agreed this rating",
+        _l("Why the board agreed this rating"),
         widget=GovTextArea(),
         filters=[strip_text],
         validators=[
             Optional(),
-            Length(max=MAX_TEXT, message=f"The rationale must be {MAX_TEXT} characters or fewer"),
+            Length(
+                max=MAX_TEXT,
+                message=_l("The rationale must be %(max)s characters or fewer", max=MAX_TEXT),
+            ),
         ],
     )
     version = HiddenField()
-    submit = SubmitField("Save agreed rating", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save agreed rating"), widget=GovSubmitInput())
 
 
 class ActionForm(FlaskForm):
     description = TextAreaField(
-        "What will be done",
+        _l("What will be done"),
         widget=GovTextArea(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter what will be done"),
-            Length(max=MAX_TEXT, message=f"The action must be {MAX_TEXT} characters or fewer"),
+            InputRequired(message=_l("Enter what will be done")),
+            Length(
+                max=MAX_TEXT,
+                message=_l("The action must be %(max)s characters or fewer", max=MAX_TEXT),
+            ),
         ],
     )
     owner = StringField(
-        "Owner",
-        description="The person or agency responsible",
+        _l("Owner"),
+        description=_l("The person or agency responsible"),
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter who owns the action"),
-            Length(max=MAX_OWNER, message=f"The owner must be {MAX_OWNER} characters or fewer"),
+            InputRequired(message=_l("Enter who owns the action")),
+            Length(
+                max=MAX_OWNER,
+                message=_l("The owner must be %(max)s characters or fewer", max=MAX_OWNER),
+            ),
         ],
     )
     due_on = DueDateField(
-        "Due date",
-        description="For example, 30 9 2026",
+        _l("Due date"),
+        description=_l("For example, 30 9 2026"),
         widget=GovDateInput(),
         format="%d %m %Y",
         validators=[Optional()],
     )
     status = RadioField(
-        "Status",
+        _l("Status"),
         widget=GovRadioInput(),
-        choices=list(ACTION_STATUSES),
+        choices=[(value, _l(name)) for value, name in ACTION_STATUSES],
         default="not_started",
-        validators=[InputRequired(message="Select the action's status")],
+        validators=[InputRequired(message=_l("Select the action's status"))],
     )
     version = HiddenField()
-    submit = SubmitField("Add action", widget=GovSubmitInput())
+    submit = SubmitField(_l("Add action"), widget=GovSubmitInput())

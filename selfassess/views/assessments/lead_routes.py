@@ -6,6 +6,7 @@ Leads agree ratings and record actions here; observers read the same pages witho
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from selfassess.domain.history import change_lines
@@ -28,6 +29,7 @@ from selfassess.services import agreement, audit
 from selfassess.views.assessments import bp
 from selfassess.views.assessments.common import (
     OVERSIGHT_ROLES,
+    framework_text,
     item_or_404,
     my_role,
     section_or_404,
@@ -35,6 +37,7 @@ from selfassess.views.assessments.common import (
 )
 from selfassess.views.assessments.forms import ActionForm, AgreedRatingForm
 from selfassess.web.access import LEAD_ROLES, assessment_or_404
+from selfassess.web.language import long_date
 from selfassess.web.routing import database_id
 
 ACTION_STATUS_NAMES = dict(ACTION_STATUSES)
@@ -65,6 +68,11 @@ def results(assessment_id: int):
     )
 
 
+def local_choices(framework) -> list[tuple[str, str]]:
+    """The ratings a board can agree, named in the page's language."""
+    return [(value, framework_text(framework, label)) for value, label in agreed_choices(framework)]
+
+
 def _item_page(
     assessment, framework, item, agreed_form=None, action_form=None, stale=None, status=200
 ):
@@ -79,13 +87,17 @@ def _item_page(
             rationale=agreed.rationale if agreed else "",
             version=str(agreed.version) if agreed else "",
         )
-    agreed_form.value.choices = agreed_choices(framework)
+    agreed_form.value.choices = local_choices(framework)
     if action_form is None:
         action_form = ActionForm(formdata=None)
     # The history speaks in labels: "Amber", "Not started", "Police", not what is stored.
     words = {
-        "value": lambda v: framework.scale_value(v).label if framework.scale_value(v) else v,
-        "status": lambda v: ACTION_STATUS_NAMES.get(v, v),
+        "value": lambda v: (
+            framework_text(framework, framework.scale_value(v).label)
+            if framework.scale_value(v)
+            else v
+        ),
+        "status": lambda v: _(ACTION_STATUS_NAMES[v]) if v in ACTION_STATUS_NAMES else v,
         "agency": agency_name,
     }
     return render_template(
@@ -101,7 +113,9 @@ def _item_page(
         actions=item_actions(assessment.id, framework.id, item.id),
         action_status_names=ACTION_STATUS_NAMES,
         history=audit.item_history(assessment.id, framework.id, item.id) if role == "lead" else [],
-        history_lines=lambda event: change_lines(event.before, event.after, words),
+        history_lines=lambda event: change_lines(
+            event.before, event.after, words, translate=_, dates=long_date
+        ),
         is_lead=is_lead,
         stale=stale,
         agency_name=agency_name,
@@ -137,7 +151,7 @@ def agree(assessment_id: int, framework_id: str, item_id: str):
     if assessment.is_locked:
         abort(403)
     form = AgreedRatingForm()
-    form.value.choices = agreed_choices(framework)
+    form.value.choices = local_choices(framework)
     if not form.validate_on_submit():
         return _item_page(assessment, framework, found, agreed_form=form)
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
@@ -157,7 +171,7 @@ def agree(assessment_id: int, framework_id: str, item_id: str):
         return _item_page(
             assessment, framework, found, agreed_form=form, stale=stale.current, status=409
         )
-    flash("Agreed rating saved.", "success")
+    flash(_("Agreed rating saved."), "success")
     return redirect(_item_url(assessment, framework, found, "agreed-rating"))
 
 
@@ -189,7 +203,7 @@ def _add_action(form: ActionForm, assessment, framework, **about) -> None:
         status=form.status.data,
         **about,
     )
-    flash("Action added.", "success")
+    flash(_("Action added."), "success")
 
 
 @bp.route("/assessments/<int:assessment_id>/actions/<int:action_id>", methods=["GET", "POST"])
@@ -202,7 +216,7 @@ def edit_action(assessment_id: int, action_id: int):
     if assessment.is_locked:
         abort(403)
     form = ActionForm(obj=action if not form_posted() else None)
-    form.submit.label.text = "Save action"
+    form.submit.label.text = _("Save action")
     stale = None
     if not form_posted():
         form.version.data = str(action.version)
@@ -222,7 +236,7 @@ def edit_action(assessment_id: int, action_id: int):
             stale = exc.current
             form.version.data = str(stale.version)
         else:
-            flash("Action saved.", "success")
+            flash(_("Action saved."), "success")
             return redirect(_back_from_action(assessment, action))
     return render_template(
         "assessments/edit_action.html",
