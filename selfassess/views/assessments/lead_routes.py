@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from selfassess.domain.history import change_lines
+from selfassess.domain.i18n import N_
 from selfassess.domain.progress import progress
 from selfassess.domain.reference import agency_name
 from selfassess.domain.scoring import agreed_choices
@@ -41,6 +42,17 @@ from selfassess.web.language import long_date
 from selfassess.web.routing import database_id
 
 ACTION_STATUS_NAMES = dict(ACTION_STATUSES)
+# What happened, in words, for each (entity, event) the item's history holds.
+HISTORY_EVENT_WORDS = {
+    ("rating", "created"): N_("rating created"),
+    ("rating", "changed"): N_("rating changed"),
+    ("agreed_rating", "created"): N_("agreed rating created"),
+    ("agreed_rating", "changed"): N_("agreed rating changed"),
+    ("action", "created"): N_("action created"),
+    ("action", "changed"): N_("action changed"),
+    ("workshop_round", "opened"): N_("workshop round opened"),
+    ("workshop_round", "revealed"): N_("workshop round revealed"),
+}
 
 
 @bp.route("/assessments/<int:assessment_id>/progress")
@@ -113,6 +125,7 @@ def _item_page(
         actions=item_actions(assessment.id, framework.id, item.id),
         action_status_names=ACTION_STATUS_NAMES,
         history=audit.item_history(assessment.id, framework.id, item.id) if role == "lead" else [],
+        history_event_words=HISTORY_EVENT_WORDS,
         history_lines=lambda event: change_lines(
             event.before, event.after, words, translate=_, dates=long_date
         ),
