@@ -90,7 +90,7 @@ def new(partnership_id: int):
 def show(assessment_id: int):
     assessment = assessment_or_404(assessment_id)
     role = my_role(assessment)
-    participant, _, rows = my_progress(assessment)
+    participant, _ratings, rows = my_progress(assessment)
     scheduled = schedule_for(assessment.id)
     workshop_when = None
     if scheduled is not None and scheduled.cancelled_at is None:
@@ -326,7 +326,7 @@ def complete(assessment_id: int):
     assessment = assessment_or_404(assessment_id, RATE_ROLES)
     if not assessment_status.is_rateable(assessment.status):
         abort(403)
-    participant, _, rows = my_progress(assessment)
+    participant, _ratings, rows = my_progress(assessment)
     if participant is None or not all_completed(rows):
         flash(_("Rate every question before marking your ratings as complete."))
         return redirect(url_for("assessments.check", assessment_id=assessment.id))
