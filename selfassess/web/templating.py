@@ -17,6 +17,7 @@ from flask import (
     has_app_context,
     template_rendered,
 )
+from flask_babel import gettext
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, Undefined
 from jinja2.filters import do_indent
 from jinja2.utils import missing
@@ -202,7 +203,8 @@ def init_app(app: Flask, template_folder: str) -> None:
     template_rendered.connect(_rendered, app)
     app.jinja_env.globals.update(GOVUK_TEMPLATE_DEFAULTS)
     app.jinja_env.filters["indent"] = indent
-    app.jinja_env.filters["agency_name"] = agency_name
+    # Agency and region names in the page's language (the lists mark them with N_).
+    app.jinja_env.filters["agency_name"] = lambda agency: gettext(agency_name(agency))
     app.jinja_env.filters["sentence_start"] = sentence_start
-    app.jinja_env.filters["region_name"] = region_name
+    app.jinja_env.filters["region_name"] = lambda region: gettext(region_name(region))
     app.jinja_env.filters["rag_tag_class"] = rag_tag_class

@@ -110,7 +110,7 @@ def _item_page(
             else v
         ),
         "status": lambda v: _(ACTION_STATUS_NAMES[v]) if v in ACTION_STATUS_NAMES else v,
-        "agency": agency_name,
+        "agency": lambda agency: _(agency_name(agency)),
     }
     return render_template(
         "assessments/item.html",
