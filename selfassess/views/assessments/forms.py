@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -51,28 +51,28 @@ class DueDateField(DateField):
 
 class NewAssessmentForm(FlaskForm):
     title = StringField(
-        _l("Title"),
-        description=_l("For example, Key Principles self-assessment 2026"),
+        lazy_gettext("Title"),
+        description=lazy_gettext("For example, Key Principles self-assessment 2026"),
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message=_l("Enter a title for the assessment")),
-            Length(max=200, message=_l("The title must be 200 characters or fewer")),
+            InputRequired(message=lazy_gettext("Enter a title for the assessment")),
+            Length(max=200, message=lazy_gettext("The title must be 200 characters or fewer")),
         ],
     )
     period = StringField(
-        _l("Period it covers"),
-        description=_l("For example, 2026 to 2027"),
+        lazy_gettext("Period it covers"),
+        description=lazy_gettext("For example, 2026 to 2027"),
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message=_l("Enter the period the assessment covers")),
-            Length(max=60, message=_l("The period must be 60 characters or fewer")),
+            InputRequired(message=lazy_gettext("Enter the period the assessment covers")),
+            Length(max=60, message=lazy_gettext("The period must be 60 characters or fewer")),
         ],
     )
     frameworks = SelectMultipleField(
-        _l("Which other frameworks does it cover?"),
-        description=_l(
+        lazy_gettext("Which other frameworks does it cover?"),
+        description=lazy_gettext(
             "The IOM Key Principles are always included, and the Hallmarks of Effective "
             "Partnerships are shown as a second view over the same answers. Select all that apply."
         ),
@@ -80,7 +80,7 @@ class NewAssessmentForm(FlaskForm):
         choices=[],
         validate_choice=True,
     )
-    submit = SubmitField(_l("Create assessment"), widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Create assessment"), widget=GovSubmitInput())
 
 
 class StatusForm(FlaskForm):
@@ -93,71 +93,77 @@ class ShareResultsForm(FlaskForm):
 
 
 class CompleteForm(FlaskForm):
-    submit = SubmitField(_l("Mark my ratings as complete"), widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Mark my ratings as complete"), widget=GovSubmitInput())
 
 
 class AgreedRatingForm(FlaskForm):
     value = RadioField(
-        _l("Agreed rating"),
+        lazy_gettext("Agreed rating"),
         widget=GovRadioInput(),
         choices=[],
-        validators=[InputRequired(message=_l("Select the rating the board agreed"))],
+        validators=[InputRequired(message=lazy_gettext("Select the rating the board agreed"))],
     )
     rationale = TextAreaField(
-        _l("Why the board agreed this rating"),
+        lazy_gettext("Why the board agreed this rating"),
         widget=GovTextArea(),
         filters=[strip_text],
         validators=[
             Optional(),
             Length(
                 max=MAX_TEXT,
-                message=_l("The rationale must be %(max)s characters or fewer", max=MAX_TEXT),
+                message=lazy_gettext(
+                    "The rationale must be %(max)s characters or fewer", max=MAX_TEXT
+                ),
             ),
         ],
     )
     version = HiddenField()
-    submit = SubmitField(_l("Save agreed rating"), widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Save agreed rating"), widget=GovSubmitInput())
 
 
 class ActionForm(FlaskForm):
     description = TextAreaField(
-        _l("What will be done"),
+        lazy_gettext("What will be done"),
         widget=GovTextArea(),
         filters=[strip_text],
         validators=[
-            InputRequired(message=_l("Enter what will be done")),
+            InputRequired(message=lazy_gettext("Enter what will be done")),
             Length(
                 max=MAX_TEXT,
-                message=_l("The action must be %(max)s characters or fewer", max=MAX_TEXT),
+                message=lazy_gettext(
+                    "The action must be %(max)s characters or fewer", max=MAX_TEXT
+                ),
             ),
         ],
     )
     owner = StringField(
-        _l("Owner"),
-        description=_l("The person or agency responsible"),
+        lazy_gettext("Owner"),
+        description=lazy_gettext("The person or agency responsible"),
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message=_l("Enter who owns the action")),
+            InputRequired(message=lazy_gettext("Enter who owns the action")),
             Length(
                 max=MAX_OWNER,
-                message=_l("The owner must be %(max)s characters or fewer", max=MAX_OWNER),
+                message=lazy_gettext(
+                    "The owner must be %(max)s characters or fewer", max=MAX_OWNER
+                ),
             ),
         ],
     )
     due_on = DueDateField(
-        _l("Due date"),
-        description=_l("For example, 30 9 2026"),
+        lazy_gettext("Due date"),
+        description=lazy_gettext("For example, 30 9 2026"),
         widget=GovDateInput(),
         format="%d %m %Y",
         validators=[Optional()],
     )
     status = RadioField(
-        _l("Status"),
+        lazy_gettext("Status"),
         widget=GovRadioInput(),
-        choices=[(value, _l(name)) for value, name in ACTION_STATUSES],
+        choices=[(value, lazy_gettext(name)) for value, name in ACTION_STATUSES],
         default="not_started",
-        validators=[InputRequired(message=_l("Select the action's status"))],
+        validators=[InputRequired(message=lazy_gettext("Select the action's status"))],
     )
     version = HiddenField()
-    submit = SubmitField(_l("Add action"), widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Add action"), widget=GovSubmitInput())

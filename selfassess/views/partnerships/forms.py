@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
@@ -23,16 +23,16 @@ from selfassess.domain.reference import (
 from selfassess.web.form_filters import strip_text, upper_code
 
 ROLE_CHOICES = (
-    ("member", _l("Member: rates from their agency's point of view")),
-    ("observer", _l("Observer: reads everything, changes nothing")),
-    ("lead", _l("Lead: runs assessments and manages the partnership's people")),
+    ("member", lazy_gettext("Member: rates from their agency's point of view")),
+    ("observer", lazy_gettext("Observer: reads everything, changes nothing")),
+    ("lead", lazy_gettext("Lead: runs assessments and manages the partnership's people")),
 )
 MIN_PASSWORD = 10
 BOTH_LANGUAGES = "both"
 EMAIL_LANGUAGE_CHOICES = (
-    ("en", _l("English")),
-    ("cy", _l("Cymraeg")),
-    (BOTH_LANGUAGES, _l("Both, Welsh first")),
+    ("en", lazy_gettext("English")),
+    ("cy", lazy_gettext("Cymraeg")),
+    (BOTH_LANGUAGES, lazy_gettext("Both, Welsh first")),
 )
 
 
@@ -42,78 +42,84 @@ def _lower(value):
 
 def _lead_name_field() -> StringField:
     return StringField(
-        _l("Lead's full name"),
+        lazy_gettext("Lead's full name"),
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message=_l("Enter the lead's full name")),
-            Length(max=120, message=_l("The lead's name must be 120 characters or fewer")),
+            InputRequired(message=lazy_gettext("Enter the lead's full name")),
+            Length(
+                max=120, message=lazy_gettext("The lead's name must be 120 characters or fewer")
+            ),
         ],
     )
 
 
 def _lead_email_field() -> StringField:
     return StringField(
-        _l("Lead's email address"),
-        description=_l(
+        lazy_gettext("Lead's email address"),
+        description=lazy_gettext(
             "We email the invitation link to this address, and only this address can use "
             "it. You can copy the link too"
         ),
         widget=GovTextInput(),
         filters=[_lower],
         validators=[
-            InputRequired(message=_l("Enter the lead's email address")),
+            InputRequired(message=lazy_gettext("Enter the lead's email address")),
             Email(
-                message=_l("Enter an email address in the correct format, like name@example.com")
+                message=lazy_gettext(
+                    "Enter an email address in the correct format, like name@example.com"
+                )
             ),
-            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+            Length(max=254, message=lazy_gettext("Email address must be 254 characters or fewer")),
         ],
     )
 
 
 class PartnershipForm(FlaskForm):
     name = StringField(
-        _l("Partnership name"),
+        lazy_gettext("Partnership name"),
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message=_l("Enter the partnership's name")),
+            InputRequired(message=lazy_gettext("Enter the partnership's name")),
             Length(
                 max=PARTNERSHIP_NAME_MAX,
-                message=_l(
+                message=lazy_gettext(
                     "The name must be %(max)s characters or fewer", max=PARTNERSHIP_NAME_MAX
                 ),
             ),
         ],
     )
     code = StringField(
-        _l("Partnership code"),
-        description=_l("The Community Safety Partnership's code, for example E22000123"),
+        lazy_gettext("Partnership code"),
+        description=lazy_gettext("The Community Safety Partnership's code, for example E22000123"),
         widget=GovTextInput(),
         filters=[upper_code],
         validators=[
-            InputRequired(message=_l("Enter the partnership's code")),
+            InputRequired(message=lazy_gettext("Enter the partnership's code")),
             Regexp(
                 PARTNERSHIP_CODE_PATTERN,
-                message=_l("The code must be 2 to 20 letters, numbers or hyphens, like E22000123"),
+                message=lazy_gettext(
+                    "The code must be 2 to 20 letters, numbers or hyphens, like E22000123"
+                ),
             ),
         ],
     )
     region = RadioField(
-        _l("Region"),
+        lazy_gettext("Region"),
         widget=GovRadioInput(),
-        choices=[(region, _l(name)) for region, name in REGIONS],
-        validators=[InputRequired(message=_l("Select the region"))],
+        choices=[(region, lazy_gettext(name)) for region, name in REGIONS],
+        validators=[InputRequired(message=lazy_gettext("Select the region"))],
     )
     police_force_area = StringField(
-        _l("Police force area"),
+        lazy_gettext("Police force area"),
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message=_l("Enter the police force area")),
+            InputRequired(message=lazy_gettext("Enter the police force area")),
             Length(
                 max=POLICE_FORCE_AREA_MAX,
-                message=_l(
+                message=lazy_gettext(
                     "The police force area must be %(max)s characters or fewer",
                     max=POLICE_FORCE_AREA_MAX,
                 ),
@@ -122,26 +128,26 @@ class PartnershipForm(FlaskForm):
     )
     lead_name = _lead_name_field()
     lead_email = _lead_email_field()
-    submit = SubmitField(_l("Create partnership"), widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Create partnership"), widget=GovSubmitInput())
 
 
 class LeadInvitationForm(FlaskForm):
     lead_name = _lead_name_field()
     lead_email = _lead_email_field()
-    submit = SubmitField(_l("Create invitation link"), widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Create invitation link"), widget=GovSubmitInput())
 
 
 class InviteForm(FlaskForm):
     role = RadioField(
-        _l("What will they do in the partnership?"),
+        lazy_gettext("What will they do in the partnership?"),
         widget=GovRadioInput(),
         choices=ROLE_CHOICES,
         default="member",
-        validators=[InputRequired(message=_l("Select what they will do"))],
+        validators=[InputRequired(message=lazy_gettext("Select what they will do"))],
     )
     email = StringField(
-        _l("Their email address (optional)"),
-        description=_l(
+        lazy_gettext("Their email address (optional)"),
+        description=lazy_gettext(
             "We email them the link, and only the account with this address can use "
             "it. Leave it empty to copy the link to them yourself"
         ),
@@ -150,30 +156,34 @@ class InviteForm(FlaskForm):
         validators=[
             Optional(),
             Email(
-                message=_l("Enter an email address in the correct format, like name@example.com")
+                message=lazy_gettext(
+                    "Enter an email address in the correct format, like name@example.com"
+                )
             ),
-            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+            Length(max=254, message=lazy_gettext("Email address must be 254 characters or fewer")),
         ],
     )
     note = StringField(
-        _l("Who is it for? (optional)"),
-        description=_l("Only you and the other leads see this, for example their name and agency"),
+        lazy_gettext("Who is it for? (optional)"),
+        description=lazy_gettext(
+            "Only you and the other leads see this, for example their name and agency"
+        ),
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
             Optional(),
-            Length(max=200, message=_l("Who it is for must be 200 characters or fewer")),
+            Length(max=200, message=lazy_gettext("Who it is for must be 200 characters or fewer")),
         ],
     )
     language = RadioField(
-        _l("Language of the invitation email"),
+        lazy_gettext("Language of the invitation email"),
         widget=GovRadioInput(),
         choices=EMAIL_LANGUAGE_CHOICES,
         default=BOTH_LANGUAGES,
         # Left out of a form (an older page, a script): both languages, as before.
         validators=[Optional()],
     )
-    submit = SubmitField(_l("Create invitation link"), widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Create invitation link"), widget=GovSubmitInput())
 
     @staticmethod
     def email_language(choice: str | None) -> str | None:
@@ -183,70 +193,72 @@ class InviteForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = RadioField(
-        _l("Role"),
+        lazy_gettext("Role"),
         widget=GovRadioInput(),
         choices=ROLE_CHOICES,
-        validators=[InputRequired(message=_l("Select a role"))],
+        validators=[InputRequired(message=lazy_gettext("Select a role"))],
     )
-    submit = SubmitField(_l("Save role"), widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Save role"), widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):
     """Just a button (and the CSRF token) for removing, withdrawing or joining."""
 
-    submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Confirm"), widget=GovSubmitInput())
 
 
 class AcceptForm(FlaskForm):
     name = StringField(
-        _l("Full name"),
+        lazy_gettext("Full name"),
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message=_l("Enter your full name")),
-            Length(max=120, message=_l("Your name must be 120 characters or fewer")),
+            InputRequired(message=lazy_gettext("Enter your full name")),
+            Length(max=120, message=lazy_gettext("Your name must be 120 characters or fewer")),
         ],
     )
     email = StringField(
-        _l("Email address"),
-        description=_l("You will use this to sign in"),
+        lazy_gettext("Email address"),
+        description=lazy_gettext("You will use this to sign in"),
         widget=GovTextInput(),
         filters=[_lower],
         validators=[
-            InputRequired(message=_l("Enter your email address")),
+            InputRequired(message=lazy_gettext("Enter your email address")),
             Email(
-                message=_l("Enter an email address in the correct format, like name@example.com")
+                message=lazy_gettext(
+                    "Enter an email address in the correct format, like name@example.com"
+                )
             ),
-            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+            Length(max=254, message=lazy_gettext("Email address must be 254 characters or fewer")),
         ],
     )
     agency = RadioField(
-        _l("Which agency do you work for?"),
+        lazy_gettext("Which agency do you work for?"),
         widget=GovRadioInput(),
-        choices=[(agency, _l(name)) for agency, name in AGENCIES],
-        validators=[InputRequired(message=_l("Select the agency you work for"))],
+        choices=[(agency, lazy_gettext(name)) for agency, name in AGENCIES],
+        validators=[InputRequired(message=lazy_gettext("Select the agency you work for"))],
     )
     password = PasswordField(
-        _l("Create a password"),
-        description=_l("Use at least %(min)s characters", min=MIN_PASSWORD),
+        lazy_gettext("Create a password"),
+        description=lazy_gettext("Use at least %(min)s characters", min=MIN_PASSWORD),
         widget=GovPasswordInput(),
         validators=[
-            InputRequired(message=_l("Enter a password")),
+            InputRequired(message=lazy_gettext("Enter a password")),
             Length(
                 min=MIN_PASSWORD,
                 max=200,
-                message=_l(
+                message=lazy_gettext(
                     "Your password must be %(min)s to 200 characters long", min=MIN_PASSWORD
                 ),
             ),
         ],
     )
     confirm = PasswordField(
-        _l("Confirm your password"),
+        lazy_gettext("Confirm your password"),
         widget=GovPasswordInput(),
         validators=[
-            InputRequired(message=_l("Enter your password again")),
-            EqualTo("password", message=_l("The passwords do not match")),
+            InputRequired(message=lazy_gettext("Enter your password again")),
+            EqualTo("password", message=lazy_gettext("The passwords do not match")),
         ],
     )
-    submit = SubmitField(_l("Create account and join"), widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Create account and join"), widget=GovSubmitInput())
