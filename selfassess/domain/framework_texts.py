@@ -72,6 +72,10 @@ class FrameworkTexts:
 
     def in_language(self, english: str, language: str) -> str:
         """The text in ``language``; English where the framework holds no such translation."""
+        if getattr(language, "marks_texts", False):
+            # The pseudo-locale's language: the text marked, so a test walking the pages sees
+            # that it came through here.
+            return f"⟦{self.in_language(english, str(language))}⟧"
         if language == SOURCE_LANGUAGE:
             return english
         found = self.translation(english, language)

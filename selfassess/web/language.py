@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.support import NullTranslations
-from flask import Flask, g, request
+from flask import Flask, current_app, g, has_app_context, request
 from flask_babel import (
     Domain,
     force_locale,
@@ -55,10 +55,21 @@ def _has_user() -> bool:
         return False
 
 
+class _MarkedLanguage(str):
+    """The pseudo-locale's language: equal to ``en`` or ``cy``, and asking the framework library
+    to mark each text it gives (see FrameworkTexts.in_language)."""
+
+    __slots__ = ()
+    marks_texts = True
+
+
 def current_language() -> str:
     """The language being rendered: ``en`` or ``cy``."""
     locale = get_locale()
-    return locale.language if locale is not None else SOURCE_LANGUAGE
+    language = locale.language if locale is not None else SOURCE_LANGUAGE
+    if has_app_context() and current_app.config.get("PSEUDO_LOCALE"):
+        return _MarkedLanguage(language)
+    return language
 
 
 def use_language(language: str):
@@ -103,10 +114,6 @@ def local(text):
     """A framework text in the page's language (English where no translation is held)."""
     if text is None:
         return text
-    from flask import current_app
-
-    if current_app.config.get("PSEUDO_LOCALE"):
-        return pseudo(str(text))
     translated = frameworks().in_language(str(text), current_language())
     return Markup.escape(translated) if isinstance(text, Markup) else translated
 

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from babel.support import Translations
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -27,7 +28,7 @@ from selfassess.demo.partnership import (
     load_demo_analyst,
 )
 from selfassess.domain.survey_flow import ARRANGEMENTS_ITEM
-from selfassess.extensions import db, frameworks
+from selfassess.extensions import FRAMEWORKS_KEY, db, frameworks
 from selfassess.models import Action, Assessment, Membership, Partnership, User
 from selfassess.services.collections import create_collection
 from selfassess.services.invitations import create_invitation
@@ -36,6 +37,7 @@ from selfassess.services.workshop import start_session
 from tests.factories import make_assessment, make_participant, make_partnership, make_user, rate
 
 KP = "iom-key-principles"
+TRANSLATIONS = Path(__file__).parents[2] / "selfassess" / "translations"
 SURVEY = "national-survey-2013"
 EMAILS = {
     "lead": "lead@demo.example",
@@ -63,11 +65,32 @@ class World:
     return_id: int
     observer_membership_id: int
     storage: dict = field(default_factory=dict)
+    # The language pages are asked for in ("en", "cy"); labels the tests click are said in it.
+    language: str = "en"
+
+    def say(self, english: str) -> str:
+        """A message or framework text as the page shows it in the world's language (for
+        finding labels)."""
+        if self.app.config.get("PSEUDO_LOCALE", False):
+            return f"⟦{english}⟧"
+        found = said(english, self.language)
+        if found == english:
+            found = self.app.extensions[FRAMEWORKS_KEY].in_language(english, self.language)
+        return found
 
 
-def build_world(tmp: Path):
+def said(english: str, language: str) -> str:
+    """``english`` as the service says it in ``language`` (the compiled Welsh catalogue)."""
+    if language == "en":
+        return english
+    return Translations.load(str(TRANSLATIONS), [language]).gettext(english)
+
+
+def build_world(tmp: Path, **overrides):
     """(app, server, thread, World): the caller shuts the server down and pops the context."""
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'a11y.sqlite'}")
+    app = create_app(
+        TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'a11y.sqlite'}", **overrides
+    )
     ctx = app.app_context()
     ctx.push()
     db.create_all()
@@ -142,17 +165,24 @@ def build_world(tmp: Path):
 
 def sign_in_state(browser, world: World, role: str) -> dict:
     """A signed-in browser state for the role (signing in through the form once per module)."""
-    if role not in world.storage:
+    key = (role, world.language)
+    if key not in world.storage:
         context = browser.new_context()
+        with_language(context, world)
         page = context.new_page()
         page.goto(f"{world.url}/sign-in")
-        page.get_by_label("Email address").fill(EMAILS[role])
-        page.get_by_role("textbox", name="Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_label(world.say("Email address")).fill(EMAILS[role])
+        page.get_by_role("textbox", name=world.say("Password")).fill(PASSWORD)
+        page.get_by_role("button", name=world.say("Sign in")).click()
         page.wait_for_url(lambda url: "/sign-in" not in url)
-        world.storage[role] = context.storage_state()
+        world.storage[key] = context.storage_state()
         context.close()
-    return world.storage[role]
+    return world.storage[key]
+
+
+def with_language(context, world: World) -> None:
+    """The guest's language cookie, as the English | Cymraeg toggle sets it."""
+    context.add_cookies([{"name": "language", "value": world.language, "url": world.url}])
 
 
 @pytest.fixture(scope="module")
@@ -175,6 +205,7 @@ def open_as(browser, world):
         if role:
             options["storage_state"] = sign_in_state(browser, world, role)
         context = browser.new_context(**options)
+        with_language(context, world)
         made.append(context)
         return context.new_page()
 

@@ -68,7 +68,7 @@ def _workshop(world: World, revealed: bool) -> None:
 
 
 def _sign_in_error(page, world):
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name=world.say("Sign in")).click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
 
 
@@ -83,21 +83,21 @@ def _submit(button: str, fill: dict | None = None):
 
     def prepare(page, world):
         for label, value in (fill or {}).items():
-            page.get_by_label(label, exact=True).fill(value)
-        page.get_by_role("button", name=button, exact=True).click()
+            page.get_by_label(world.say(label), exact=True).fill(value)
+        page.get_by_role("button", name=world.say(button), exact=True).click()
         expect(page.locator(".govuk-error-summary")).to_be_visible()
 
     return prepare
 
 
 def _created_token(page, world):
-    page.get_by_label("What the token is for").fill("Analysis team R scripts")
-    page.get_by_role("button", name="Create token").click()
+    page.get_by_label(world.say("What the token is for")).fill("Analysis team R scripts")
+    page.get_by_role("button", name=world.say("Create token")).click()
     expect(page.locator(".govuk-panel, .govuk-notification-banner").first).to_be_visible()
 
 
 def _import_errors(page, world):
-    page.get_by_label("Returns file").set_input_files(
+    page.get_by_label(world.say("Returns file")).set_input_files(
         {
             "name": "returns.csv",
             "mimeType": "text/csv",
@@ -105,7 +105,7 @@ def _import_errors(page, world):
             b"E99999,iom-key-principles,9.9,0,purple\n",
         }
     )
-    page.get_by_role("button", name="Import returns").click()
+    page.get_by_role("button", name=world.say("Import returns")).click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
 
 
@@ -305,13 +305,26 @@ UNNAMED_TABLES = """() => [...document.querySelectorAll('main table')]
   .map(t => t.id || t.className)"""
 
 
+@pytest.fixture(autouse=True)
+def in_english(world):
+    """Pages in English unless a test asks for Welsh."""
+    world.language = "en"
+    yield
+    world.language = "en"
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_page_has_no_axe_violations(case: Case, world, open_as):
+def test_page_has_no_axe_violations(case: Case, language: str, world, open_as):
+    """Each page type in English and in Welsh (where lang="cy" is on the page and any English
+    fragment carries lang="en")."""
+    world.language = language
     if "facilitator" in case.name:
         _workshop(world, revealed=False)
     page = open_as(case.role, **(PHONE if case.phone else {}))
     response = page.goto(world.url + case.path(world))
     assert response.status == case.status, page.url
+    assert page.locator("html").get_attribute("lang") == language, page.url
     if case.prepare:
         case.prepare(page, world)
     assert_accessible(page, case.name)
