@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from flask import request, url_for
+from flask_babel import gettext
 from flask_login import current_user
+
+from selfassess.domain.i18n import N_
 
 # (label, endpoint, who sees it). Endpoints not registered yet are skipped.
 NAVIGATION = (
-    ("Your partnerships", "partnerships.index", lambda u: u.is_authenticated),
-    ("National", "national.index", lambda u: u.is_authenticated and u.is_analyst),
-    ("Frameworks", "frameworks.index", lambda u: True),
-    ("Your account", "auth.account", lambda u: u.is_authenticated),
+    (N_("Your partnerships"), "partnerships.index", lambda u: u.is_authenticated),
+    (N_("National"), "national.index", lambda u: u.is_authenticated and u.is_analyst),
+    (N_("Frameworks"), "frameworks.index", lambda u: True),
+    (N_("Your account"), "auth.account", lambda u: u.is_authenticated),
     # Registered only in development settings (MAIL_DEV_PAGE), so never shown in production.
-    ("Emails sent", "dev_mail.index", lambda u: True),
-    ("Sign out", "auth.sign_out", lambda u: u.is_authenticated),
-    ("Sign in", "auth.sign_in", lambda u: not u.is_authenticated),
+    (N_("Emails sent"), "dev_mail.index", lambda u: True),
+    (N_("Sign out"), "auth.sign_out", lambda u: u.is_authenticated),
+    (N_("Sign in"), "auth.sign_in", lambda u: not u.is_authenticated),
 )
 
 
@@ -27,6 +30,10 @@ def navigation_items() -> list[dict]:
             continue
         href = url_for(endpoint)
         items.append(
-            {"href": href, "text": label, "active": request.path.startswith(href) and href != "/"}
+            {
+                "href": href,
+                "text": gettext(label),
+                "active": request.path.startswith(href) and href != "/",
+            }
         )
     return items

@@ -29,6 +29,16 @@ from selfassess.services.agreement import MAX_OWNER, MAX_TEXT
 from selfassess.web.form_filters import strip_text
 
 
+class LocalDateInput(GovDateInput):
+    """GOV.UK's day, month and year boxes, named in the page's language."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        for item, word in zip(params["items"], (_("Day"), _("Month"), _("Year")), strict=False):
+            item["label"] = word
+        return params
+
+
 class DueDateField(DateField):
     """A GOV.UK date input (day, month, year) with an error message in the users' words."""
 
@@ -154,7 +164,7 @@ class ActionForm(FlaskForm):
     due_on = DueDateField(
         lazy_gettext("Due date"),
         description=lazy_gettext("For example, 30 9 2026"),
-        widget=GovDateInput(),
+        widget=LocalDateInput(),
         format="%d %m %Y",
         validators=[Optional()],
     )
