@@ -9,6 +9,7 @@ given on a Welsh page is stored as the same scale value as one given on an Engli
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from bs4 import BeautifulSoup
@@ -18,6 +19,7 @@ from selfassess.config import TestConfig
 from selfassess.extensions import db, frameworks
 from selfassess.models import Invitation, Rating
 from selfassess.queries.ratings import assessment_results
+from selfassess.services.invitations import create_invitation
 from selfassess.views.assessments.common import pinned_frameworks
 from selfassess.web import fragments
 from tests.authz.harness import EVIDENCE, build_world, client_as
@@ -65,7 +67,37 @@ def pages(world) -> dict[str, tuple[str, str, str, dict | None]]:
         ),
         "check answers": ("member", "GET", f"/assessments/{a}/check-your-answers", None),
         "section": ("lead", "GET", f"/assessments/{a}/sections/{KP}/1", None),
+        "question in full": ("lead", "GET", f"/assessments/{a}/items/{KP}/1.1", None),
+        "results": ("lead", "GET", f"/assessments/{a}/results", None),
+        "who has rated what": ("lead", "GET", f"/assessments/{a}/progress", None),
+        "mark as agreed": ("lead", "GET", f"/assessments/{a}/status/agreed", None),
+        "new assessment": ("lead", "GET", f"/partnerships/{p}/assessments", None),
+        "create an assessment": ("lead", "GET", f"/partnerships/{p}/assessments/new", None),
+        "change an action": (
+            "lead",
+            "GET",
+            f"/assessments/{a}/actions/{world.ids['action']}",
+            None,
+        ),
+        "change a role": (
+            "lead",
+            "GET",
+            f"/partnerships/{p}/members/{member_of(world, 'member')}/role",
+            None,
+        ),
+        "remove a member": (
+            "lead",
+            "GET",
+            f"/partnerships/{p}/members/{member_of(world, 'member')}/remove",
+            None,
+        ),
+        "your partnerships": ("member", "GET", "/partnerships/", None),
     }
+
+
+def member_of(world, persona) -> int:
+    user = world.users[persona]
+    return next(m.id for m in user.memberships if m.partnership_id == world.p.id)
 
 
 def fetch(app, world, persona, method, url, data=None, language=None):
@@ -130,12 +162,17 @@ def data_of(world) -> list[str]:
 
 def codes_of(world, name) -> list[str]:
     """What is allowed as it is on one page: the questions' codes ("pr-1" is no word), and on
-    the section page the sentence that explains the section's rating, which the scoring rules
-    still write in English (in Welsh it is marked lang="en")."""
+    the section and question pages the sentence that explains the rating, which the scoring
+    rules still write in English (on a Welsh page it is marked lang="en")."""
     codes = [item.id for fw in pinned_frameworks(world.assessment) for item in fw.items]
+    # Dates are written by Babel in the page's locale (Welsh months on a Welsh page); the
+    # pseudo-locale's pages are English ones.
+    codes += [date(2026, month, 1).strftime("%B") for month in range(1, 13)]
+    results = assessment_results(frameworks(), world.assessment).framework(KP)
     if name == "section":
-        results = assessment_results(frameworks(), world.assessment)
-        codes.append(results.framework(KP).section("1").explanation)
+        codes.append(results.section("1").explanation)
+    if name == "question in full":
+        codes.append(results.item("1.1").explanation)
     return codes
 
 
@@ -149,6 +186,16 @@ def codes_of(world, name) -> list[str]:
         "question with an error",
         "check answers",
         "section",
+        "question in full",
+        "results",
+        "who has rated what",
+        "mark as agreed",
+        "new assessment",
+        "create an assessment",
+        "change an action",
+        "change a role",
+        "remove a member",
+        "your partnerships",
     ],
 )
 def test_every_word_on_the_page_goes_through_a_translation(app, pseudo_app, world, name):
@@ -271,3 +318,21 @@ def test_the_invite_page_offers_the_email_languages_welsh_first_for_both(app, wo
     labels = [page.find("label", attrs={"for": r["id"]}).get_text(strip=True) for r in radios]
     assert labels == ["English", "Cymraeg", "Both, Welsh first"]
     assert page.find("input", attrs={"name": "language", "value": "both"}).has_attr("checked")
+
+
+def test_the_invitation_pages_go_through_a_translation(app, pseudo_app, world):
+    made = create_invitation(
+        world.p, "member", world.users["lead"], note="For the YOT", for_email="yot@test.example"
+    )
+    link = f"/partnerships/{world.p.id}/invitations/{made.invitation.id}"
+    allowed = [*data_of(world), "For the YOT", "yot@test.example"]
+    allowed += [date(2026, month, 1).strftime("%B") for month in range(1, 13)]
+    for persona, url in (("lead", link), ("anonymous", f"/invitations/{made.token}")):
+        response = fetch(pseudo_app, world, persona, "GET", url)
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        assert english_left(marked_as_one(html), data=allowed) == [], url
+    page = BeautifulSoup(fetch(app, world, "lead", "GET", link, language="cy").data, "html.parser")
+    button = page.find(attrs={"data-copy-target": "invitation-link"})
+    assert button["data-text-copied"] == "Dolen wedi'i chopïo."
+    assert "Dolen wahoddiad (aelod)" in page.get_text()
