@@ -1,5 +1,6 @@
 // Autosave for the rating page: when an answer changes, save that question without leaving the
 // page and say "Saved" beside it. Without JavaScript the Save and continue button does the same.
+// The words it shows come from the page, in the page's language (the form's data-text-* attributes).
 (function () {
   "use strict";
 
@@ -11,6 +12,14 @@
   var tokenInput = form.querySelector("input[name='csrf_token']");
   var token = tokenInput ? tokenInput.value : "";
 
+  function text(name, fallback) {
+    return form.getAttribute("data-text-" + name) || fallback;
+  }
+
+  function notSaved(reason) {
+    return text("not-saved", "Not saved: {reason}").replace("{reason}", reason);
+  }
+
   function fieldValue(item, suffix) {
     var key = item.id + "-" + suffix;
     if (suffix === "value") {
@@ -21,17 +30,17 @@
     return field ? field.value : "";
   }
 
-  function show(item, text, isError) {
+  function show(item, message, isError) {
     var status = item.querySelector(".app-autosave-status");
     if (!status) {
       return;
     }
-    status.textContent = text;
+    status.textContent = message;
     status.classList.toggle("govuk-error-message", Boolean(isError));
   }
 
   function save(item) {
-    show(item, "Saving…", false);
+    show(item, text("saving", "Saving…"), false);
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
@@ -50,22 +59,22 @@
       })
       .then(function (result) {
         if (result.ok && result.body.saved) {
-          show(item, "Saved", false);
+          show(item, text("saved", "Saved"), false);
         } else {
           var errors = (result.body && result.body.errors) || {};
           var messages = Object.keys(errors).map(function (k) { return errors[k]; });
-          show(item, "Not saved: " + (messages.join(". ") || "try the Save and continue button"), true);
+          show(item, notSaved(messages.join(". ") || text("try-button", "try the Save and continue button")), true);
         }
       })
       .catch(function () {
-        show(item, "Not saved: check your connection, or use the Save and continue button", true);
+        show(item, text("offline", "Not saved: check your connection, or use the Save and continue button"), true);
       });
   }
 
   var timers = {};
   function schedule(item, delay) {
     var id = item.id;
-    show(item, "Saving…", false);
+    show(item, text("saving", "Saving…"), false);
     window.clearTimeout(timers[id]);
     timers[id] = window.setTimeout(function () { save(item); }, delay);
   }

@@ -1,4 +1,5 @@
-// "Copy link" on the invitation page: shows the button only when the browser can copy.
+// "Copy link" on the invitation page: shows the button only when the browser can copy. What it
+// says comes from the button's data-text-* attributes, in the page's language.
 const button = document.querySelector("[data-copy-target]");
 if (button && navigator.clipboard) {
   const input = document.getElementById(button.dataset.copyTarget);
@@ -9,9 +10,9 @@ if (button && navigator.clipboard) {
     input.select();
     try {
       await navigator.clipboard.writeText(input.value);
-      if (status) status.textContent = "Link copied.";
+      if (status) status.textContent = button.dataset.textCopied || "Link copied.";
     } catch {
-      if (status) status.textContent = "Select the link and copy it.";
+      if (status) status.textContent = button.dataset.textCopyFailed || "Select the link and copy it.";
     }
   });
 }

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from selfassess.domain.i18n import N_
+
 STATUS_NAMES = {
-    "draft": "Draft",
-    "open": "Open for rating",
-    "agreed": "Agreed",
-    "submitted": "Submitted",
+    "draft": N_("Draft"),
+    "open": N_("Open for rating"),
+    "agreed": N_("Agreed"),
+    "submitted": N_("Submitted"),
 }
 # GOV.UK tag colours for each status.
 STATUS_COLOURS = {"draft": "grey", "open": "blue", "agreed": "green", "submitted": "purple"}
@@ -43,20 +45,22 @@ class Move:
 MOVES = {
     ("draft", "open"): Move(
         "open",
-        "Open for rating",
-        "If you open it for rating, members can rate every question with their evidence.",
+        N_("Open for rating"),
+        N_("If you open it for rating, members can rate every question with their evidence."),
     ),
     ("open", "agreed"): Move(
         "agreed",
-        "Mark as agreed",
-        "If you mark it as agreed, members can no longer change their ratings and the board's "
-        "agreed ratings stand.",
+        N_("Mark as agreed"),
+        N_(
+            "If you mark it as agreed, members can no longer change their ratings and the "
+            "board's agreed ratings stand."
+        ),
         confirm=True,
     ),
     ("agreed", "open"): Move(
         "open",
-        "Reopen for rating",
-        "If you reopen it for rating, members can change their ratings again.",
+        N_("Reopen for rating"),
+        N_("If you reopen it for rating, members can change their ratings again."),
     ),
 }
 
@@ -68,7 +72,13 @@ def can_start_next_cycle(status: str) -> bool:
 
 
 class StatusError(ValueError):
-    """A move the rules do not allow."""
+    """A move the rules do not allow. ``message`` (marked for translation) and ``params`` let
+    a page say it in its reader's language; ``str()`` is the English."""
+
+    def __init__(self, message: str, **params: str) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
 
 
 def can_move(current: str, to: str, manual: bool = True) -> bool:
@@ -78,11 +88,13 @@ def can_move(current: str, to: str, manual: bool = True) -> bool:
 
 def next_status(current: str, to: str, manual: bool = True) -> str:
     if current not in TRANSITIONS:
-        raise StatusError(f"Unknown status {current!r}")
+        raise StatusError(N_("Unknown status %(status)s"), status=repr(current))
     if current == "submitted":
-        raise StatusError("A submitted assessment is locked and cannot change")
+        raise StatusError(N_("A submitted assessment is locked and cannot change"))
     if not can_move(current, to, manual):
-        raise StatusError(f"An assessment cannot move from {current} to {to}")
+        raise StatusError(
+            N_("An assessment cannot move from %(current)s to %(to)s"), current=current, to=to
+        )
     return to
 
 

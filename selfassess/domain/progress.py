@@ -10,11 +10,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from selfassess.domain.frameworks import Framework, Section
+from selfassess.domain.i18n import N_
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
-STATUS_WORDS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETED: "Completed"}
+STATUS_WORDS = {
+    NOT_STARTED: N_("Not started"),
+    IN_PROGRESS: N_("In progress"),
+    COMPLETED: N_("Completed"),
+}
 
 
 @dataclass(frozen=True)

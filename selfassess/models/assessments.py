@@ -19,16 +19,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from selfassess.domain.i18n import N_
 from selfassess.extensions import db
 from selfassess.models.base import created_at_column, utcnow
 from selfassess.models.people import Partnership, User
 
 STATUSES = ("draft", "open", "agreed", "submitted")
 ACTION_STATUSES = (
-    ("not_started", "Not started"),
-    ("in_progress", "In progress"),
-    ("completed", "Completed"),
-    ("dropped", "No longer needed"),
+    ("not_started", N_("Not started")),
+    ("in_progress", N_("In progress")),
+    ("completed", N_("Completed")),
+    ("dropped", N_("No longer needed")),
 )
 
 

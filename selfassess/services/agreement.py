@@ -12,10 +12,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from selfassess.domain.frameworks import Framework
+from selfassess.domain.i18n import N_
 from selfassess.domain.scoring import agreed_choices
 from selfassess.extensions import db, frameworks
 from selfassess.models import Action, AgreedRating, Assessment, Participant, Rating, User
@@ -27,11 +29,21 @@ from selfassess.queries.assessments import (
     rating_of,
 )
 from selfassess.services import audit, transaction
+from selfassess.web.language import current_language
 
 MAX_TEXT = 5000
 MAX_OWNER = 200
 ACTION_FIELDS = ("description", "owner", "due_on", "status")
 ACTION_STATUS_IDS = tuple(status for status, _ in ACTION_STATUSES)
+
+
+# An assessment's status as a sentence says it: "The assessment is submitted and …".
+STATUS_WORDS = {
+    "draft": N_("draft"),
+    "open": N_("open"),
+    "agreed": N_("agreed"),
+    "submitted": N_("submitted"),
+}
 
 
 class AssessmentLocked(Exception):
@@ -40,7 +52,13 @@ class AssessmentLocked(Exception):
     def __init__(self, assessment: Assessment, message: str | None = None):
         self.assessment = assessment
         super().__init__(
-            message or f"The assessment is {assessment.status} and can no longer be changed"
+            message
+            or _(
+                "The assessment is %(status)s and can no longer be changed",
+                status=_(STATUS_WORDS[assessment.status])
+                if assessment.status in STATUS_WORDS
+                else assessment.status,
+            )
         )
 
 
@@ -49,7 +67,7 @@ class StaleEditError(Exception):
 
     def __init__(self, current: AgreedRating | Action):
         self.current = current
-        super().__init__("Someone else saved a newer version first")
+        super().__init__(_("Someone else saved a newer version first"))
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -64,7 +82,7 @@ def _clean_text(text: str | None, limit: int = MAX_TEXT) -> str | None:
         return None
     text = text.strip()
     if len(text) > limit:
-        raise ValueError(f"Text must be {limit} characters or fewer")
+        raise ValueError(_("Text must be %(max)s characters or fewer", max=limit))
     return text or None
 
 
@@ -142,8 +160,13 @@ def save_agreed_rating(
     _check_item(framework, item_id, value, allow_none=False)
     if value not in dict(agreed_choices(framework)):
         raise ValueError(
-            "Choose the rating the board agreed: "
-            + ", ".join(label for _, label in agreed_choices(framework))
+            _(
+                "Choose the rating the board agreed: %(choices)s",
+                choices=", ".join(
+                    frameworks().in_language(label, current_language())
+                    for _value, label in agreed_choices(framework)
+                ),
+            )
         )
     rationale = _clean_text(rationale)
     user = _actor_user(actor)
@@ -152,7 +175,7 @@ def save_agreed_rating(
     stored_version = agreed.version if agreed is not None else None
     if expected_version != stored_version:
         if agreed is None:
-            raise ValueError("There is no agreed rating to update")
+            raise ValueError(_("There is no agreed rating to update"))
         raise StaleEditError(agreed)
     before = agreed_snapshot(agreed)
     if agreed is not None and (agreed.value, agreed.rationale, agreed.carried_forward) == (
@@ -210,11 +233,11 @@ def _check_action_fields(changes: dict[str, Any]) -> dict[str, Any]:
     if "description" in clean:
         clean["description"] = _clean_text(clean["description"])
         if not clean["description"]:
-            raise ValueError("An action needs a description")
+            raise ValueError(_("An action needs a description"))
     if "owner" in clean:
         clean["owner"] = _clean_text(clean["owner"], MAX_OWNER)
         if not clean["owner"]:
-            raise ValueError("An action needs an owner")
+            raise ValueError(_("An action needs an owner"))
     if "status" in clean and clean["status"] not in ACTION_STATUS_IDS:
         raise ValueError(f"{clean['status']!r} is not an action status")
     if "due_on" in clean and clean["due_on"] is not None and not isinstance(clean["due_on"], date):
@@ -357,7 +380,7 @@ def save_rating(
     _refuse_if_submitted(assessment)
     if assessment.status != "open":
         raise AssessmentLocked(
-            assessment, "Ratings can only be changed while the assessment is open"
+            assessment, _("Ratings can only be changed while the assessment is open")
         )
     fw = _framework(assessment, framework)
     _check_item(fw, item_id, value or None, allow_none=True)
@@ -372,7 +395,7 @@ def save_rating(
     before = rating_snapshot(rating)
     if rating is None:
         if value is None and evidence is None and improvement is None:
-            raise ValueError("Nothing to save")
+            raise ValueError(_("Nothing to save"))
     elif (rating.value, rating.evidence, rating.improvement) == (value, evidence, improvement):
         if also is not None:
             with transaction():

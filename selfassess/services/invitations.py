@@ -32,6 +32,8 @@ from selfassess.services.mail import compose
 from selfassess.services.mail.outbox import queue
 
 SALT = "invitation"
+# The languages an invitation's email may be written in alone; None means both, Welsh first.
+EMAIL_LANGUAGES = ("en", "cy")
 
 # Why a link cannot be used; the page says so in words and never names the partnership.
 INVALID = "invalid"  # tampered, malformed or unknown: 404
@@ -90,10 +92,13 @@ def create_invitation(
     language: str | None = "en",
 ) -> NewInvitation:
     """Invite someone to the partnership in role, noting who it is for; the audit event says so.
-    ``language``: of the email to someone with no account yet ("en", "cy", or None for both,
-    Welsh first)."""
+
+    ``language``: the email's language, "en" or "cy"; None for both, Welsh first.
+    """
     with transaction():
-        return add_invitation(partnership, role, invited_by, note, for_name, for_email, language)
+        return add_invitation(
+            partnership, role, invited_by, note, for_name, for_email, language=language
+        )
 
 
 def add_invitation(
@@ -117,7 +122,7 @@ def add_invitation(
         note=note or None,
         for_name=for_name or None,
         for_email=for_email or None,
-        language=language or None,
+        language=language if language in EMAIL_LANGUAGES else None,
     )
     db.session.add(invitation)
     db.session.flush()
@@ -128,6 +133,8 @@ def add_invitation(
         after["for_name"] = for_name
     if for_email:
         after["for_email"] = for_email
+    if invitation.language:
+        after["language"] = invitation.language
     record(
         "invitation",
         "invited",

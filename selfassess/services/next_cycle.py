@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -44,12 +45,12 @@ def start_next_cycle(
     """
     title, period = (title or "").strip(), (period or "").strip()
     if not title or len(title) > MAX_TITLE:
-        raise ValueError(f"Enter a title of {MAX_TITLE} characters or fewer")
+        raise ValueError(_("Enter a title of %(max)s characters or fewer", max=MAX_TITLE))
     if not period or len(period) > MAX_PERIOD:
-        raise ValueError(f"Enter a period of {MAX_PERIOD} characters or fewer")
+        raise ValueError(_("Enter a period of %(max)s characters or fewer", max=MAX_PERIOD))
 
     if not can_start_next_cycle(previous.status):
-        raise ValueError("A draft has nothing to carry forward: open it for rating first")
+        raise ValueError(_("A draft has nothing to carry forward: open it for rating first"))
     already = next_cycle_of(previous.id)
     if already is not None:
         return already
@@ -80,7 +81,7 @@ def start_next_cycle(
         # Started at the same moment by another request (one next cycle per assessment).
         winner = next_cycle_of(previous_id)
         if winner is None:
-            raise ValueError("The next cycle could not be started. Try again.") from None
+            raise ValueError(_("The next cycle could not be started. Try again.")) from None
         return winner
     return assessment
 

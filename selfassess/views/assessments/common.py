@@ -13,6 +13,7 @@ from selfassess.models import Assessment
 from selfassess.queries.assessments import rated_items, ratings_of
 from selfassess.services.agreement import participant_for
 from selfassess.web.access import role_in
+from selfassess.web.language import current_language
 
 # The progress, results, item and section pages are for OVERSIGHT_ROLES, who always see everyone's
 # ratings; members read them on the report once domain.visibility allows.
@@ -54,3 +55,28 @@ def my_progress(assessment: Assessment):
 
 def my_role(assessment: Assessment) -> str | None:
     return role_in(assessment.partnership_id)
+
+
+
+def framework_text(framework: Framework, text: str | None) -> str | None:
+    """One of a framework's texts (a scale label, a title) in the page's language."""
+    return framework.in_language(text, current_language())
+
+
+def section_heading(framework: Framework, section) -> str:
+    """ "Principle 2: …" in the page's language."""
+    return framework.section_heading(section, current_language())
+
+
+def section_short_name(framework: Framework, section) -> str:
+    """ "Principle 2" (or a named section's title) in the page's language."""
+    return framework.section_short_name(section, current_language())
+
+
+def template_helpers() -> dict:
+    """What the assessment and partnership pages call to show framework texts."""
+    return {
+        "section_heading": section_heading,
+        "section_short_name": section_short_name,
+        "framework_text": framework_text,
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -27,6 +29,16 @@ from selfassess.services.agreement import MAX_OWNER, MAX_TEXT
 from selfassess.web.form_filters import strip_text
 
 
+class LocalDateInput(GovDateInput):
+    """GOV.UK's day, month and year boxes, named in the page's language."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        for item, word in zip(params["items"], (_("Day"), _("Month"), _("Year")), strict=False):
+            item["label"] = word
+        return params
+
+
 class DueDateField(DateField):
     """A GOV.UK date input (day, month, year) with an error message in the users' words."""
 
@@ -36,11 +48,11 @@ class DueDateField(DateField):
                 # Not the widget's day, month and year: it could not show them back.
                 self.raw_data = None
                 self.data = None
-                raise ValueError("Due date must be a real date, for example 30 9 2026")
+                raise ValueError(_("Due date must be a real date, for example 30 9 2026"))
             try:
                 super().process_formdata(valuelist)
             except ValueError as exc:
-                raise ValueError("Due date must be a real date, for example 30 9 2026") from exc
+                raise ValueError(_("Due date must be a real date, for example 30 9 2026")) from exc
         else:
             self.data = None
             if not valuelist or len(valuelist) != 3:
@@ -49,28 +61,28 @@ class DueDateField(DateField):
 
 class NewAssessmentForm(FlaskForm):
     title = StringField(
-        "Title",
-        description="For example, Key Principles self-assessment 2026",
+        lazy_gettext("Title"),
+        description=lazy_gettext("For example, Key Principles self-assessment 2026"),
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter a title for the assessment"),
-            Length(max=200, message="The title must be 200 characters or fewer"),
+            InputRequired(message=lazy_gettext("Enter a title for the assessment")),
+            Length(max=200, message=lazy_gettext("The title must be 200 characters or fewer")),
         ],
     )
     period = StringField(
-        "Period it covers",
-        description="For example, 2026 to 2027",
+        lazy_gettext("Period it covers"),
+        description=lazy_gettext("For example, 2026 to 2027"),
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter the period the assessment covers"),
-            Length(max=60, message="The period must be 60 characters or fewer"),
+            InputRequired(message=lazy_gettext("Enter the period the assessment covers")),
+            Length(max=60, message=lazy_gettext("The period must be 60 characters or fewer")),
         ],
     )
     frameworks = SelectMultipleField(
-        "Which other frameworks does it cover?",
-        description=(
+        lazy_gettext("Which other frameworks does it cover?"),
+        description=lazy_gettext(
             "The IOM Key Principles are always included, and the Hallmarks of Effective "
             "Partnerships are shown as a second view over the same answers. Select all that apply."
         ),
@@ -78,7 +90,7 @@ class NewAssessmentForm(FlaskForm):
         choices=[],
         validate_choice=True,
     )
-    submit = SubmitField("Create assessment", widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Create assessment"), widget=GovSubmitInput())
 
 
 class StatusForm(FlaskForm):
@@ -91,62 +103,77 @@ class ShareResultsForm(FlaskForm):
 
 
 class CompleteForm(FlaskForm):
-    submit = SubmitField("Mark my ratings as complete", widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Mark my ratings as complete"), widget=GovSubmitInput())
 
 
 class AgreedRatingForm(FlaskForm):
     value = RadioField(
-        "Agreed rating",
+        lazy_gettext("Agreed rating"),
         widget=GovRadioInput(),
         choices=[],
-        validators=[InputRequired(message="Select the rating the board agreed")],
+        validators=[InputRequired(message=lazy_gettext("Select the rating the board agreed"))],
     )
     rationale = TextAreaField(
-        "Why the board agreed this rating",
+        lazy_gettext("Why the board agreed this rating"),
         widget=GovTextArea(),
         filters=[strip_text],
         validators=[
             Optional(),
-            Length(max=MAX_TEXT, message=f"The rationale must be {MAX_TEXT} characters or fewer"),
+            Length(
+                max=MAX_TEXT,
+                message=lazy_gettext(
+                    "The rationale must be %(max)s characters or fewer", max=MAX_TEXT
+                ),
+            ),
         ],
     )
     version = HiddenField()
-    submit = SubmitField("Save agreed rating", widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Save agreed rating"), widget=GovSubmitInput())
 
 
 class ActionForm(FlaskForm):
     description = TextAreaField(
-        "What will be done",
+        lazy_gettext("What will be done"),
         widget=GovTextArea(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter what will be done"),
-            Length(max=MAX_TEXT, message=f"The action must be {MAX_TEXT} characters or fewer"),
+            InputRequired(message=lazy_gettext("Enter what will be done")),
+            Length(
+                max=MAX_TEXT,
+                message=lazy_gettext(
+                    "The action must be %(max)s characters or fewer", max=MAX_TEXT
+                ),
+            ),
         ],
     )
     owner = StringField(
-        "Owner",
-        description="The person or agency responsible",
+        lazy_gettext("Owner"),
+        description=lazy_gettext("The person or agency responsible"),
         widget=GovTextInput(),
         filters=[strip_text],
         validators=[
-            InputRequired(message="Enter who owns the action"),
-            Length(max=MAX_OWNER, message=f"The owner must be {MAX_OWNER} characters or fewer"),
+            InputRequired(message=lazy_gettext("Enter who owns the action")),
+            Length(
+                max=MAX_OWNER,
+                message=lazy_gettext(
+                    "The owner must be %(max)s characters or fewer", max=MAX_OWNER
+                ),
+            ),
         ],
     )
     due_on = DueDateField(
-        "Due date",
-        description="For example, 30 9 2026",
-        widget=GovDateInput(),
+        lazy_gettext("Due date"),
+        description=lazy_gettext("For example, 30 9 2026"),
+        widget=LocalDateInput(),
         format="%d %m %Y",
         validators=[Optional()],
     )
     status = RadioField(
-        "Status",
+        lazy_gettext("Status"),
         widget=GovRadioInput(),
-        choices=list(ACTION_STATUSES),
+        choices=[(value, lazy_gettext(name)) for value, name in ACTION_STATUSES],
         default="not_started",
-        validators=[InputRequired(message="Select the action's status")],
+        validators=[InputRequired(message=lazy_gettext("Select the action's status"))],
     )
     version = HiddenField()
-    submit = SubmitField("Add action", widget=GovSubmitInput())
+    submit = SubmitField(lazy_gettext("Add action"), widget=GovSubmitInput())

@@ -6,9 +6,11 @@ Leads agree ratings and record actions here; observers read the same pages witho
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from selfassess.domain.history import change_lines
+from selfassess.domain.i18n import N_
 from selfassess.domain.progress import progress
 from selfassess.domain.reference import agency_name
 from selfassess.domain.scoring import agreed_choices
@@ -28,6 +30,7 @@ from selfassess.services import agreement, audit
 from selfassess.views.assessments import bp
 from selfassess.views.assessments.common import (
     OVERSIGHT_ROLES,
+    framework_text,
     item_or_404,
     my_role,
     section_or_404,
@@ -35,9 +38,21 @@ from selfassess.views.assessments.common import (
 )
 from selfassess.views.assessments.forms import ActionForm, AgreedRatingForm
 from selfassess.web.access import LEAD_ROLES, assessment_or_404
+from selfassess.web.language import long_date
 from selfassess.web.routing import database_id
 
 ACTION_STATUS_NAMES = dict(ACTION_STATUSES)
+# What happened, in words, for each (entity, event) the item's history holds.
+HISTORY_EVENT_WORDS = {
+    ("rating", "created"): N_("rating created"),
+    ("rating", "changed"): N_("rating changed"),
+    ("agreed_rating", "created"): N_("agreed rating created"),
+    ("agreed_rating", "changed"): N_("agreed rating changed"),
+    ("action", "created"): N_("action created"),
+    ("action", "changed"): N_("action changed"),
+    ("workshop_round", "opened"): N_("workshop round opened"),
+    ("workshop_round", "revealed"): N_("workshop round revealed"),
+}
 
 
 @bp.route("/assessments/<int:assessment_id>/progress")
@@ -65,6 +80,11 @@ def results(assessment_id: int):
     )
 
 
+def local_choices(framework) -> list[tuple[str, str]]:
+    """The ratings a board can agree, named in the page's language."""
+    return [(value, framework_text(framework, label)) for value, label in agreed_choices(framework)]
+
+
 def _item_page(
     assessment, framework, item, agreed_form=None, action_form=None, stale=None, status=200
 ):
@@ -79,14 +99,18 @@ def _item_page(
             rationale=agreed.rationale if agreed else "",
             version=str(agreed.version) if agreed else "",
         )
-    agreed_form.value.choices = agreed_choices(framework)
+    agreed_form.value.choices = local_choices(framework)
     if action_form is None:
         action_form = ActionForm(formdata=None)
     # The history speaks in labels: "Amber", "Not started", "Police", not what is stored.
     words = {
-        "value": lambda v: framework.scale_value(v).label if framework.scale_value(v) else v,
-        "status": lambda v: ACTION_STATUS_NAMES.get(v, v),
-        "agency": agency_name,
+        "value": lambda v: (
+            framework_text(framework, framework.scale_value(v).label)
+            if framework.scale_value(v)
+            else v
+        ),
+        "status": lambda v: _(ACTION_STATUS_NAMES[v]) if v in ACTION_STATUS_NAMES else v,
+        "agency": lambda agency: _(agency_name(agency)),
     }
     return render_template(
         "assessments/item.html",
@@ -101,7 +125,10 @@ def _item_page(
         actions=item_actions(assessment.id, framework.id, item.id),
         action_status_names=ACTION_STATUS_NAMES,
         history=audit.item_history(assessment.id, framework.id, item.id) if role == "lead" else [],
-        history_lines=lambda event: change_lines(event.before, event.after, words),
+        history_event_words=HISTORY_EVENT_WORDS,
+        history_lines=lambda event: change_lines(
+            event.before, event.after, words, translate=_, dates=long_date
+        ),
         is_lead=is_lead,
         stale=stale,
         agency_name=agency_name,
@@ -137,7 +164,7 @@ def agree(assessment_id: int, framework_id: str, item_id: str):
     if assessment.is_locked:
         abort(403)
     form = AgreedRatingForm()
-    form.value.choices = agreed_choices(framework)
+    form.value.choices = local_choices(framework)
     if not form.validate_on_submit():
         return _item_page(assessment, framework, found, agreed_form=form)
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
@@ -157,7 +184,7 @@ def agree(assessment_id: int, framework_id: str, item_id: str):
         return _item_page(
             assessment, framework, found, agreed_form=form, stale=stale.current, status=409
         )
-    flash("Agreed rating saved.", "success")
+    flash(_("Agreed rating saved."), "success")
     return redirect(_item_url(assessment, framework, found, "agreed-rating"))
 
 
@@ -189,7 +216,7 @@ def _add_action(form: ActionForm, assessment, framework, **about) -> None:
         status=form.status.data,
         **about,
     )
-    flash("Action added.", "success")
+    flash(_("Action added."), "success")
 
 
 @bp.route("/assessments/<int:assessment_id>/actions/<int:action_id>", methods=["GET", "POST"])
@@ -202,7 +229,7 @@ def edit_action(assessment_id: int, action_id: int):
     if assessment.is_locked:
         abort(403)
     form = ActionForm(obj=action if not form_posted() else None)
-    form.submit.label.text = "Save action"
+    form.submit.label.text = _("Save action")
     stale = None
     if not form_posted():
         form.version.data = str(action.version)
@@ -222,7 +249,7 @@ def edit_action(assessment_id: int, action_id: int):
             stale = exc.current
             form.version.data = str(stale.version)
         else:
-            flash("Action saved.", "success")
+            flash(_("Action saved."), "success")
             return redirect(_back_from_action(assessment, action))
     return render_template(
         "assessments/edit_action.html",

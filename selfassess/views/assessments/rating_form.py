@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from selfassess.domain.frameworks import Framework, Item
 from selfassess.models import Rating
 from selfassess.services.agreement import MAX_TEXT
@@ -41,12 +43,12 @@ def check(framework: Framework, value: str | None, evidence: str, improvement: s
     """Errors by field name (value, evidence, improvement); empty when all is well."""
     errors = {}
     if value and framework.scale_value(value) is None:
-        errors["value"] = "Select red, amber, green, don't know or not applicable"
+        errors["value"] = _("Select red, amber, green, don't know or not applicable")
     if len(evidence) > MAX_TEXT:
-        errors["evidence"] = f"Evidence must be {MAX_TEXT} characters or fewer"
+        errors["evidence"] = _("Evidence must be %(max)s characters or fewer", max=MAX_TEXT)
     if len(improvement) > MAX_TEXT:
-        errors["improvement"] = (
-            f"Measures being taken to improve must be {MAX_TEXT} characters or fewer"
+        errors["improvement"] = _(
+            "Measures being taken to improve must be %(max)s characters or fewer", max=MAX_TEXT
         )
     return errors
 
@@ -84,7 +86,10 @@ def from_form(framework: Framework, items, form) -> list[ItemEntry]:
 def error_list(entries: list[ItemEntry]) -> list[dict]:
     """For the GOV.UK error summary: each message linking to its field."""
     return [
-        {"text": f"Question {e.item.id}: {message}", "href": f"#{e.name(name)}"}
+        {
+            "text": _("Question %(id)s: %(message)s", id=e.item.id, message=message),
+            "href": f"#{e.name(name)}",
+        }
         for e in entries
         for name, message in e.errors.items()
     ]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from selfassess.domain import assessment_status
-from selfassess.domain.mail import when_text
+from selfassess.domain.mail import LOCAL, when_text
 from selfassess.domain.progress import all_completed, first_unfinished
 from selfassess.domain.visibility import results_visible_to_members
 from selfassess.extensions import frameworks
@@ -19,6 +21,7 @@ from selfassess.services.assessments import change_status, create_assessment, sh
 from selfassess.views.assessments import bp, rating_form
 from selfassess.views.assessments.common import (
     OVERSIGHT_ROLES,
+    framework_text,
     my_progress,
     my_role,
     pinned_frameworks,
@@ -38,6 +41,7 @@ from selfassess.web.access import (
     partnership_or_404,
     ratings_scope,
 )
+from selfassess.web.language import current_language
 
 
 @bp.route("/partnerships/<int:partnership_id>/assessments")
@@ -63,12 +67,20 @@ def my_role_in(partnership_id: int) -> str | None:
 def new(partnership_id: int):
     partnership = partnership_or_404(partnership_id, LEAD_ROLES)
     form = NewAssessmentForm()
-    form.frameworks.choices = [(fw.id, fw.title) for fw in frameworks().offered("optional")]
+    form.frameworks.choices = [
+        (fw.id, framework_text(fw, fw.title)) for fw in frameworks().offered("optional")
+    ]
     if form.validate_on_submit():
         assessment = create_assessment(
             partnership, form.title.data, form.period.data, form.frameworks.data or [], current_user
         )
-        flash(f"{assessment.title} created as a draft. Open it for rating when ready.", "success")
+        flash(
+            _(
+                "%(title)s created as a draft. Open it for rating when ready.",
+                title=assessment.title,
+            ),
+            "success",
+        )
         return redirect(url_for("assessments.show", assessment_id=assessment.id))
     return render_template("assessments/new.html", partnership=partnership, form=form)
 
@@ -78,12 +90,11 @@ def new(partnership_id: int):
 def show(assessment_id: int):
     assessment = assessment_or_404(assessment_id)
     role = my_role(assessment)
-    participant, _, rows = my_progress(assessment)
+    participant, _ratings, rows = my_progress(assessment)
     scheduled = schedule_for(assessment.id)
     workshop_when = None
     if scheduled is not None and scheduled.cancelled_at is None:
-        day, hours = when_text(as_utc(scheduled.starts_at), as_utc(scheduled.ends_at))
-        workshop_when = ", ".join(p for p in (day, hours, scheduled.place) if p)
+        workshop_when = _workshop_when(scheduled)
     return render_template(
         "assessments/show.html",
         assessment=assessment,
@@ -107,6 +118,22 @@ def show(assessment_id: int):
         status_colours=assessment_status.STATUS_COLOURS,
         can_start_next=assessment_status.can_start_next_cycle(assessment.status),
     )
+
+
+def _workshop_when(scheduled) -> str:
+    """ "Tuesday 9 June 2026, 10am to 12pm (UK time), Town hall" in the page's language."""
+    starts, ends = as_utc(scheduled.starts_at), as_utc(scheduled.ends_at)
+    if current_language() == "en":
+        day, hours = when_text(starts, ends)
+    else:
+        local_start, local_end = starts.astimezone(LOCAL), ends.astimezone(LOCAL)
+        day = format_date(local_start.date(), "EEEE d MMMM y")
+        hours = _(
+            "%(start)s to %(end)s (UK time)",
+            start=local_start.strftime("%H:%M"),
+            end=local_end.strftime("%H:%M"),
+        )
+    return ", ".join(p for p in (day, hours, scheduled.place) if p)
 
 
 @bp.route("/assessments/<int:assessment_id>/status/<to>")
@@ -139,10 +166,13 @@ def move(assessment_id: int):
     try:
         change_status(assessment, form.to.data or "", current_user)
     except assessment_status.StatusError as exc:
-        flash(str(exc))
+        flash(_(exc.message, **exc.params))
     else:
         flash(
-            f"The assessment is now {assessment_status.STATUS_NAMES[assessment.status].lower()}.",
+            _(
+                "The assessment is now %(status)s.",
+                status=_(assessment_status.STATUS_NAMES[assessment.status]).lower(),
+            ),
             "success",
         )
     return redirect(url_for("assessments.show", assessment_id=assessment.id))
@@ -161,11 +191,11 @@ def share(assessment_id: int):
     shared = form.share.data == "yes"
     share_results(assessment, shared, current_user)
     if shared:
-        message = "Members can now see everyone's ratings and evidence on the report."
+        message = _("Members can now see everyone's ratings and evidence on the report.")
     elif results_visible_to_members(assessment.status, False):
-        message = "Results are no longer shared early; members still see them as it is agreed."
+        message = _("Results are no longer shared early; members still see them as it is agreed.")
     else:
-        message = "Members now see only their own ratings and the board's agreed ratings."
+        message = _("Members now see only their own ratings and the board's agreed ratings.")
     flash(message, "success")
     return redirect(url_for("assessments.show", assessment_id=assessment.id, _anchor="sharing"))
 
@@ -246,17 +276,19 @@ def autosave(assessment_id: int, framework_id: str, section_id: str):
     ref = section_or_404(assessment, framework_id, section_id)
     if not assessment_status.is_rateable(assessment.status):
         return jsonify(
-            saved=False, errors={"form": "The assessment is not open: ratings cannot change"}
+            saved=False, errors={"form": _("The assessment is not open: ratings cannot change")}
         ), 409
     data = request.get_json(silent=True) or request.form
     fields = ("item_id", "value", "evidence", "improvement")
     if not hasattr(data, "get") or any(
         not isinstance(data.get(name), str | None) for name in fields
     ):
-        return jsonify(saved=False, errors={"form": "Send the answer as a form or an object"}), 400
+        return jsonify(
+            saved=False, errors={"form": _("Send the answer as a form or an object")}
+        ), 400
     item = next((i for i in ref.section.items if i.id == data.get("item_id")), None)
     if item is None:
-        return jsonify(saved=False, errors={"form": "That question is not in this section"}), 400
+        return jsonify(saved=False, errors={"form": _("That question is not in this section")}), 400
     value = data.get("value") or None
     evidence = (data.get("evidence") or "").replace("\r\n", "\n").strip()
     improvement = (data.get("improvement") or "").replace("\r\n", "\n").strip()
@@ -294,14 +326,16 @@ def complete(assessment_id: int):
     assessment = assessment_or_404(assessment_id, RATE_ROLES)
     if not assessment_status.is_rateable(assessment.status):
         abort(403)
-    participant, _, rows = my_progress(assessment)
+    participant, _ratings, rows = my_progress(assessment)
     if participant is None or not all_completed(rows):
-        flash("Rate every question before marking your ratings as complete.")
+        flash(_("Rate every question before marking your ratings as complete."))
         return redirect(url_for("assessments.check", assessment_id=assessment.id))
     agreement.mark_complete(participant)
     flash(
-        "Your ratings are marked as complete. You can still change them while the "
-        "assessment is open.",
+        _(
+            "Your ratings are marked as complete. You can still change them while the "
+            "assessment is open."
+        ),
         "success",
     )
     return redirect(url_for("assessments.show", assessment_id=assessment.id))

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from werkzeug.routing import BuildError
 
+from selfassess.domain.i18n import N_
 from selfassess.extensions import limiter
 from selfassess.models import Invitation, Partnership, User
 from selfassess.queries.invitations import (
@@ -44,8 +46,13 @@ from selfassess.views.partnerships.forms import (
 from selfassess.web.access import LEAD_ROLES, analyst_required, my_partnerships, partnership_or_404
 from selfassess.web.sessions import remember_generation
 
-ROLE_NAMES = {"lead": "Lead", "member": "Member", "observer": "Observer"}
-LAST_LEAD = "A partnership needs at least one lead. Make someone else a lead first."
+ROLE_NAMES = {"lead": N_("Lead"), "member": N_("Member"), "observer": N_("Observer")}
+LAST_LEAD = N_("A partnership needs at least one lead. Make someone else a lead first.")
+
+
+def _role_name(role: str) -> str:
+    """ "member", "lead" in the reader's language, as a sentence says it."""
+    return _(ROLE_NAMES[role]).lower() if role in ROLE_NAMES else role
 
 
 def _me() -> User:
@@ -111,7 +118,7 @@ def new():
                 lead_email=form.lead_email.data,
             )
         except partnerships.CodeTakenError:
-            form.code.errors = [*form.code.errors, "A partnership already uses this code"]
+            form.code.errors = [*form.code.errors, _("A partnership already uses this code")]
         else:
             return redirect(
                 url_for(
@@ -163,7 +170,7 @@ def lead_link(partnership_id: int, invitation_id: int):
         link=_link(invitation),
         created=bool(request.args.get("created")),
         back_url=url_for("partnerships.index"),
-        back_text="Back to your partnerships",
+        back_text=_("Back to your partnerships"),
         role_names=ROLE_NAMES,
     )
 
@@ -203,7 +210,12 @@ def invite(partnership_id: int):
     form = InviteForm()
     if form.validate_on_submit():
         made = create_invitation(
-            partnership, form.role.data, _me(), note=form.note.data, for_email=form.email.data
+            partnership,
+            form.role.data,
+            _me(),
+            note=form.note.data,
+            for_email=form.email.data,
+            language=InviteForm.email_language(form.language.data),
         )
         return redirect(
             url_for(
@@ -221,7 +233,7 @@ def invitation_link(partnership_id: int, invitation_id: int):
     partnership = partnership_or_404(partnership_id, LEAD_ROLES)
     invitation = _invitation_or_404(partnership, invitation_id)
     if invitation not in pending_invitations(partnership.id):
-        flash("That invitation has been used, withdrawn or has expired.")
+        flash(_("That invitation has been used, withdrawn or has expired."))
         return redirect(url_for("partnerships.show", partnership_id=partnership.id))
     return render_template(
         "partnerships/link.html",
@@ -231,7 +243,7 @@ def invitation_link(partnership_id: int, invitation_id: int):
         link=_link(invitation),
         created=False,
         back_url=url_for("partnerships.show", partnership_id=partnership.id),
-        back_text=f"Back to {partnership.name}",
+        back_text=_("Back to %(partnership)s", partnership=partnership.name),
         role_names=ROLE_NAMES,
     )
 
@@ -247,7 +259,7 @@ def withdraw_invitation(partnership_id: int, invitation_id: int):
     form = ConfirmForm()
     if form.validate_on_submit() and invitation in pending_invitations(partnership.id):
         withdraw(invitation, _me())
-        flash("Invitation withdrawn: the link no longer works.", "success")
+        flash(_("Invitation withdrawn: the link no longer works."), "success")
     return redirect(url_for("partnerships.show", partnership_id=partnership.id))
 
 
@@ -278,12 +290,16 @@ def change_role(partnership_id: int, membership_id: int):
             if partnerships.change_role(membership, form.role.data, _me()):
                 _keep_my_session(membership.user_id)
                 flash(
-                    f"{membership.user.name} is now {ROLE_NAMES[membership.role].lower()}.",
+                    _(
+                        "%(name)s is now %(role)s.",
+                        name=membership.user.name,
+                        role=_role_name(membership.role),
+                    ),
                     "success",
                 )
             return redirect(url_for("partnerships.show", partnership_id=partnership.id))
         except partnerships.LastLeadError:
-            form.role.errors = [*form.role.errors, LAST_LEAD]
+            form.role.errors = [*form.role.errors, _(LAST_LEAD)]
     return render_template(
         "partnerships/change_role.html", form=form, partnership=partnership, membership=membership
     )
@@ -305,7 +321,14 @@ def remove_member(partnership_id: int, membership_id: int):
         leaving = member_id == current_user.id
         partnerships.remove_member(membership, _me())
         _keep_my_session(member_id)
-        flash(f"{name} is no longer a member of {partnership.name}.", "success")
+        flash(
+            _(
+                "%(name)s is no longer a member of %(partnership)s.",
+                name=name,
+                partnership=partnership.name,
+            ),
+            "success",
+        )
         if leaving:
             return redirect(url_for("partnerships.index"))
         return redirect(url_for("partnerships.show", partnership_id=partnership.id))
@@ -315,7 +338,7 @@ def remove_member(partnership_id: int, membership_id: int):
         partnership=partnership,
         membership=membership,
         last_lead=last_lead,
-        last_lead_message=LAST_LEAD,
+        last_lead_message=_(LAST_LEAD),
         role_names=ROLE_NAMES,
     )
 
@@ -328,7 +351,7 @@ def accept_invitation(token: str):
     except InvitationError as error:
         return _unusable(error)
     partnership = invitation.partnership
-    role_name = ROLE_NAMES.get(invitation.role, invitation.role).lower()
+    role_name = _role_name(invitation.role)
 
     if current_user.is_authenticated:
         try:
@@ -336,7 +359,7 @@ def accept_invitation(token: str):
         except InvitationError as error:
             return _not_yours(error)
         if current_user.role_in(partnership.id):
-            flash(f"You are already a member of {partnership.name}.")
+            flash(_("You are already a member of %(partnership)s.", partnership=partnership.name))
             return redirect(url_for("partnerships.show", partnership_id=partnership.id))
         form = ConfirmForm()
         if form.validate_on_submit():
@@ -344,7 +367,14 @@ def accept_invitation(token: str):
                 accept(invitation, _me())
             except InvitationError as error:
                 return _not_yours(error)
-            flash(f"You have joined {partnership.name} as {role_name}.", "success")
+            flash(
+                _(
+                    "You have joined %(partnership)s as %(role)s.",
+                    partnership=partnership.name,
+                    role=role_name,
+                ),
+                "success",
+            )
             return redirect(url_for("partnerships.show", partnership_id=partnership.id))
         return render_template(
             "partnerships/join.html", form=form, partnership=partnership, role_name=role_name
@@ -365,21 +395,31 @@ def accept_invitation(token: str):
         except WrongEmailError:
             form.email.errors = [
                 *form.email.errors,
-                "This invitation is for a different email address. Use the address it was "
-                "sent for, or ask whoever sent it for a new one",
+                _(
+                    "This invitation is for a different email address. Use the address it was "
+                    "sent for, or ask whoever sent it for a new one"
+                ),
             ]
         except EmailTakenError:
             existing_account = True
             form.email.errors = [
                 *form.email.errors,
-                "An account already uses this email address. Sign in first, then open "
-                "your invitation link again to join",
+                _(
+                    "An account already uses this email address. Sign in first, then open "
+                    "your invitation link again to join"
+                ),
             ]
         except InvitationError as error:
             return _unusable(error)
         else:
             login_user(user)
-            flash(f"Your account is ready and you have joined {partnership.name}.", "success")
+            flash(
+                _(
+                    "Your account is ready and you have joined %(partnership)s.",
+                    partnership=partnership.name,
+                ),
+                "success",
+            )
             return redirect(url_for("partnerships.show", partnership_id=partnership.id))
     return render_template(
         "partnerships/accept.html",
