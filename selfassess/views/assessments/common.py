@@ -57,7 +57,6 @@ def my_role(assessment: Assessment) -> str | None:
     return role_in(assessment.partnership_id)
 
 
-
 def framework_text(framework: Framework, text: str | None) -> str | None:
     """One of a framework's texts (a scale label, a title) in the page's language."""
     return framework.in_language(text, current_language())

@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
@@ -27,16 +26,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from selfassess.models.assessments import ACTION_STATUSES
 from selfassess.services.agreement import MAX_OWNER, MAX_TEXT
 from selfassess.web.form_filters import strip_text
-
-
-class LocalDateInput(GovDateInput):
-    """GOV.UK's day, month and year boxes, named in the page's language."""
-
-    def map_gov_params(self, field, **kwargs):
-        params = super().map_gov_params(field, **kwargs)
-        for item, word in zip(params["items"], (_("Day"), _("Month"), _("Year")), strict=False):
-            item["label"] = word
-        return params
+from selfassess.web.form_widgets import LocalDateInput
 
 
 class DueDateField(DateField):

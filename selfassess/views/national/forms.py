@@ -9,7 +9,6 @@ from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovFileInput,
     GovSubmitInput,
     GovTextInput,
@@ -18,16 +17,7 @@ from wtforms import BooleanField, DateField, SelectMultipleField, StringField, S
 from wtforms.validators import InputRequired, Length, Regexp
 
 from selfassess.web.form_filters import strip_text
-
-
-class LocalDateInput(GovDateInput):
-    """GOV.UK's day, month and year boxes, named in the page's language."""
-
-    def map_gov_params(self, field, **kwargs):
-        params = super().map_gov_params(field, **kwargs)
-        for item, word in zip(params["items"], (_("Day"), _("Month"), _("Year")), strict=False):
-            item["label"] = word
-        return params
+from selfassess.web.form_widgets import LocalDateInput
 
 
 class GovDateField(DateField):

@@ -2,7 +2,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -14,6 +13,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from selfassess.domain.reference import AGENCIES
 from selfassess.models.assessments import ACTION_STATUSES
+from selfassess.web.form_widgets import LocalDateInput
 
 
 class JoinForm(FlaskForm):
@@ -81,16 +81,6 @@ class AgreeForm(FlaskForm):
     )
     expected_version = HiddenField()
     submit = SubmitField(_l("Save agreed rating"), widget=GovSubmitInput())
-
-
-class LocalDateInput(GovDateInput):
-    """GOV.UK's date input with its Day, Month and Year boxes named in the page's language."""
-
-    def map_gov_params(self, field, **kwargs):
-        params = super().map_gov_params(field, **kwargs)
-        for item, word in zip(params["items"], (_("Day"), _("Month"), _("Year")), strict=False):
-            item["label"] = word
-        return params
 
 
 class DayMonthYearField(DateField):
