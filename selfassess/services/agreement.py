@@ -29,7 +29,7 @@ from selfassess.queries.assessments import (
     rating_of,
 )
 from selfassess.services import audit, transaction
-from selfassess.web.language import current_language
+from selfassess.documents.language import current_language
 
 MAX_TEXT = 5000
 MAX_OWNER = 200
