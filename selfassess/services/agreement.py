@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from selfassess.documents.language import current_language
 from selfassess.domain.frameworks import Framework
 from selfassess.domain.i18n import N_
 from selfassess.domain.scoring import agreed_choices
@@ -29,7 +30,6 @@ from selfassess.queries.assessments import (
     rating_of,
 )
 from selfassess.services import audit, transaction
-from selfassess.documents.language import current_language
 
 MAX_TEXT = 5000
 MAX_OWNER = 200
