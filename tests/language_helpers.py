@@ -30,7 +30,8 @@ def english_left(html: str | bytes, data: Iterable[str] = ()) -> list[str]:
     """
     soup = BeautifulSoup(html, "html.parser")
     page_lang = (soup.html or {}).get("lang", "en") if soup.html else "en"
-    for tag in soup(["script", "style", "template", "noscript", "metadata"]):
+    # What the person typed into a form is theirs, in whatever language they wrote it.
+    for tag in soup(["script", "style", "template", "noscript", "metadata", "textarea"]):
         tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
@@ -52,7 +53,7 @@ def english_left(html: str | bytes, data: Iterable[str] = ()) -> list[str]:
     while rest != before:  # a message holding another message: innermost first
         before, rest = rest, MARKED.sub(" ", rest)
     rest = CUT_SHORT.sub(" ", rest)
-    for known in sorted((d for d in data if len(d) >= 3), key=len, reverse=True):
+    for known in sorted((d for d in data if len(d) >= 2), key=len, reverse=True):
         rest = re.sub(rf"(?<!\w){re.escape(known)}(?!\w)", " ", rest)
     left = [line.strip() for line in rest.splitlines() if NOT_WORDS.sub("", line)]
     return left

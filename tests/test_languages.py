@@ -79,7 +79,7 @@ def test_choosing_welsh_turns_the_pages_welsh_and_back(client, get_page):
     assert "language=cy" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     page = get_page("/sign-in")
     assert page.html["lang"] == "cy"
-    assert page.select_one(".govuk-skip-link").get_text(strip=True) == "Neidio i'r prif gynnwys"
+    assert page.select_one(".govuk-skip-link").get_text(strip=True) == "Neidio i’r prif gynnwys"
     assert "Hawlfraint y Goron" in page.select_one(".govuk-footer").get_text()
     client.get("/language/en?next=/sign-in")
     assert get_page("/sign-in").html["lang"] == "en"

@@ -211,9 +211,9 @@ def test_every_word_on_the_page_goes_through_a_translation(app, pseudo_app, worl
 WELSH = {
     "partnership": ("Eich rôl", "Aelodau", "Gwahodd rhywun", "Gwahoddiadau heb eu defnyddio eto"),
     "invite": ("Gwahodd rhywun", "Iaith yr e-bost gwahoddiad", "Y ddwy, Cymraeg yn gyntaf"),
-    "overview": ("Cyfnod", "Ar agor i'w sgorio", "Adroddiad a lawrlwythiadau", "Eich sgoriau"),
+    "overview": ("Cyfnod", "Ar agor i’w sgorio", "Adroddiad a lawrlwythiadau", "Eich sgoriau"),
     "question": ("Cadw a pharhau", "Tystiolaeth i gefnogi eich sgôr ar gyfer 1.1"),
-    "question with an error": ("Mae problem wedi codi", "Cwestiwn 1.1: Rhaid i'r dystiolaeth"),
+    "question with an error": ("Mae problem wedi codi", "Cwestiwn 1.1: Rhaid i’r dystiolaeth"),
     "check answers": ("Gwirio eich atebion", "Heb ei sgorio", "Newid"),
     "section": ("Cwestiynau", "Ychwanegu cam gweithredu", "Statws"),
 }
@@ -232,8 +232,8 @@ def test_the_pages_in_welsh(app, world, name):
     if name.startswith("question"):
         # The autosave script's words come from the page, in its language.
         form = page.find("form", id="rating-form")
-        assert form["data-text-saved"] == "Wedi'i gadw"
-        assert form["data-text-saving"] == "Wrthi'n cadw…"
+        assert form["data-text-saved"] == "Wedi’i gadw"
+        assert form["data-text-saving"] == "Wrthi’n cadw…"
 
 
 def first_question(html: str) -> str:
@@ -292,7 +292,7 @@ def test_a_rating_from_a_welsh_page_is_stored_as_from_an_english_page(app, world
     assert saved.value == "amber"
     response = fetch(app, world, "member", "POST", autosave, {"item_id": "9.9"}, language="cy")
     assert response.status_code == 400
-    assert response.get_json()["errors"]["form"] == "Nid yw'r cwestiwn hwnnw yn yr adran hon"
+    assert response.get_json()["errors"]["form"] == "Nid yw’r cwestiwn hwnnw yn yr adran hon"
 
 
 @pytest.mark.parametrize(
@@ -334,5 +334,5 @@ def test_the_invitation_pages_go_through_a_translation(app, pseudo_app, world):
         assert english_left(marked_as_one(html), data=allowed) == [], url
     page = BeautifulSoup(fetch(app, world, "lead", "GET", link, language="cy").data, "html.parser")
     button = page.find(attrs={"data-copy-target": "invitation-link"})
-    assert button["data-text-copied"] == "Dolen wedi'i chopïo."
+    assert button["data-text-copied"] == "Dolen wedi’i chopïo."
     assert "Dolen wahoddiad (aelod)" in page.get_text()

@@ -182,7 +182,7 @@ def test_the_workshop_calendar_entry_is_in_the_members_language(app):
     welsh, english = by_address["mo@test.example"], by_address["lead@test.example"]
     assert welsh.subject.startswith("OFFICIAL-SENSITIVE: Gweithdy ar ")
     assert "Dydd" not in welsh.subject  # no weekday to mutate
-    assert "Dyddiad" in welsh.body_text and "Lle: Neuadd y Dref" in welsh.body_text
+    assert "Dyddiad" in welsh.body_text and "Lleoliad: Neuadd y Dref" in welsh.body_text
     [attachment] = welsh.attachments
     [event] = Calendar.from_ical(attachment["content"]).walk("VEVENT")
     assert str(event["summary"]) == "Gweithdy hunanasesiad: Northshire CSP"

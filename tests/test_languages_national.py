@@ -183,7 +183,7 @@ def test_the_national_pages_in_welsh(client):
     assert "nid yw 'Atlantis' yn rhanbarth" in table
     assert "Gogledd-orllewin Lloegr" in text_of["picture"]  # the regions, in Welsh
     assert "Cadw a pharhau" in text_of["question"]
-    assert "Gwiriwch eich atebion" in text_of["check answers"]
+    assert "Gwirio eich atebion" in text_of["check answers"]
     assert "Dewiswch yr asesiad y cytunwyd arno" in text_of["check answers with an error"]
 
 
