@@ -13,6 +13,7 @@ from flask_babel import gettext, ngettext
 
 from selfassess.documents.language import current_language, local, said
 from selfassess.domain.i18n import N_
+from selfassess.domain.sentences import Sentence
 from selfassess.domain.strengths import HOW_WORDS, how_reached
 from selfassess.domain.summary import CHANGE_WORDS, Participation, Tile
 
@@ -146,21 +147,27 @@ def _pseudo() -> bool:
     return bool(has_app_context() and current_app.config.get("PSEUDO_LOCALE"))
 
 
+def _named(text) -> str:
+    """A section's name: scoring's sentence for it ('Enabler "Data and analysis"') said in the
+    reader's language, or a framework text."""
+    return said(text) if isinstance(text, Sentence) else _local(text)
+
+
 def section_heading(section, framework) -> str:
     """A section's heading in the reader's language: "Principle 2: …", or its name alone."""
     language = current_language()
     if _pseudo():
-        return _local(section.heading)
+        return _named(section.heading)
     if framework.section_number(section.id, language):
         return framework.section_heading(section.id, language)
-    return _local(section.heading)
+    return _named(section.heading)
 
 
 def section_name(section, framework) -> str:
     """A section's short name: "Principle 2", or a named section's name."""
     if _pseudo():
-        return _local(section.name)
-    return framework.section_number(section.id, current_language()) or _local(section.name)
+        return _named(section.name)
+    return framework.section_number(section.id, current_language()) or _named(section.name)
 
 
 FILTERS.update(section_heading=section_heading, section_name=section_name)
