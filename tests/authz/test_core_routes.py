@@ -24,5 +24,8 @@ ROUTES = [
     # Each person's own account page: their email choices, nobody else's.
     Route("GET", "/account", {**everyone(200), "anonymous": 302}),
     Route("POST", "/account", everyone(302), data={"reminders": ["rating_reminder"]}),
+    # The English | Cymraeg toggle: anyone, signed in or not, back to where they were.
+    Route("GET", "/language/cy?next=/", everyone(302)),
+    Route("GET", "/language/fr?next=/", everyone(404)),
 ]
 test_routes = route_test(ROUTES)
