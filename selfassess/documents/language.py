@@ -128,6 +128,8 @@ def long_date(value):
             return value
     if isinstance(value, datetime):
         value = value.date()
+    if not isinstance(value, date):
+        return value  # not a date (a number, a word): as it is
     return _marked(format_date(value, "d MMMM y"))
 
 

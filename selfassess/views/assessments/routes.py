@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from selfassess.domain import assessment_status
-from selfassess.domain.mail import LOCAL, when_text
+from selfassess.domain.mail import LOCAL
 from selfassess.domain.progress import all_completed, first_unfinished
 from selfassess.domain.visibility import results_visible_to_members
 from selfassess.extensions import frameworks
@@ -18,6 +18,7 @@ from selfassess.queries.mail import schedule_for
 from selfassess.queries.ratings import assessment_results
 from selfassess.services import agreement
 from selfassess.services.assessments import change_status, create_assessment, share_results
+from selfassess.services.mail.compose import when_text
 from selfassess.views.assessments import bp, rating_form
 from selfassess.views.assessments.common import (
     OVERSIGHT_ROLES,

@@ -17,7 +17,6 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from selfassess.domain.mail import when_text
 from selfassess.domain.workshop import Stop, progress_among
 from selfassess.models.assessments import WorkshopSession
 from selfassess.models.base import as_utc
@@ -25,6 +24,7 @@ from selfassess.queries import workshop as ws_query
 from selfassess.queries.mail import schedule_for
 from selfassess.services import workshop as ws_service
 from selfassess.services.agreement import AssessmentLocked, StaleEditError, add_action
+from selfassess.services.mail.compose import when_text
 from selfassess.views.workshop import bp
 from selfassess.views.workshop.forms import ActionForm, AgreeForm, OptionsForm
 from selfassess.web.access import LEAD_ROLES, assessment_or_404
