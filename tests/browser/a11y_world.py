@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from babel.support import Translations
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
 from selfassess import create_app
@@ -181,8 +181,12 @@ def sign_in_state(browser, world: World, role: str) -> dict:
 
 
 def with_language(context, world: World) -> None:
-    """The guest's language cookie, as the English | Cymraeg toggle sets it."""
+    """The world's language for everyone: the guest's cookie, as the English | Cymraeg toggle
+    sets it, and each account's choice (which signing in with the Welsh cookie would otherwise
+    keep, and which wins over the cookie)."""
     context.add_cookies([{"name": "language", "value": world.language, "url": world.url}])
+    db.session.execute(update(User).values(language=world.language))
+    db.session.commit()
 
 
 @pytest.fixture(scope="module")
