@@ -23,6 +23,7 @@ from werkzeug.serving import make_server
 
 from selfassess import create_app
 from selfassess.config import TestConfig, database_url
+from selfassess.documents import jobs
 from selfassess.extensions import db
 
 # Property tests and the API fuzz: derandomized in CI, so a run can be repeated exactly; on a
@@ -130,6 +131,7 @@ def app(database, tmp_path):
         if database == "sqlite":
             db.create_all()
         yield app
+        jobs.wait_for_builds()  # no background build left reading the database being emptied
         db.session.remove()
         if database != "sqlite":
             names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)

@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from selfassess import create_app
 from selfassess.config import TestConfig
-from selfassess.documents import exports
+from selfassess.documents import exports, jobs
 from selfassess.documents.report_pdf import render_report_pdf_for
 from selfassess.extensions import db, frameworks
 from selfassess.queries.ratings import assessment_results
@@ -149,6 +149,7 @@ def pseudo_app(database, tmp_path):
         if database == "sqlite":
             db.create_all()
         yield app
+        jobs.wait_for_builds()  # a PDF it asked for may still be being made
         db.session.remove()
         if database != "sqlite":
             names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)

@@ -95,6 +95,18 @@ _builds: LRUCache[str, Future] = LRUCache(maxsize=256)
 _builds_lock = threading.Lock()
 
 
+def wait_for_builds(timeout: float = 60.0) -> None:
+    """Until every build on this process's threads has finished (or failed): before a database
+    is emptied or the process stops, so no build is left reading it."""
+    with _builds_lock:
+        running = [build for build in _builds.values() if not build.done()]
+    for build in running:
+        try:
+            build.exception(timeout=timeout)
+        except TimeoutError:
+            log.warning("A document build was still running after %s s", timeout)
+
+
 def _in_this_process(app, kind: str, key: Hashable, args: dict) -> None:
     with app.app_context():
         try:

@@ -96,8 +96,9 @@ class PseudoDomain(Domain):
 
 
 def local(text):
-    """A framework text in the page's language (English where no translation is held)."""
-    if text is None:
+    """A framework text in the page's language (English where no translation is held, and
+    outside the app, where there is no library to ask)."""
+    if text is None or not has_app_context():
         return text
     translated = frameworks().in_language(str(text), current_language())
     return Markup.escape(translated) if isinstance(text, Markup) else translated
