@@ -88,4 +88,6 @@
       }
     });
   });
+  // Said once the answers save as they change (a slow phone may change one before this runs).
+  form.setAttribute("data-autosave", "on");
 })();

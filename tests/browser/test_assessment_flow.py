@@ -75,6 +75,7 @@ def test_two_members_rate_and_the_lead_sees_their_ratings(app, live_server, brow
     police.get_by_role("button", name="Start rating").click()
     expect(police.locator("h1")).to_contain_text("1:")
     item = police.locator("#item-1-1")
+    expect(police.locator("#rating-form")).to_have_attribute("data-autosave", "on")
     item.locator("input[value='green']").check()
     expect(item.locator(".app-autosave-status")).to_have_text("Saved")
     item.locator("textarea[name='item-1-1-evidence']").fill("Protocol signed by all partners")

@@ -54,6 +54,7 @@ def test_the_lead_invites_by_email_and_the_new_member_accepts_and_rates(
     pat.get_by_role("link", name="Spring self-assessment").click()
     pat.get_by_role("button", name="Start rating").click()
     item = pat.locator("#item-1-1")
+    expect(pat.locator("#rating-form")).to_have_attribute("data-autosave", "on")
     item.locator("input[value='amber']").check()
     expect(item.locator(".app-autosave-status")).to_have_text("Saved")
     pat_context.close()
