@@ -8,6 +8,7 @@ PostgreSQL database, made beside the one TEST_DATABASE_URL names (``test_gw0``, 
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import threading
@@ -114,16 +115,20 @@ class RequestScopedClient(FlaskClient):
             db.session.expire_all()
 
 
-@pytest.fixture
-def app(database, tmp_path):
+@contextlib.contextmanager
+def app_on(database, tmp_path, name: str = "test", **overrides):
+    """The app on the test's database, its tables made (SQLite) or emptied after (PostgreSQL)."""
     if database == "sqlite":
         # A file, not memory, so a request (and a live server thread) sees the test's data.
-        url = f"sqlite:///{tmp_path / 'test.sqlite'}"
+        url = f"sqlite:///{tmp_path / f'{name}.sqlite'}"
     else:
         url = database
     # Emails sent without a mail server are written here, never into the project's instance/.
     app = create_app(
-        TestConfig, SQLALCHEMY_DATABASE_URI=url, MAIL_OUTBOX_DIR=str(tmp_path / "outbox")
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=url,
+        MAIL_OUTBOX_DIR=str(tmp_path / "outbox"),
+        **overrides,
     )
     app.test_client_class = RequestScopedClient
 
@@ -138,6 +143,12 @@ def app(database, tmp_path):
             with db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database, tmp_path):
+    with app_on(database, tmp_path) as made:
+        yield made
 
 
 @pytest.fixture

@@ -12,15 +12,14 @@ from datetime import date, timedelta
 import pytest
 from babel.dates import format_date
 from bs4 import BeautifulSoup
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from selfassess import create_app
-from selfassess.config import TestConfig
 from selfassess.domain.reference import REGIONS as REGION_NAMES
 from selfassess.extensions import db, frameworks
 from selfassess.models import Return
 from selfassess.services.agreement import save_agreed_rating
 from selfassess.services.collections import create_collection
+from tests.conftest import app_on
 from tests.factories import make_assessment, make_partnership, make_user
 from tests.language_helpers import english_left
 from tests.national_helpers import KP, REGIONS, S, import_rows, known_returns
@@ -203,26 +202,8 @@ def test_a_welsh_return_stores_the_same_option_ids(client, app):
 @pytest.fixture
 def pseudo_app(database, tmp_path):
     """The app with the pseudo-locale: every translated word comes out marked ⟦…⟧."""
-    url = f"sqlite:///{tmp_path / 'pseudo.sqlite'}" if database == "sqlite" else database
-    app = create_app(
-        TestConfig,
-        SQLALCHEMY_DATABASE_URI=url,
-        MAIL_OUTBOX_DIR=str(tmp_path / "outbox"),
-        PSEUDO_LOCALE=True,
-    )
-    from tests.conftest import RequestScopedClient
-
-    app.test_client_class = RequestScopedClient
-    with app.app_context():
-        if database == "sqlite":
-            db.create_all()
+    with app_on(database, tmp_path, "pseudo", PSEUDO_LOCALE=True) as app:
         yield app
-        db.session.remove()
-        if database != "sqlite":
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        db.engine.dispose()
 
 
 def test_every_word_on_the_national_pages_is_translated(pseudo_app):

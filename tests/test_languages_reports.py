@@ -12,15 +12,12 @@ from babel.dates import format_date
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import text
 
-from selfassess import create_app
-from selfassess.config import TestConfig
-from selfassess.documents import exports, jobs
+from selfassess.documents import exports
 from selfassess.documents.report_pdf import render_report_pdf_for
-from selfassess.extensions import db, frameworks
+from selfassess.extensions import frameworks
 from selfassess.queries.ratings import assessment_results
-from tests.conftest import RequestScopedClient
+from tests.conftest import app_on
 from tests.language_helpers import english_left
 from tests.report_world import FORMULA, KP, SCRIPT, build, sign_in
 
@@ -136,26 +133,8 @@ def whole_messages(html: bytes) -> str:
 @pytest.fixture
 def pseudo_app(database, tmp_path):
     """The app again, with every translated message marked ⟦…⟧."""
-    url = f"sqlite:///{tmp_path / 'pseudo.sqlite'}" if database == "sqlite" else database
-    app = create_app(
-        TestConfig,
-        SQLALCHEMY_DATABASE_URI=url,
-        MAIL_OUTBOX_DIR=str(tmp_path / "outbox"),
-        PSEUDO_LOCALE=True,
-        DOCUMENT_WAIT_SECONDS=0,
-    )
-    app.test_client_class = RequestScopedClient
-    with app.app_context():
-        if database == "sqlite":
-            db.create_all()
+    with app_on(database, tmp_path, "pseudo", PSEUDO_LOCALE=True, DOCUMENT_WAIT_SECONDS=0) as app:
         yield app
-        jobs.wait_for_builds()  # a PDF it asked for may still be being made
-        db.session.remove()
-        if database != "sqlite":
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        db.engine.dispose()
 
 
 def test_every_word_of_the_report_and_preparing_pages_goes_through_a_translation(pseudo_app):
