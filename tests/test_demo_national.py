@@ -150,3 +150,25 @@ def test_a_generated_lead_can_sign_in_and_see_their_assessments(national, client
     page = get_page(f"/partnerships/{partnership.id}/assessments")
     assert partnership.name in page.get_text()
     assert len(page.find_all("a", href=lambda h: h and h.startswith("/assessments/"))) >= 2
+
+
+@pytest.mark.parametrize("quality", [-1.0, 0.0, 1.0])
+def test_every_made_up_survey_return_keeps_the_surveys_rules(quality):
+    # However the dice fall, a demo partnership's answers pass the checks a real return must,
+    # the number of arrangements included (answered before "how many", it could contradict it).
+    import random
+
+    from selfassess.demo.national import _survey_answers
+    from selfassess.domain.frameworks import load_library
+    from selfassess.domain.survey_flow import return_rows
+    from selfassess.domain.survey_rules import answers_from_rows, consistency_problems
+    from tests.domain.test_framework_errors import QUESTIONS
+
+    surveys = [load_library(QUESTIONS).get("national-survey-2013")]
+    several = 0
+    for seed in range(300):
+        answers = _survey_answers(random.Random(seed), surveys, quality)
+        rows, arrangements = return_rows(surveys, answers)
+        assert consistency_problems(surveys, answers_from_rows(rows), arrangements) == [], seed
+        several += arrangements > 1
+    assert several > 0  # the dice did reach partnerships with several arrangements

@@ -136,7 +136,10 @@ def _survey_answers(rng: random.Random, surveys, quality: float) -> dict:
         ]
         if not pending:
             return answers
-        for step in pending:
+        # The number of arrangements is answered last, as a person would once the questions that
+        # fix it (single or several, how many) are answered; answered early, it can contradict them.
+        others = [s for s in pending if not s.asks_arrangements]
+        for step in others or pending:
             key = (step.framework_id, step.item_id, step.arrangement)
             fw = next(f for f in surveys if f.id == step.framework_id)
             if step.asks_arrangements:  # as many as the answers so far say
