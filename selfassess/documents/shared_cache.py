@@ -60,6 +60,11 @@ def client():
     return _redis.client
 
 
+def key_prefix() -> str:
+    """What every key this deployment keeps in Redis starts with (tests give each run its own)."""
+    return _redis.prefix
+
+
 class Kept(Generic[T]):
     """Values of one kind (say, report charts), made once per key.
 

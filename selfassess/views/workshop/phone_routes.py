@@ -21,6 +21,7 @@ from selfassess.extensions import limiter
 from selfassess.models import Participant
 from selfassess.models.assessments import WorkshopSession
 from selfassess.queries import workshop as ws_query
+from selfassess.services import live_marks
 from selfassess.services import workshop as ws_service
 from selfassess.views.workshop import bp
 from selfassess.views.workshop.forms import JoinForm
@@ -33,7 +34,7 @@ from selfassess.web.language import (
     local,
     use_language,
 )
-from selfassess.web.live_state import conditional_json
+from selfassess.web.live_state import conditional_json, not_modified
 
 # {assessment id: participant id}; a new name, so ids kept under the old one (workshop
 # session ids) are never read as assessment ids.
@@ -243,13 +244,22 @@ def live_panel(session_id: int):
 
 @bp.route("/workshop/<int:session_id>/live/state.json")
 def live_state(session_id: int):
+    # A guest's phone asking again while nothing changed is answered from Redis alone (when
+    # configured): most of a room's polls (bench/notes.md, figure 6).
+    joined = session.get(SESSION_KEY)
+    if isinstance(joined, dict) and request.if_none_match:
+        etag = live_marks.unchanged(session_id, joined, request.if_none_match, current_language())
+        if etag is not None:
+            return not_modified(etag)
     workshop = ws_query.workshop_for_phone(session_id)
     participant = _my_participant(workshop) if workshop is not None else None
     if participant is None:
         abort(404)
+    read_at = live_marks.counters(workshop.id, participant.id)
     walk = ws_query.walk_for(workshop.assessment)
     stop = ws_query.current_stop(workshop, walk)
-    return conditional_json(
+    seconds_left = ws_query.countdown_left(workshop)
+    response = conditional_json(
         {
             "step": workshop.step,
             "status": workshop.status,
@@ -261,9 +271,21 @@ def live_state(session_id: int):
             },
             "round": workshop.round,
             "my_vote": ws_query.my_vote(participant, stop, workshop),
-            "seconds_left": ws_query.countdown_left(workshop),
+            "seconds_left": seconds_left,
         }
     )
+    # Kept for guests only (a member's phone is also checked against who is signed in), and not
+    # while a countdown runs: its seconds change the state with no write.
+    if participant.user_id is None and not seconds_left:
+        live_marks.keep(
+            workshop.id,
+            participant.id,
+            workshop.assessment_id,
+            current_language(),
+            response.get_etag()[0],
+            read_at,
+        )
+    return response
 
 
 @bp.route("/workshop/<int:session_id>/live/vote", methods=["POST"])
