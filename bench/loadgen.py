@@ -62,6 +62,32 @@ def gunicorn(target: str, workers: int, env: dict, pythonpath: str | None = None
         log.close()
 
 
+@contextmanager
+def documents_worker(env: dict):
+    """`selfassess documents worker` beside the app servers, as a deployment with Redis runs
+    one; nothing without REDIS_URL (each app server builds its own)."""
+    if not env.get("REDIS_URL"):
+        yield None
+        return
+    log = open(Path(env["BENCH_TMP"]) / "documents-worker.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(  # noqa: S603 - our own command
+        [str(BIN / "selfassess"), "documents", "worker"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=log,
+    )
+    try:
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
 def worker_pids(master: int) -> list[int]:
     try:
         text = Path(f"/proc/{master}/task/{master}/children").read_text()

@@ -38,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 import loadgen  # noqa: E402
+import picture_views  # noqa: E402
 import requests  # noqa: E402
 from many_workshops import bench_many_workshops  # noqa: E402
 from report import write_markdown  # noqa: E402
@@ -400,7 +401,10 @@ def bench_app_http(
 ) -> dict:
     out: dict = {}
     env = server_env(url, tmp, redis_url)
-    with loadgen.gunicorn("selfassess.wsgi:app", WORKERS, env) as (base, pid):
+    with (
+        loadgen.gunicorn("selfassess.wsgi:app", WORKERS, env) as (base, pid),
+        loadgen.documents_worker(env),
+    ):
         started_kb = [loadgen.memory_kb(p) for p in loadgen.worker_pids(pid)]
         phones = join_phones(base, fixture)
         vote_url = f"{base}/workshop/{fixture['workshop']}/live/vote"
@@ -435,6 +439,9 @@ def bench_app_http(
         picture = f"{base}/national/collections/{fixture['collection']}/picture"
         analysts = [analyst] + [_copy(analyst) for _ in range(WORKERS - 1)]
         out["picture_page"] = loadgen.load(picture, analysts, 3)
+        out["picture_after_change"] = picture_views.after_change(
+            make_app(url), base, fixture["collection"], analysts
+        )
         workers = {p: loadgen.memory_kb(p) for p in loadgen.worker_pids(pid)}
         out["memory"] = {
             "workers": len(workers),
@@ -524,7 +531,9 @@ def main() -> int:
             print("1. national picture (PostgreSQL)", pg["national_picture"])
             shared = REDIS_URL if redis_reachable(REDIS_URL) else ""
             pg["redis"] = bool(shared)
-            pg["http"] = bench_app_http(PG_URL, pg_fixture, tmp, pages=False, redis_url=shared)
+            pg["pdf"] = bench_pdf(PG_URL, pg_fixture)
+            print("3. PDF (PostgreSQL)", pg["pdf"])
+            pg["http"] = bench_app_http(PG_URL, pg_fixture, tmp, redis_url=shared)
             print("2/5. over HTTP (PostgreSQL)", pg["http"])
             pg["many_workshops"] = bench_many_workshops(
                 PG_URL, tmp, WORKERS, server_env(PG_URL, tmp, shared)

@@ -3,6 +3,9 @@ or in Redis for every app server when one is configured; Redis failing never fai
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from selfassess.documents import charts, national_charts, pdf, shared_cache
@@ -89,3 +92,65 @@ def test_clearing_forgets_the_shared_values_too(in_redis):
     kept.clear()
     kept.get_or_make(("state", 1), make)
     assert len(made) == 2
+
+
+def _at_once(asks: list) -> list:
+    """Run each ask on its own thread, all at the same moment; their answers in order."""
+    start = threading.Barrier(len(asks))
+    answers: list = [None] * len(asks)
+
+    def ask(i):
+        start.wait()
+        answers[i] = asks[i]()
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(len(asks))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return answers
+
+
+def slow(value, made):
+    def make():
+        made.append(1)
+        time.sleep(0.3)
+        return value
+
+    return make
+
+
+def test_asked_for_by_several_at_once_a_value_is_made_once_and_all_wait_for_it(in_memory):
+    kept = Kept("national-charts", 4, bytes, bytes)
+    made: list = []
+    answers = _at_once([lambda: kept.get_or_make(("picture", 1), slow(b"charts", made))] * 4)
+    assert answers == [b"charts"] * 4 and len(made) == 1
+
+
+def test_when_the_first_maker_fails_the_one_waiting_makes_it_itself(in_memory):
+    kept = Kept("pdf", 4, bytes, bytes)
+
+    def fails():
+        time.sleep(0.2)
+        raise RuntimeError("WeasyPrint gave up")
+
+    def first():
+        try:
+            return kept.get_or_make(("report", 1), fails)
+        except RuntimeError as error:
+            return str(error)
+
+    def second():
+        time.sleep(0.05)  # asks while the first is still making it
+        return kept.get_or_make(("report", 1), lambda: b"%PDF")
+
+    assert _at_once([first, second]) == ["WeasyPrint gave up", b"%PDF"]
+
+
+def test_app_servers_asking_at_once_share_one_making_through_redis(in_redis):
+    servers = [Kept("national-charts", 4, bytes, bytes) for _ in range(3)]
+    made: list = []
+    answers = _at_once(
+        [lambda k=k: k.get_or_make(("picture", 2), slow(b"charts", made)) for k in servers]
+    )
+    assert answers == [b"charts"] * 3 and len(made) == 1

@@ -8,14 +8,19 @@ same whichever server answers it.
 
 Keys are the callers' state keys (tuples of ids, dates and counts), hashed; a key holds
 everything the value shows, so a change of data is a new key and nothing is ever stale, only
-unused. Redis being unreachable never fails a page: the value is made as if nothing were kept.
+unused. A value is made once even when several ask for it at the same moment (four analysts
+opening a changed national picture, or one opening it while its charts are drawn in the
+background): the others wait for it. Redis being unreachable never fails a page: the value is
+made as if nothing were kept.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
@@ -27,6 +32,9 @@ T = TypeVar("T")
 # How long Redis keeps a value unused: a day covers PDFs (dated by the day they are made).
 EXPIRES_SECONDS = 24 * 60 * 60
 PREFIX = "selfassess:cache:"
+# A value being made is waited for, by other threads and app servers, up to this long.
+MAKING_SECONDS = 120
+WAIT_STEP_SECONDS = 0.05
 
 
 class _Redis:
@@ -82,6 +90,7 @@ class Kept(Generic[T]):
         self.name = name
         self._memory: LRUCache[Hashable, T] = LRUCache(maxsize=size)
         self._lock = threading.Lock()
+        self._making: dict[Hashable, threading.Event] = {}  # keys being made in this process
         self._encode = encode
         self._decode = decode
 
@@ -106,12 +115,43 @@ class Kept(Generic[T]):
             return make()
         if stored is not None:
             return self._decode(stored)
-        value = make()
+        # One app server makes it; the others wait for it rather than each making the same.
+        making = f"{name}:making"
         try:
-            client.set(name, self._encode(value), ex=EXPIRES_SECONDS)
+            mine = client.set(making, b"1", nx=True, ex=MAKING_SECONDS)
         except Exception:  # noqa: BLE001
-            log.warning("Redis did not keep a %s value", self.name)
+            mine = True
+        if not mine:
+            waited = self._wait_in_redis(client, name, making)
+            if waited is not None:
+                return waited
+        try:
+            value = make()
+            try:
+                client.set(name, self._encode(value), ex=EXPIRES_SECONDS)
+            except Exception:  # noqa: BLE001
+                log.warning("Redis did not keep a %s value", self.name)
+        finally:
+            if mine:
+                with contextlib.suppress(Exception):
+                    client.delete(making)
         return value
+
+    def _wait_in_redis(self, client, name: str, making: str) -> T | None:
+        """The value another app server is making, once it is kept; None if it stops making
+        it (failed, or gone) before then."""
+        deadline = time.monotonic() + MAKING_SECONDS
+        try:
+            while time.monotonic() < deadline:
+                time.sleep(WAIT_STEP_SECONDS)
+                stored = client.get(name)
+                if stored is not None:
+                    return self._decode(stored)
+                if not client.exists(making):
+                    return None
+        except Exception:  # noqa: BLE001
+            return None
+        return None
 
     def peek(self, key: Hashable) -> T | None:
         """The value kept for key, or None; nothing is made."""
@@ -137,10 +177,28 @@ class Kept(Generic[T]):
         with self._lock:
             if key in self._memory:
                 return self._memory[key]
+            made_elsewhere = self._making.get(key)
+            if made_elsewhere is None:
+                made_elsewhere = self._making[key] = threading.Event()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            # Another thread is making it: wait for that, not make it twice at once.
+            made_elsewhere.wait(MAKING_SECONDS)
+            with self._lock:
+                if key in self._memory:
+                    return self._memory[key]
+            return make()  # it failed, or was let go already: made here after all
         # Made outside the lock: a slow PDF must not hold up every other page's charts.
-        value = make()
-        with self._lock:
-            return self._memory.setdefault(key, value)
+        try:
+            value = make()
+            with self._lock:
+                return self._memory.setdefault(key, value)
+        finally:
+            with self._lock:
+                self._making.pop(key, None)
+            made_elsewhere.set()
 
     def clear(self) -> None:
         """Forget every value of this kind, here and (when shared) in Redis."""

@@ -137,6 +137,44 @@ def guest_named(assessment_id: int, name: str, agency: str) -> Participant | Non
     ).scalar()
 
 
+@dataclass(frozen=True)
+class InTheRoom:
+    """A participant as a phone's poll needs them: in the room or not, and their vote."""
+
+    participant: Participant
+    present: bool  # joined this session and not removed by the lead
+    vote: str | None  # on the question shown, in the round open now
+
+
+def in_the_room(session: WorkshopSession, participant_id: int, stop: Stop) -> InTheRoom | None:
+    """The participant, whether they are in the room and their vote on ``stop``, in one
+    statement: the phones ask every second (bench/notes.md, figure 6)."""
+    vote = (
+        select(WorkshopVote.value)
+        .where(
+            WorkshopVote.workshop_session_id == session.id,
+            WorkshopVote.participant_id == Participant.id,
+            WorkshopVote.framework_id == stop.framework_id,
+            WorkshopVote.item_id == stop.item_id,
+            WorkshopVote.round == session.round,
+        )
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(Participant, WorkshopAttendee.id, WorkshopAttendee.removed_at, vote)
+        .outerjoin(
+            WorkshopAttendee,
+            (WorkshopAttendee.participant_id == Participant.id)
+            & (WorkshopAttendee.workshop_session_id == session.id),
+        )
+        .where(Participant.id == participant_id)
+    ).first()
+    if row is None:
+        return None
+    participant, attendee_id, removed_at, value = row
+    return InTheRoom(participant, attendee_id is not None and removed_at is None, value)
+
+
 def attendee_of(session: WorkshopSession, participant: Participant) -> WorkshopAttendee | None:
     return db.session.execute(
         select(WorkshopAttendee).filter_by(

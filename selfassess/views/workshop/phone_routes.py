@@ -52,16 +52,33 @@ def _remember(workshop: WorkshopSession, participant: Participant) -> None:
     session[SESSION_KEY] = joined
 
 
-def _remembered(workshop: WorkshopSession) -> Participant | None:
-    """The participant this browser last joined the workshop's assessment as, if any."""
+def _remembered_id(workshop: WorkshopSession) -> int | None:
+    """The id of the participant this browser last joined the workshop's assessment as."""
     joined = session.get(SESSION_KEY)
     participant_id = joined.get(str(workshop.assessment_id)) if isinstance(joined, dict) else None
-    if not isinstance(participant_id, int):
+    return participant_id if isinstance(participant_id, int) else None
+
+
+def _remembered(workshop: WorkshopSession) -> Participant | None:
+    """The participant this browser last joined the workshop's assessment as, if any."""
+    participant_id = _remembered_id(workshop)
+    if participant_id is None:
         return None
     participant = ws_query.participant_or_none(participant_id)
     if participant is None or participant.assessment_id != workshop.assessment_id:
         return None
     return participant
+
+
+def _joined_this_session(workshop: WorkshopSession, participant: Participant) -> bool:
+    """Whether this browser is the participant in this session: a member's phone only while
+    they are signed in, a guest's only in the session they joined."""
+    if participant.assessment_id != workshop.assessment_id:
+        return False
+    if participant.user_id is not None:
+        signed_in_as = current_user.id if current_user.is_authenticated else None
+        return participant.user_id == signed_in_as
+    return participant.workshop_session_id == workshop.id
 
 
 def _earlier_guest(workshop: WorkshopSession) -> Participant | None:
@@ -74,13 +91,7 @@ def _my_participant(workshop: WorkshopSession) -> Participant | None:
     """The participant this browser joined this workshop session as, if any, while present
     (the lead has not removed them)."""
     participant = _remembered(workshop)
-    if participant is None:
-        return None
-    if participant.user_id is not None:
-        signed_in_as = current_user.id if current_user.is_authenticated else None
-        if participant.user_id != signed_in_as:
-            return None
-    elif participant.workshop_session_id != workshop.id:
+    if participant is None or not _joined_this_session(workshop, participant):
         return None
     return participant if ws_query.is_present(workshop, participant) else None
 
@@ -252,12 +263,17 @@ def live_state(session_id: int):
         if etag is not None:
             return not_modified(etag)
     workshop = ws_query.workshop_for_phone(session_id)
-    participant = _my_participant(workshop) if workshop is not None else None
-    if participant is None:
+    participant_id = _remembered_id(workshop) if workshop is not None else None
+    if participant_id is None:
         abort(404)
-    read_at = live_marks.counters(workshop.id, participant.id)
+    read_at = live_marks.counters(workshop.id, participant_id)
     walk = ws_query.walk_for(workshop.assessment)
     stop = ws_query.current_stop(workshop, walk)
+    # Who they are, whether still in the room, and their vote: one statement (polled each second).
+    room = ws_query.in_the_room(workshop, participant_id, stop)
+    if room is None or not room.present or not _joined_this_session(workshop, room.participant):
+        abort(404)
+    participant = room.participant
     seconds_left = ws_query.countdown_left(workshop)
     response = conditional_json(
         {
@@ -270,7 +286,7 @@ def live_state(session_id: int):
                 "text": local(stop.item.text),
             },
             "round": workshop.round,
-            "my_vote": ws_query.my_vote(participant, stop, workshop),
+            "my_vote": room.vote,
             "seconds_left": seconds_left,
         }
     )
