@@ -139,13 +139,18 @@ def test_new_returns_have_the_pictures_charts_drawn_before_anyone_opens_it(app, 
     while any(not b.done() for b in list(jobs._builds.values())):
         assert time.monotonic() < deadline
         time.sleep(0.1)
-    assert len(national_charts._pictures) == 1
+    assert len(national_charts._pictures) == 2  # in English and in Welsh
 
     # The picture page finds every chart drawn: drawing one now would fail the page.
     def no_drawing(*args, **kwargs):
         raise AssertionError("a chart was drawn while the page waited")
 
     monkeypatch.setattr(national_charts, "percentage_bars", no_drawing)
-    page = client_as(app, world, "analyst").get("/national/collections/returns-2013/picture")
+    analyst = client_as(app, world, "analyst")
+    page = analyst.get("/national/collections/returns-2013/picture")
     assert page.status_code == 200
+    assert BeautifulSoup(page.data, "html.parser").select("figure.national-chart svg")
+    analyst.get("/language/cy?next=/")  # a Welsh reader finds theirs drawn too
+    page = analyst.get("/national/collections/returns-2013/picture")
+    assert page.status_code == 200 and 'lang="cy"' in page.get_data(as_text=True)
     assert BeautifulSoup(page.data, "html.parser").select("figure.national-chart svg")

@@ -25,7 +25,7 @@ from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.ft2font import LoadFlags
 
 from selfassess.documents.charts import Chart, drawing
-from selfassess.documents.language import current_language, local
+from selfassess.documents.language import LANGUAGES, current_language, local, use_language
 from selfassess.documents.shared_cache import Kept
 from selfassess.domain import palette
 from selfassess.domain.national_figures import ItemFigures, NationalPicture, SectionFigures
@@ -198,7 +198,11 @@ def clear_cache() -> None:
 def draw_picture_charts_for(collection_id: int) -> None:
     """Draw the England and Wales picture's charts of a collection into the chart cache, so
     the first analyst to open the picture after its returns changed does not wait for them
-    (a background job, started when returns are stored)."""
+    (a background job, started when returns are stored), in English and in Welsh."""
     collection = db.session.get(Collection, collection_id)
-    if collection is not None:
-        picture_charts((collection.id, None), national_picture(collection, region=None))
+    if collection is None:
+        return
+    picture = national_picture(collection, region=None)
+    for language in LANGUAGES:  # English first: most analysts read it
+        with use_language(language):
+            picture_charts((collection.id, None), picture)
