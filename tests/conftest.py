@@ -145,6 +145,33 @@ def app_on(database, tmp_path, name: str = "test", **overrides):
         db.engine.dispose()
 
 
+def second_app(app, **overrides):
+    """Another app on the test app's database (say, with the pseudo-locale on), whose requests
+    see what the test wrote; its connections are closed with the test."""
+    other = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        MAIL_OUTBOX_DIR=app.config["MAIL_OUTBOX_DIR"],
+        **overrides,
+    )
+    other.test_client_class = RequestScopedClient
+    return other
+
+
+def close_second_app(other) -> None:
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def pseudo_twin(app):
+    """The test app's twin on the same database, with every translated word marked ⟦…⟧."""
+    other = second_app(app, PSEUDO_LOCALE=True)
+    yield other
+    close_second_app(other)
+
+
 @pytest.fixture
 def app(database, tmp_path):
     with app_on(database, tmp_path) as made:

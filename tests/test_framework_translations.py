@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from selfassess import create_app
 from selfassess.cli import cli
-from selfassess.config import PROJECT_ROOT, TestConfig
+from selfassess.config import PROJECT_ROOT
 from selfassess.domain.frameworks import check_directory
 from selfassess.extensions import db, frameworks
+from tests.conftest import app_on
 from tests.factories import make_user
 from tests.language_helpers import english_left
 
@@ -166,17 +166,8 @@ def framework_content(html: bytes) -> str:
 
 @pytest.fixture
 def pseudo_app(tmp_path):
-    app = create_app(
-        TestConfig,
-        PSEUDO_LOCALE=True,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'pseudo.sqlite'}",
-        MAIL_OUTBOX_DIR=str(tmp_path / "outbox"),
-    )
-    with app.app_context():
-        db.create_all()
+    with app_on("sqlite", tmp_path, "pseudo", PSEUDO_LOCALE=True) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.mark.parametrize("url", ["/frameworks/", *(f"/frameworks/{f}" for f in RATED)])

@@ -14,8 +14,6 @@ from datetime import date
 import pytest
 from bs4 import BeautifulSoup
 
-from selfassess import create_app
-from selfassess.config import TestConfig
 from selfassess.extensions import db, frameworks
 from selfassess.models import Invitation, Rating
 from selfassess.queries.ratings import assessment_results
@@ -23,7 +21,6 @@ from selfassess.services.invitations import create_invitation
 from selfassess.views.assessments.common import pinned_frameworks
 from selfassess.web import fragments
 from tests.authz.harness import EVIDENCE, build_world, client_as
-from tests.conftest import RequestScopedClient
 from tests.language_helpers import english_left
 
 KP = "iom-key-principles"
@@ -35,19 +32,8 @@ def world(app):
 
 
 @pytest.fixture
-def pseudo_app(app, tmp_path):
-    """A second app on the same database with every translated word marked ⟦…⟧."""
-    pseudo = create_app(
-        TestConfig,
-        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        MAIL_OUTBOX_DIR=str(tmp_path / "pseudo-outbox"),
-        PSEUDO_LOCALE=True,
-    )
-    pseudo.test_client_class = RequestScopedClient
-    yield pseudo
-    with pseudo.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def pseudo_app(pseudo_twin):
+    return pseudo_twin
 
 
 def pages(world) -> dict[str, tuple[str, str, str, dict | None]]:

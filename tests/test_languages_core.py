@@ -10,13 +10,11 @@ from bs4 import BeautifulSoup
 from flask import render_template
 from sqlalchemy.exc import OperationalError
 
-from selfassess import create_app
-from selfassess.config import TestConfig
 from selfassess.domain.framework_texts import ENDONYMS
 from selfassess.domain.frameworks import FrameworkVersionNotFound
 from selfassess.extensions import db
 from selfassess.models import User
-from tests.conftest import RequestScopedClient
+from tests.conftest import app_on
 from tests.factories import PASSWORD, make_partnership, make_user
 from tests.language_helpers import english_left
 from tests.report_world import sign_in
@@ -237,19 +235,9 @@ def test_a_wrong_password_changes_no_language(app, client):
 @pytest.fixture
 def pseudo_app(tmp_path):
     """An app as the app fixture builds it (SQLite), with every translated word marked."""
-    app = create_app(
-        TestConfig,
-        PSEUDO_LOCALE=True,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'pseudo.sqlite'}",
-        MAIL_OUTBOX_DIR=str(tmp_path / "outbox"),
-    )
-    app.test_client_class = RequestScopedClient
-    add_busy_route(app)
-    with app.app_context():
-        db.create_all()
+    with app_on("sqlite", tmp_path, "pseudo", PSEUDO_LOCALE=True) as app:
+        add_busy_route(app)
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.mark.parametrize("language", ["cy", "en"])

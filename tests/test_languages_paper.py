@@ -15,12 +15,9 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from selfassess import create_app
-from selfassess.config import TestConfig
 from selfassess.domain.paper import layout_in, read_qr_payload
 from selfassess.extensions import db, frameworks
 from selfassess.models import PaperForm
-from tests.conftest import RequestScopedClient
 from tests.factories import make_assessment, make_partnership, make_user
 from tests.language_helpers import english_left
 from tests.paper_pen import fill_in, render_pdf_pages, scan
@@ -59,16 +56,9 @@ def world(app):
 
 
 @pytest.fixture
-def pseudo_client(app, tmp_path):
-    """A client of a second app on the same database, every message wrapped in ⟦…⟧."""
-    pseudo = create_app(
-        TestConfig,
-        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        MAIL_OUTBOX_DIR=str(tmp_path / "outbox"),
-        PSEUDO_LOCALE=True,
-    )
-    pseudo.test_client_class = RequestScopedClient
-    return pseudo.test_client()
+def pseudo_client(pseudo_twin):
+    """A client of the test app's twin, every message wrapped in ⟦…⟧."""
+    return pseudo_twin.test_client()
 
 
 def _pdf_text(response) -> list[str]:

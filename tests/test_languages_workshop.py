@@ -9,11 +9,8 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from selfassess import create_app
-from selfassess.config import TestConfig
 from selfassess.extensions import db, frameworks
 from selfassess.models.assessments import Rating, WorkshopSession
-from tests.conftest import RequestScopedClient
 from tests.factories import make_assessment, make_partnership, make_user
 from tests.language_helpers import english_left
 from tests.test_workshop import join_guest, sign_in, start
@@ -191,16 +188,8 @@ def test_the_projector_option_can_be_set_when_starting(app, world):
 
 
 @pytest.fixture
-def pseudo_app(app):
-    """A second app on the same database, with every translated word marked ⟦…⟧."""
-    other = create_app(
-        TestConfig,
-        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        MAIL_OUTBOX_DIR=app.config.get("MAIL_OUTBOX_DIR"),
-        PSEUDO_LOCALE=True,
-    )
-    other.test_client_class = RequestScopedClient
-    return other
+def pseudo_app(pseudo_twin):
+    return pseudo_twin
 
 
 def without_site_chrome(html: bytes) -> str:
