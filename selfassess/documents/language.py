@@ -8,10 +8,12 @@ reminders command), where ``use_language`` sets it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from babel.support import NullTranslations
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context
 from flask_babel import (
     Domain,
     force_locale,
@@ -50,9 +52,39 @@ def current_language() -> str:
     return language
 
 
-def use_language(language: str):
+_KEPT = "selfassess_translations"
+
+
+def translations():
+    """The catalogue in force, found once per request (and once in each ``use_language`` block).
+
+    Templates ask for a message over a thousand times on a report page, and Flask-Babel finds the
+    request's catalogue afresh on each call (context lookups, the locale, its cache)."""
+    if not has_app_context():
+        return get_translations()
+    kept = g.get(_KEPT)
+    if kept is None:
+        kept = get_translations()
+        setattr(g, _KEPT, kept)
+    return kept
+
+
+@contextmanager
+def use_language(language: str) -> Iterator[None]:
     """Render in ``language`` for a block (documents, emails, a second half in Welsh)."""
-    return force_locale(language if language in LANGUAGES else SOURCE_LANGUAGE)
+    code = language if language in LANGUAGES else SOURCE_LANGUAGE
+    if not has_app_context():
+        with force_locale(code):
+            yield
+        return
+    before = g.pop(_KEPT, None)
+    try:
+        with force_locale(code):
+            yield
+    finally:
+        g.pop(_KEPT, None)
+        if before is not None:
+            setattr(g, _KEPT, before)
 
 
 def pseudo(text: str) -> str:

@@ -25,6 +25,7 @@ from selfassess.documents.language import (  # noqa: F401 - re-exported for view
     number,
     pseudo,
     said,
+    translations,
     use_language,
 )
 from selfassess.domain.framework_texts import ENDONYMS, SOURCE_LANGUAGE
@@ -87,6 +88,14 @@ def init_app(app: Flask) -> None:
 
             _get_current_context().babel_domain = pseudo_domain
 
+    # As Flask-Babel's own, but the catalogue is found once per request, not once per message.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters["local"] = local
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["date_and_time"] = date_and_time
