@@ -15,12 +15,12 @@ from datetime import date
 from functools import lru_cache
 
 from babel.dates import format_date
-from flask_babel import get_translations, gettext
+from flask_babel import gettext
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from selfassess.config import PROJECT_ROOT
 from selfassess.documents import report_words
-from selfassess.documents.language import current_language, local, said, use_language
+from selfassess.documents.language import current_language, local, said, translations, use_language
 from selfassess.documents.shared_cache import Kept
 from selfassess.domain.rating_words import sentence_start
 from selfassess.domain.reference import agency_name, region_name
@@ -49,8 +49,8 @@ def environment() -> Environment:
     # As the app's own pages do: the catalogue's words only, the template filling them in
     # (Flask-Babel's ngettext would fill in ``num`` itself, before the template's values).
     env.install_gettext_callables(
-        lambda text: get_translations().ugettext(text),
-        lambda singular, plural, n: get_translations().ungettext(singular, plural, n),
+        lambda text: translations().ugettext(text),
+        lambda singular, plural, n: translations().ungettext(singular, plural, n),
         newstyle=True,
     )
     env.globals["current_language"] = current_language

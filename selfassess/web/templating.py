@@ -17,12 +17,12 @@ from flask import (
     has_app_context,
     template_rendered,
 )
-from flask_babel import gettext
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, Undefined
 from jinja2.filters import do_indent
 from jinja2.utils import missing
 from markupsafe import Markup
 
+from selfassess.documents.language import translations
 from selfassess.domain import palette
 from selfassess.domain.i18n import N_
 from selfassess.domain.rating_words import sentence_start
@@ -152,13 +152,13 @@ def local_agency_name(agency_id: str | None) -> str:
     """An agency's name in the page's language; an id no longer on the list is shown as it is
     (it is data, not a word of the service)."""
     name = agency_name(agency_id)
-    return gettext(name) if not agency_id or agency_id in AGENCY_NAMES else name
+    return translations().ugettext(name) if not agency_id or agency_id in AGENCY_NAMES else name
 
 
 def local_region_name(region_id: str | None) -> str:
     """A region's name in the page's language (an id no longer on the list as it is)."""
     name = region_name(region_id)
-    return gettext(name) if not region_id or region_id in REGION_NAMES else name
+    return translations().ugettext(name) if not region_id or region_id in REGION_NAMES else name
 
 
 def _said(word: str) -> str:
