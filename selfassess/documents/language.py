@@ -45,28 +45,35 @@ class _MarkedLanguage(str):
 
 def current_language() -> str:
     """The language being rendered: ``en`` or ``cy``."""
-    locale = get_locale()
-    language = locale.language if locale is not None else SOURCE_LANGUAGE
-    if has_app_context() and current_app.config.get("PSEUDO_LOCALE"):
-        return _MarkedLanguage(language)
-    return language
+    if not has_app_context():
+        locale = get_locale()
+        return locale.language if locale is not None else SOURCE_LANGUAGE
+    return _in_force()[1]
 
 
-_KEPT = "selfassess_translations"
+_KEPT = "selfassess_language_in_force"
+
+
+def _in_force() -> tuple:
+    """(catalogue, language) in force, found once per request and once in each ``use_language``
+    block: a report page asks over a thousand times, and Flask-Babel works both out afresh on each
+    call (context lookups, the locale, its cache)."""
+    kept = g.get(_KEPT)
+    if kept is None:
+        locale = get_locale()
+        language = locale.language if locale is not None else SOURCE_LANGUAGE
+        if current_app.config.get("PSEUDO_LOCALE"):
+            language = _MarkedLanguage(language)
+        kept = (get_translations(), language)
+        setattr(g, _KEPT, kept)
+    return kept
 
 
 def translations():
-    """The catalogue in force, found once per request (and once in each ``use_language`` block).
-
-    Templates ask for a message over a thousand times on a report page, and Flask-Babel finds the
-    request's catalogue afresh on each call (context lookups, the locale, its cache)."""
+    """The catalogue in force (see ``_in_force``)."""
     if not has_app_context():
         return get_translations()
-    kept = g.get(_KEPT)
-    if kept is None:
-        kept = get_translations()
-        setattr(g, _KEPT, kept)
-    return kept
+    return _in_force()[0]
 
 
 @contextmanager
