@@ -28,8 +28,9 @@ KEY_PRINCIPLES = "iom-key-principles"
 
 
 def changed_return(app, slug: str, change: int) -> tuple[str, bytes]:
-    """One partnership's return in the import format, its first Key Principles rating changed
-    (to a different value each time); its code and the file."""
+    """The ``change``-th partnership's return (by code) in the import format, its first Key
+    Principles rating changed to another value; its code and the file. Each change is to a
+    partnership not changed before, so the picture is one no one has seen (no chart is kept)."""
     with app.app_context():
         collection = db.session.scalars(select(Collection).filter_by(slug=slug)).one()
         code, return_id = db.session.execute(
@@ -37,6 +38,7 @@ def changed_return(app, slug: str, change: int) -> tuple[str, bytes]:
             .join(Return, Return.partnership_id == Partnership.id)
             .where(Return.collection_id == collection.id)
             .order_by(Partnership.code)
+            .offset(change)
             .limit(1)
         ).one()
         rows = db.session.execute(
@@ -59,7 +61,9 @@ def changed_return(app, slug: str, change: int) -> tuple[str, bytes]:
             )
             answers.setdefault((fid, iid), []).append(value)
         first = min(k for k in imported.answers if k[0] == KEY_PRINCIPLES)
-        imported.answers[first] = [("red", "amber", "green")[change % 3]]
+        levels = ["red", "amber", "green"]
+        was = imported.answers[first][0]
+        imported.answers[first] = [levels[(levels.index(was) + 1) % 3] if was in levels else "red"]
         fws = collection_frameworks(collection)
         content = rows_to_csv(returns_to_rows(fws, {code: imported})).encode()
         db.session.remove()
