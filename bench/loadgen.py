@@ -54,12 +54,17 @@ def gunicorn(target: str, workers: int, env: dict, pythonpath: str | None = None
         warm(base + "/", 4 * workers)
         yield base, proc.pid
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        _stop(proc, log)
+
+
+def _stop(proc: subprocess.Popen, log) -> None:
+    """Ask a server or worker to stop, as a service manager would; kill it if it will not."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
 
 
 @contextmanager
@@ -80,12 +85,7 @@ def documents_worker(env: dict):
     try:
         yield proc
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        _stop(proc, log)
 
 
 def worker_pids(master: int) -> list[int]:

@@ -195,15 +195,22 @@ def test_the_workshop_calendar_entry_is_in_the_members_language(app):
     assert "The board's workshop for Key Principles 2026" in str(event["description"])
 
 
-def test_the_emails_sent_page_in_welsh(app, tmp_path):
-    folder = tmp_path / "outbox"
-    dev = create_app(
+def dev_app(app, folder, **more):
+    """The app as `make run` serves it (the emails sent page is development only), on the test's
+    database, writing emails to folder."""
+    return create_app(
         "development",
         SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
         MAIL_OUTBOX_DIR=str(folder),
         WTF_CSRF_ENABLED=False,
         MAIL_SENDER="selfassess@test.example",
+        **more,
     )
+
+
+def test_the_emails_sent_page_in_welsh(app, tmp_path):
+    folder = tmp_path / "outbox"
+    dev = dev_app(app, folder)
     p = make_partnership(name="Northshire CSP")
     lead = make_user(p, "lead", name="Lee Lead")
     create_invitation(p, "member", lead, for_email="pat@test.example", language="cy")
@@ -225,14 +232,7 @@ def test_the_emails_sent_page_in_welsh(app, tmp_path):
 
 def test_the_emails_sent_page_leaves_no_english_behind(app, tmp_path):
     folder = tmp_path / "outbox"
-    dev = create_app(
-        "development",
-        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        MAIL_OUTBOX_DIR=str(folder),
-        WTF_CSRF_ENABLED=False,
-        MAIL_SENDER="selfassess@test.example",
-        PSEUDO_LOCALE=True,
-    )
+    dev = dev_app(app, folder, PSEUDO_LOCALE=True)
     p = make_partnership(name="Northshire CSP")
     lead = make_user(p, "lead", name="Lee Lead")
     create_invitation(p, "member", lead, for_email="pat@test.example", language="cy")

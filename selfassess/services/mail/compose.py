@@ -564,13 +564,18 @@ def action_digest(
 # --- national collections ---
 
 
+def _collection_names(collection: Collection, partnership: Partnership) -> dict[str, str]:
+    """What a collection's emails name: the collection, the partnership, the closing date."""
+    return {
+        "collection": collection.title,
+        "partnership": partnership.name,
+        "closes": long_date(collection.closes_on),
+    }
+
+
 def collection_opening(collection: Collection, partnership: Partnership, lead: User) -> m.Email:
     def build() -> tuple[str, Content]:
-        names = {
-            "collection": collection.title,
-            "partnership": partnership.name,
-            "closes": long_date(collection.closes_on),
-        }
+        names = _collection_names(collection, partnership)
         content = Content(
             greeting=_("Dear %(name)s,", name=lead.name),
             heading=_("%(collection)s is open", **names),
@@ -617,11 +622,7 @@ def collection_reminder(
     collection: Collection, partnership: Partnership, lead: User, days_left: int
 ) -> m.Email:
     def build() -> tuple[str, Content]:
-        names = {
-            "collection": collection.title,
-            "partnership": partnership.name,
-            "closes": long_date(collection.closes_on),
-        }
+        names = _collection_names(collection, partnership)
         content = Content(
             greeting=_("Dear %(name)s,", name=lead.name),
             heading=_closes(collection.title, days_left),
