@@ -24,7 +24,7 @@ from werkzeug.serving import make_server
 
 from selfassess import create_app
 from selfassess.config import TestConfig, database_url
-from selfassess.documents import jobs
+from selfassess.documents import jobs, picture_rows
 from selfassess.extensions import db
 
 # Property tests and the API fuzz: derandomized in CI, so a run can be repeated exactly; on a
@@ -131,6 +131,8 @@ def app_on(database, tmp_path, name: str = "test", **overrides):
         **overrides,
     )
     app.test_client_class = RequestScopedClient
+    # Each test's database starts its ids again: rows kept for another test's would look current.
+    picture_rows.clear_cache()
 
     with app.app_context():
         if database == "sqlite":

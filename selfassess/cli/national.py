@@ -10,16 +10,15 @@ from pathlib import Path
 import click
 
 from selfassess.cli import cli
+from selfassess.documents.picture_rows import compared_with, national_picture
 from selfassess.domain.expected_partnerships import parse_expected
 from selfassess.domain.returns_import import parse_returns
 from selfassess.queries.national import (
     all_codes,
     collection_frameworks,
     collection_or_none,
-    compared_with,
     existing_codes,
     expected_codes,
-    national_picture,
 )
 from selfassess.services.collections import ExpectedRefused, create_collection, load_expected
 from selfassess.services.returns import import_returns

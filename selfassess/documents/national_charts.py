@@ -26,12 +26,12 @@ from matplotlib.ft2font import LoadFlags
 
 from selfassess.documents.charts import Chart, drawing
 from selfassess.documents.language import LANGUAGES, current_language, local, use_language
+from selfassess.documents.picture_rows import national_picture
 from selfassess.documents.shared_cache import Kept
 from selfassess.domain import palette
 from selfassess.domain.national_figures import ItemFigures, NationalPicture, SectionFigures
 from selfassess.extensions import db
 from selfassess.models import Collection
-from selfassess.queries.national import national_picture
 
 BAR_COLOUR = "#1d70b8"  # GOV.UK blue, for answers that are not a rating
 RAG_COLOURS = {c.id: c.fill for c in palette.RAG}  # the one RAG palette

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext
 
 from selfassess.documents import pdf as documents
+from selfassess.documents import picture_rows as kept
 from selfassess.documents.charts import Chart
 from selfassess.documents.language import current_language, local, use_language
 from selfassess.documents.national_charts import picture_charts
@@ -64,9 +65,9 @@ def picture_context(
     collection: Collection, region: str | None = None, earlier: Collection | None = None
 ) -> dict:
     """Everything exports/national_picture.html needs."""
-    picture = q.national_picture(collection, region=region)
+    picture = kept.national_picture(collection, region=region)
     comparison = (
-        q.compared_with(collection, earlier, picture)
+        kept.compared_with(collection, earlier, picture)
         if earlier is not None and region is None
         else None
     )
@@ -76,7 +77,7 @@ def picture_context(
     regional = {}
     order: list[str] = []
     if region is None:
-        regional = q.regional_pictures(collection, with_previous=True)
+        regional = kept.regional_pictures(collection, with_previous=True)
         with_returns = set(q.distinct_regions_with_returns(collection))
         order = [r for r, _ in REGIONS if r in with_returns]
         order += sorted(r for r in with_returns if r not in order and r in regional)

@@ -9,8 +9,9 @@ grouped counts too. Those rows are left out of the item queries and the national
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import (
@@ -84,11 +85,19 @@ def _is_item():
     return ~ReturnAnswer.item_id.startswith(SECTION_PREFIX)
 
 
-def picture_rows(collection_id: int, by_region: bool = False) -> dict:
-    """The rows build_picture wants; with by_region every row starts with the region."""
-    collection = db.session.get(Collection, collection_id)
-    fws = collection_frameworks(collection) if collection is not None else []
-    return regional_rows(collection_id, fws) if by_region else national_rows(collection_id, fws)
+PictureRows = dict[str, Any]
+RowsSource = Callable[[Collection, Sequence[Framework], bool], PictureRows]
+
+
+def picture_rows(
+    collection: Collection, fws: Sequence[Framework], by_region: bool = False
+) -> PictureRows:
+    """Everything a picture is built from, as plain data (lists of tuples of strings and
+    numbers): the grouped rows of :func:`national_rows` (with by_region, :func:`regional_rows`,
+    every row starting with the region) and the figures' units under ``figures``. Grouped
+    afresh over every answer: ``selfassess.documents.picture_rows`` keeps them."""
+    rows = regional_rows(collection.id, fws) if by_region else national_rows(collection.id, fws)
+    return {**rows, "figures": figure_rows(collection.id, fws, by_region=by_region)}
 
 
 def previous_collection(collection: Collection) -> Collection | None:
@@ -113,20 +122,25 @@ def previous_collection(collection: Collection) -> Collection | None:
     )
 
 
-def _national(collection: Collection, fws: Sequence[Framework], previous=None) -> NationalPicture:
-    rows = national_rows(collection.id, fws)
-    returns, arrangements = rows["totals"][0] if rows["totals"] else (0, 0)
+def _national(
+    collection: Collection,
+    fws: Sequence[Framework],
+    previous=None,
+    rows: RowsSource = picture_rows,
+) -> NationalPicture:
+    found = rows(collection, fws, False)
+    returns, arrangements = found["totals"][0] if found["totals"] else (0, 0)
     return build_picture(
         collection.slug,
         fws,
         int(returns),
-        rows["counts"],
-        rows["answered"],
+        found["counts"],
+        found["answered"],
         arrangements=int(arrangements),
-        section_rags=rows["sections"],
+        section_rags=found["sections"],
         previous=previous,
         title=collection.title,
-        figure_counts=figure_rows(collection.id, fws),
+        figure_counts=found["figures"],
     )
 
 
@@ -139,29 +153,35 @@ def national_picture(
     region: str | None = None,
     threshold: int | None = None,
     with_previous: bool = True,
+    rows: RowsSource = picture_rows,
 ) -> NationalPicture:
     """The national picture (or one region's, suppressed), with the change since the previous
-    collection of the same framework."""
+    collection of the same framework. ``rows`` gives the rows each collection's picture is built
+    from: grouped afresh by default, kept by ``selfassess.documents.picture_rows``."""
     if region is not None:
-        return regional_pictures(collection, threshold, with_previous, regions=[region])[region]
+        pictures = regional_pictures(collection, threshold, with_previous, [region], rows=rows)
+        return pictures[region]
     fws = collection_frameworks(collection)
     previous = None
     if with_previous and (before := previous_collection(collection)) is not None:
-        previous = _national(before, collection_frameworks(before))
-    return _national(collection, fws, previous)
+        previous = _national(before, collection_frameworks(before), rows=rows)
+    return _national(collection, fws, previous, rows=rows)
 
 
 def compared_with(
-    collection: Collection, earlier: Collection, picture: NationalPicture | None = None
+    collection: Collection,
+    earlier: Collection,
+    picture: NationalPicture | None = None,
+    rows: RowsSource = picture_rows,
 ) -> PictureComparison | None:
     """The collection's national picture beside an earlier collection's, on the mapping between
     their surveys (questions/comparisons/); None when no mapping joins them."""
     fws, before = collection_frameworks(collection), collection_frameworks(earlier)
     return compare_pictures(
         library().comparisons,
-        picture or national_picture(collection, with_previous=False),
+        picture or national_picture(collection, with_previous=False, rows=rows),
         [fw.id for fw in fws],
-        _national(earlier, before),
+        _national(earlier, before, rows=rows),
         [fw.id for fw in before],
     )
 
@@ -171,32 +191,33 @@ def regional_pictures(
     threshold: int | None = None,
     with_previous: bool = True,
     regions: Sequence[str] | None = None,
+    rows: RowsSource = picture_rows,
 ) -> dict[str, NationalPicture]:
     """One suppressed picture per region (every region, in the reference order), or those of
     ``regions``. Every region is built even then: whether a figure must be hidden so that a
     suppressed one cannot be worked out depends on all the others."""
     fws = collection_frameworks(collection)
-    rows = regional_rows(collection.id, fws)
+    found = rows(collection, fws, True)
     order = [r for r, _ in REGIONS]
-    totals = {r: (int(c), int(a)) for r, c, a in rows["totals"]}
+    totals = {r: (int(c), int(a)) for r, c, a in found["totals"]}
     for r in [*totals, *(regions or ())]:
         if r not in order:
             order.append(r)
     previous = None
     if with_previous and (before := previous_collection(collection)) is not None:
-        previous = regional_pictures(before, threshold, False, order)
+        previous = regional_pictures(before, threshold, False, order, rows=rows)
     pictures = build_regional_pictures(
         collection.slug,
         fws,
         {r: totals.get(r, (0, 0))[0] for r in order},
-        rows["counts"],
-        rows["answered"],
+        found["counts"],
+        found["answered"],
         arrangements_by_region={r: totals.get(r, (0, 0))[1] for r in order},
-        section_rags=rows["sections"],
+        section_rags=found["sections"],
         threshold=threshold_or_default(threshold),
         previous=previous,
         title=collection.title,
-        figure_counts=figure_rows(collection.id, fws, by_region=True),
+        figure_counts=found["figures"],
     )
     return pictures if regions is None else {r: pictures[r] for r in regions}
 
@@ -466,6 +487,42 @@ def returns_fingerprint(collection: Collection) -> tuple:
         ).where(CollectionPartnership.collection_id == collection.id)
     ).one()
     return (*(str(v) for v in returns), *(int(v) for v in expected))
+
+
+def _returns_state_columns() -> tuple:
+    return (
+        func.count(Return.id),
+        func.coalesce(func.max(Return.id), 0),
+        func.coalesce(func.sum(Return.id), 0),
+        func.coalesce(func.sum(Return.version), 0),
+        func.max(Return.submitted_at),
+    )
+
+
+def returns_state(collection_id: int) -> tuple[str, ...]:
+    """The state of a collection's returns, in one small statement over ``return`` alone: their
+    number, highest id, sum of ids, sum of versions and latest submission. Every change to the
+    collection's ``return_answer`` rows changes it: they are only ever written with their return,
+    which is new (a new id) or replaced whole (its version goes up, its submission time moves);
+    a return removed takes its answers with it (fewer, or other ids). Drafts are kept apart,
+    in ``survey_answer``."""
+    found = db.session.execute(
+        select(*_returns_state_columns()).where(Return.collection_id == collection_id)
+    ).one()
+    return tuple(str(v) for v in found)
+
+
+def regional_returns_state(collection_id: int) -> tuple[tuple[str, ...], ...]:
+    """:func:`returns_state` region by region (returns joined to their partnerships), so a
+    partnership moved to another region changes it too (counts and sums of ids move)."""
+    found = db.session.execute(
+        select(Partnership.region, *_returns_state_columns())
+        .join(Partnership, Partnership.id == Return.partnership_id)
+        .where(Return.collection_id == collection_id)
+        .group_by(Partnership.region)
+        .order_by(Partnership.region)
+    ).all()
+    return tuple(tuple(str(v) for v in row) for row in found)
 
 
 def distinct_regions_with_returns(collection: Collection) -> list[str]:

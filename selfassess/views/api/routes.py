@@ -8,6 +8,7 @@ from functools import wraps
 from flask import abort, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from selfassess.documents import picture_rows as kept
 from selfassess.extensions import csrf
 from selfassess.queries import national as q
 from selfassess.services import api_tokens
@@ -135,12 +136,12 @@ def picture(slug: str):
     earlier_slug = request.args.get("compare") or None
     if earlier_slug is not None and region is not None:
         abort(_error(404, "Comparisons are of the England and Wales figures: leave out region"))
-    picture = q.national_picture(collection, region=region)
+    picture = kept.national_picture(collection, region=region)
     out = picture.to_json()
     if earlier_slug is not None:
         earlier = q.collection_or_none(earlier_slug)
         comparison = (
-            q.compared_with(collection, earlier, picture)
+            kept.compared_with(collection, earlier, picture)
             if earlier is not None and earlier.id != collection.id
             else None
         )

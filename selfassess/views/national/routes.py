@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from selfassess.documents import exports, jobs
+from selfassess.documents import picture_rows as kept
 from selfassess.documents.national_charts import picture_charts
 from selfassess.documents.national_picture import picture_pdf_key
 from selfassess.documents.national_tables import FORMATS as TABLE_FORMATS
@@ -172,11 +173,13 @@ def picture(slug: str):
     coll = collection_or_404(slug)
     region = _region_or_404()
     earlier = _compare_or_404(coll)
-    figures = q.national_picture(coll, region=region)
+    figures = kept.national_picture(coll, region=region)
     fws = q.collection_frameworks(coll)
     # Comparisons are of the England and Wales figures: a region's are suppressed apart.
     comparison = (
-        q.compared_with(coll, earlier, figures) if earlier is not None and region is None else None
+        kept.compared_with(coll, earlier, figures)
+        if earlier is not None and region is None
+        else None
     )
 
     charts = picture_charts((coll.id, region), figures)
