@@ -68,3 +68,11 @@ def sign_in(client, user) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+
+
+def section_url(assessment_id: int, item_id: str, framework_id: str = KP) -> str:
+    """The report's page for the section holding this question: where its detail is."""
+    from selfassess.extensions import frameworks
+
+    section = frameworks().get(framework_id).item(item_id).section_id
+    return f"/assessments/{assessment_id}/report/{framework_id}/{section}"

@@ -19,7 +19,7 @@ from selfassess.extensions import frameworks
 from selfassess.queries.ratings import assessment_results
 from tests.conftest import app_on
 from tests.language_helpers import english_left
-from tests.report_world import FORMULA, KP, SCRIPT, build, sign_in
+from tests.report_world import FORMULA, KP, SCRIPT, build, section_url, sign_in
 
 WELSH_MONTH = format_date(date.today(), "MMMM", locale="cy")
 
@@ -182,10 +182,14 @@ def test_every_word_of_the_report_and_preparing_pages_goes_through_a_translation
     from selfassess.domain import rating_words
 
     data.append(rating_words.exact_rule(kp.framework))
-    page = client.get(f"/assessments/{world.assessment.id}/report")
-    assert page.status_code == 200
-    left = english_left(whole_messages(page.data), data)
-    assert left == [], "\n".join(left)
+    for url in (
+        f"/assessments/{world.assessment.id}/report",
+        *(section_url(world.assessment.id, item) for item in ("1.1", "2.1")),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200
+        left = english_left(whole_messages(page.data), data)
+        assert left == [], url + "\n" + "\n".join(left)
 
     preparing = client.get(f"/assessments/{world.assessment.id}/report.pdf")
     assert preparing.status_code == 202

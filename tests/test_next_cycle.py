@@ -13,7 +13,7 @@ from selfassess.services.agreement import (
 )
 from selfassess.services.next_cycle import start_next_cycle
 from tests.factories import rate
-from tests.report_world import KP, build, sign_in
+from tests.report_world import KP, build, section_url, sign_in
 
 
 def test_service_carries_agreed_ratings_and_open_actions(app):
@@ -77,9 +77,10 @@ def test_report_shows_change_and_last_cycles_actions(app, client, get_page):
     chart = page.find(id=f"chart-change-{KP}")
     assert chart.find("svg") is not None
     assert "last cycle and now" in chart.figcaption.get_text()
-    detail = page.find(id=f"item-{KP}-1.3").get_text(" ", strip=True)
+    section = get_page(section_url(new.id, "1.3"))
+    detail = section.find(id=f"item-{KP}-1.3").get_text(" ", strip=True)
     assert "Carried forward from the previous assessment" in detail
-    assert "carried over from last cycle" in page.find(id=f"item-{KP}-1.1").get_text(
+    assert "carried over from last cycle" in section.find(id=f"item-{KP}-1.1").get_text(
         " ", strip=True
     )
 

@@ -12,6 +12,7 @@ import io
 import json
 
 import pytest
+from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -74,6 +75,14 @@ def everything_a_reader_gets(app, user, assessment_id: int) -> dict[str, str]:
             response = client.get(base + url)
         assert response.status_code == 200, name
         out[name] = as_text(response.data)
+    # The report's detail is on a page per section: the report is all of them.
+    listed = BeautifulSoup(out["report"], "html.parser").select("[id^=section-pages-] a")
+    assert listed, "the report links to its sections' pages"
+    for link in listed:
+        with app.app_context():
+            response = client.get(link["href"])
+        assert response.status_code == 200, link["href"]
+        out["report"] += response.data.decode()
     return out
 
 

@@ -8,7 +8,7 @@ from selfassess.extensions import frameworks
 from selfassess.queries.ratings import assessment_results
 from selfassess.services.agreement import participant_for, save_agreed_rating
 from tests.factories import make_partnership, make_user, rate
-from tests.report_world import KP, SCRIPT, build, sign_in
+from tests.report_world import KP, SCRIPT, build, section_url, sign_in
 
 
 def report_url(world):
@@ -62,7 +62,8 @@ def test_an_agreed_green_settles_a_contest_and_the_contest_stays_on_its_detail(
     assert "2.2" in strengths and "the votes were contested" in strengths
     gaps = [li.get_text(" ", strip=True) for li in page.select("#gap-list > li")]
     assert not any(g.startswith("2.2") for g in gaps)
-    detail = page.find(id=f"item-{KP}-2.2").get_text(" ", strip=True)
+    section = get_page(section_url(world.assessment.id, "2.2"))
+    detail = section.find(id=f"item-{KP}-2.2").get_text(" ", strip=True)
     assert "Contested" in detail and "The board agreed green, which settles it." in detail
 
     sign_in(client, world.lead)
@@ -73,7 +74,7 @@ def test_an_agreed_green_settles_a_contest_and_the_contest_stays_on_its_detail(
 def test_item_detail_quotes_evidence_by_agency_and_lists_actions(app, client, get_page):
     world = build()
     sign_in(client, world.lead)
-    page = get_page(report_url(world))
+    page = get_page(section_url(world.assessment.id, "1.1"))
     item = page.find(id=f"item-{KP}-1.1")
     text = item.get_text(" ", strip=True)
     assert "Police (Mo Member)" in text
@@ -88,10 +89,11 @@ def test_item_detail_quotes_evidence_by_agency_and_lists_actions(app, client, ge
 def test_stored_script_is_inert(app, client):
     world = build()
     sign_in(client, world.lead)
-    body = client.get(report_url(world)).get_data(as_text=True)
-    assert SCRIPT not in body
-    assert "&lt;script&gt;alert(" in body
-    assert "<b>in place</b>" not in body
+    for url in (report_url(world), section_url(world.assessment.id, "1.1")):
+        body = client.get(url).get_data(as_text=True)
+        assert SCRIPT not in body
+        assert "<b>in place</b>" not in body
+    assert "&lt;script&gt;alert(" in body  # the evidence holding it, shown as text
 
 
 def test_charts_are_inline_svg_with_caption_and_table(app, client, get_page):

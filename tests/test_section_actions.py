@@ -120,12 +120,16 @@ def test_an_unknown_section_is_not_found(world, visit):
 def test_the_report_and_its_pdf_list_actions_for_the_whole_section(world, visit):
     base = f"/assessments/{world.assessment.id}"
     assert visit("lead", f"{base}/sections/{KP}/4/actions", "POST", data=NEW).status_code == 302
-    html = page(visit("member", f"{base}/report"))
+    report = page(visit("member", f"{base}/report"))
+    pages = report.find(id=f"section-pages-{KP}").find_all("li")
+    assert "actions: 1" in text(pages[3])  # its principle's page, linked from the report
+    html = page(visit("member", pages[3].a["href"]))
     listed = html.find(id=f"section-actions-{KP}-4")
     assert NEW["description"] in text(listed)
     assert "31 March 2027" in text(listed)
     # Only under its own principle.
-    assert html.find(id=f"section-actions-{KP}-1") is None
+    first = page(visit("member", pages[0].a["href"]))
+    assert first.find(id=f"section-actions-{KP}-1") is None
 
     response = visit("member", f"{base}/report.pdf")
     assert response.status_code == 200

@@ -101,7 +101,12 @@ def shown(page: BeautifulSoup, field: str) -> bool:
 PAGES = [
     # (who, url, fields whose text the page shows)
     ("lead", "/partnerships/{p}", ["partnership", "lead", "member", "note"]),
-    ("lead", "/assessments/{a}/report", ["evidence", "measure", "rationale", "action", "owner"]),
+    ("lead", "/assessments/{a}/report", ["partnership"]),
+    (
+        "lead",
+        f"/assessments/{{a}}/report/{KP}/1",
+        ["evidence", "measure", "rationale", "action", "owner"],
+    ),
     ("lead", f"/assessments/{{a}}/items/{KP}/1.1", ["evidence", "measure", "rationale", "action"]),
     ("lead", "/assessments/{a}/check-your-answers", ["evidence", "measure"]),
     ("lead", "/assessments/{a}/progress", ["lead", "member", "guest"]),

@@ -19,7 +19,12 @@ from selfassess.domain import rating_words
 from selfassess.domain import summary as summaries
 from selfassess.domain.frameworks import Framework, FrameworkLibrary
 from selfassess.domain.i18n import N_
-from selfassess.domain.scoring import AssessmentResults, FrameworkResult, ItemResult
+from selfassess.domain.scoring import (
+    AssessmentResults,
+    FrameworkResult,
+    ItemResult,
+    SectionResult,
+)
 from selfassess.domain.sentences import Sentence
 from selfassess.domain.visibility import EVERYONE, RatingsScope
 from selfassess.extensions import db
@@ -57,23 +62,21 @@ class FrameworkReport:
         return Sentence(lambda t, language: rating_words.exact_rule(framework, t, language))
 
 
-@dataclass
-class Report:
+@dataclass(kw_only=True)
+class ReportDetail:
+    """What each question's detail shows (ratings, votes, evidence, actions) as one reader may
+    see it: the PDF report holds every question's; the report page links to one section's at a
+    time."""
+
     assessment: Assessment
     results: AssessmentResults
-    frameworks: list[FrameworkReport]
-    strengths: tuple
-    gaps: tuple
-    flags: list[ItemResult]
     evidence: dict
     actions: list[Action]
     actions_by_item: dict
-    previous: Assessment | None
     today: date
     # Whose ratings this reader may see; when not everyone's, their own ratings by item.
     scope: RatingsScope = EVERYONE
     mine: dict = field(default_factory=dict)
-    summary: summaries.Summary | None = None
 
     def my_rating(self, framework_id: str, item_id: str) -> str | None:
         rating = self.mine.get((framework_id, item_id))
@@ -103,8 +106,30 @@ class Report:
     def overdue(self, action: Action) -> bool:
         return q.is_overdue(action, self.today)
 
+
+@dataclass(kw_only=True)
+class Report(ReportDetail):
+    frameworks: list[FrameworkReport]
+    strengths: tuple
+    gaps: tuple
+    flags: list[ItemResult]
+    previous: Assessment | None
+    summary: summaries.Summary | None = None
+
     def framework_report(self, framework_id: str) -> FrameworkReport | None:
         return next((f for f in self.frameworks if f.framework.id == framework_id), None)
+
+    def section_actions_count(self, framework_id: str, section_id: str) -> int:
+        """Actions about a section or any of its questions: what its detail page lists."""
+        fw = self.results.framework(framework_id)
+        section = fw.section(section_id) if fw else None
+        items = {i.item_id for i in section.items} if section else set()
+        return sum(
+            1
+            for a in self.actions
+            if a.framework_id == framework_id
+            and (a.item_id in items or (not a.item_id and a.section_id == section_id))
+        )
 
 
 CHANGE_WORDS = {1: N_("better"), -1: N_("worse"), 0: N_("same")}
@@ -137,9 +162,12 @@ def build_report(
     assessment: Assessment,
     today: date | None = None,
     scope_of: Callable[[Assessment], RatingsScope] = lambda _: EVERYONE,
+    with_detail: bool = True,
 ) -> Report:
     """The report as one reader may see it: ``scope_of`` says whose ratings they may see in an
-    assessment (this one and the last cycle's, each by its own state)."""
+    assessment (this one and the last cycle's, each by its own state). Without detail it holds
+    no evidence: the report page shows each section's on a page of its own
+    (:func:`section_detail`), and reading every rating's evidence was most of its cost."""
     scope = scope_of(assessment)
     results = assessment_results(library, assessment, scope)
     previous = (
@@ -208,7 +236,7 @@ def build_report(
         strengths=sg.strengths,
         gaps=sg.gaps,
         flags=[i for r in results.frameworks for i in r.items if i.contested or i.uncertain],
-        evidence=q.evidence_by_item(assessment.id, scope),
+        evidence=q.evidence_by_item(assessment.id, scope) if with_detail else {},
         actions=actions,
         actions_by_item=q.actions_by_item(actions),
         previous=previous,
@@ -216,6 +244,72 @@ def build_report(
         scope=scope,
         mine={} if scope.participant_id is None else ratings_of(scope.participant_id),
         summary=summary,
+    )
+
+
+class SectionPlace(NamedTuple):
+    """One section of an assessment's report, in the order the report lists them."""
+
+    framework: Framework
+    section: SectionResult
+
+
+@dataclass(frozen=True)
+class SectionDetail:
+    """One section's page of the report: its questions in detail and where it sits."""
+
+    detail: ReportDetail
+    framework: FrameworkResult
+    section: SectionResult
+    before: SectionPlace | None
+    after: SectionPlace | None
+
+
+def report_sections(results: AssessmentResults) -> list[SectionPlace]:
+    """Every section of the assessment's frameworks, framework by framework."""
+    return [SectionPlace(r.framework, s) for r in results.frameworks for s in r.sections]
+
+
+def section_detail(
+    library: FrameworkLibrary,
+    assessment: Assessment,
+    framework_id: str,
+    section_id: str,
+    scope_of: Callable[[Assessment], RatingsScope] = lambda _: EVERYONE,
+    today: date | None = None,
+) -> SectionDetail | None:
+    """One section's questions in detail, as this reader may see them; None when the
+    assessment has no such section. Reads only that section's evidence, and nothing of the
+    previous cycle or the charts."""
+    scope = scope_of(assessment)
+    results = assessment_results(library, assessment, scope)
+    framework = results.framework(framework_id)
+    section = framework.section(section_id) if framework else None
+    if section is None:
+        return None
+    places = report_sections(results)
+    at = next(
+        n for n, p in enumerate(places) if p.framework.id == framework_id and p.section is section
+    )
+    actions = q.actions_of(assessment.id)
+    detail = ReportDetail(
+        assessment=assessment,
+        results=results,
+        evidence=q.evidence_by_item(
+            assessment.id, scope, framework_id, [i.item_id for i in section.items]
+        ),
+        actions=actions,
+        actions_by_item=q.actions_by_item(actions),
+        today=today or date.today(),
+        scope=scope,
+        mine={} if scope.participant_id is None else ratings_of(scope.participant_id),
+    )
+    return SectionDetail(
+        detail,
+        framework,
+        section,
+        places[at - 1] if at > 0 else None,
+        places[at + 1] if at + 1 < len(places) else None,
     )
 
 

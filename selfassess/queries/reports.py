@@ -8,6 +8,7 @@ charts are redrawn only when something they show has changed.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -53,9 +54,13 @@ def _in_scope(stmt, scope: RatingsScope):
 
 
 def evidence_by_item(
-    assessment_id: int, scope: RatingsScope = EVERYONE
+    assessment_id: int,
+    scope: RatingsScope = EVERYONE,
+    framework_id: str | None = None,
+    item_ids: Sequence[str] | None = None,
 ) -> dict[tuple[str, str], list[Quote]]:
-    """Every rating in scope that carries evidence or an improvement, by (framework_id, item_id)."""
+    """Every rating in scope that carries evidence or an improvement, by (framework_id, item_id);
+    only those of one framework's items when given (one section's detail page)."""
     stmt = (
         select(
             Rating.framework_id,
@@ -75,6 +80,10 @@ def evidence_by_item(
         )
         .order_by(Rating.framework_id, Rating.item_id, Participant.agency, Participant.id)
     )
+    if framework_id is not None:
+        stmt = stmt.where(Rating.framework_id == framework_id)
+    if item_ids is not None:
+        stmt = stmt.where(Rating.item_id.in_(list(item_ids)))
     out: dict[tuple[str, str], list[Quote]] = defaultdict(list)
     rows = db.session.execute(_in_scope(stmt, scope))
     for fid, iid, agency, name, guest, value, evidence, improvement in rows:

@@ -19,7 +19,11 @@ def ratings_shown(url: str) -> Route:
 
 
 ROUTES = [
-    ratings_shown(f"{A}/report"),
+    # The report itself holds no one's evidence; each section's page of it does (1.1 is rated).
+    Route("GET", f"{A}/report", READERS, states=STATES),
+    ratings_shown(f"{A}/report/iom-key-principles/1"),
+    Route("GET", f"{A}/report/iom-key-principles/99", expect(observer=404, member=404, lead=404)),
+    Route("GET", f"{A}/report/no-such-framework/1", expect(observer=404, member=404, lead=404)),
     ratings_shown(f"{A}/report.pdf"),
     Route("GET", f"{A}/action-plan.pdf", READERS, states=STATES),
     ratings_shown(f"{A}/export/ratings.csv"),
@@ -30,6 +34,11 @@ ROUTES = [
     Route(
         "GET",
         "/assessments/{q_assessment}/report",
+        expect(outsider=200, observer=404, member=404, lead=404),
+    ),
+    Route(
+        "GET",
+        "/assessments/{q_assessment}/report/iom-key-principles/1",
         expect(outsider=200, observer=404, member=404, lead=404),
     ),
     Route(

@@ -213,6 +213,8 @@ CASES = [
     Case("mark as agreed confirmation (lead)", "lead", lambda w: _a(w, "/status/agreed")),
     Case("workshop end confirmation (lead)", "lead", lambda w: f"/workshop/{w.workshop_id}/end"),
     Case("report (member)", "member", lambda w: _a(w, "/report")),
+    Case("report section (lead)", "lead", lambda w: _a(w, "/report/iom-key-principles/1")),
+    Case("report section (member)", "member", lambda w: _a(w, "/report/iom-key-principles/2")),
     Case("next cycle form (lead)", "lead", lambda w: _a(w, "/next-cycle")),
     Case("national collections (analyst)", "analyst", lambda w: "/national/"),
     Case("new collection (analyst)", "analyst", lambda w: "/national/collections/new"),

@@ -47,24 +47,31 @@ def test_a_lead_reads_the_report_and_takes_the_action_plan_away(app, live_server
         principle_1 = lead.locator(f"#sections-{KP} tr[data-section='1']")
         expect(principle_1).to_contain_text("Amber")
         expect(principle_1).to_contain_text("Principle 1 is amber")
-        # The red question is the most pressing gap; its link leads to its detail.
-        first_gap = lead.locator("#gap-list > li").first
-        expect(first_gap).to_contain_text("1.1")
-        expect(first_gap).to_contain_text("Red")
-        first_gap.get_by_role("link").click()
-        assert lead.url.endswith(f"#item-{KP}-1.1")
-
         # Charts are pictures with a text alternative and their figures as a table.
         bars = lead.locator(f"#chart-bars-{KP}")
         expect(bars.locator("svg").first).to_be_visible()
         assert bars.locator("table").count() == 1
         expect(bars.locator("table")).to_contain_text("Principle 1")
 
+        # The red question is the most pressing gap; its link leads to its detail, on its
+        # principle's page of the report.
+        first_gap = lead.locator("#gap-list > li").first
+        expect(first_gap).to_contain_text("1.1")
+        expect(first_gap).to_contain_text("Red")
+        first_gap.get_by_role("link").click()
+        assert lead.url.endswith(f"/report/{KP}/1#item-{KP}-1.1")
+        expect(lead.locator("h1")).to_contain_text("Principle 1")
+
         # Item detail: evidence shown as text, never run; the overdue action marked in words.
         item = lead.locator(f"#item-{KP}-1\\.1")
         expect(item).to_contain_text(SCRIPT)
         expect(item).to_contain_text("Overdue")
+        # The next principle's page, and its whole-principle action.
+        lead.get_by_role("link", name=re.compile("Next section")).click()
+        expect(lead.locator("h1")).to_contain_text("Principle 2")
         expect(lead.locator(f"#section-actions-{KP}-2")).to_contain_text("Agree one tasking")
+        lead.get_by_role("link", name="Back to the report").click()
+        expect(lead.locator("h1")).to_contain_text("Strength and gap report: Board review")
 
         # The action plan as CSV, both actions and the whole-principle one.
         with lead.expect_download() as download_info:

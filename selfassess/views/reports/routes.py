@@ -21,7 +21,12 @@ from flask_login import current_user, login_required
 
 from selfassess.documents import exports, jobs
 from selfassess.documents import pdf as documents
-from selfassess.documents.report import action_plan, build_report, current_rating
+from selfassess.documents.report import (
+    action_plan,
+    build_report,
+    current_rating,
+    section_detail,
+)
 from selfassess.documents.report_pdf import scopes_as_data
 from selfassess.documents.report_words import status_word
 from selfassess.domain.assessment_status import can_start_next_cycle
@@ -95,7 +100,7 @@ def assessment_page_url(assessment_id: int) -> str | None:
 @login_required
 def show(assessment_id: int):
     assessment = assessment_or_404(assessment_id)
-    report = build_report(frameworks(), assessment, scope_of=ratings_scope)
+    report = build_report(frameworks(), assessment, scope_of=ratings_scope, with_detail=False)
     return render_template(
         "reports/show.html",
         report=report,
@@ -105,6 +110,23 @@ def show(assessment_id: int):
         assessment_url=assessment_page_url(assessment.id),
         status_labels=ACTION_STATUS_LABELS,
         document_languages=DOCUMENT_LANGUAGE_NAMES,
+    )
+
+
+@bp.get("/assessments/<int:assessment_id>/report/<framework_id>/<section_id>")
+@login_required
+def section(assessment_id: int, framework_id: str, section_id: str):
+    """One section's questions in detail: the votes, evidence and actions behind each rating."""
+    assessment = assessment_or_404(assessment_id)
+    page = section_detail(frameworks(), assessment, framework_id, section_id, ratings_scope)
+    if page is None:
+        abort(404)
+    return render_template(
+        "reports/section.html",
+        page=page,
+        assessment=assessment,
+        assessment_url=assessment_page_url(assessment.id),
+        status_labels=ACTION_STATUS_LABELS,
     )
 
 
