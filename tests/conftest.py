@@ -24,7 +24,7 @@ from werkzeug.serving import make_server
 
 from selfassess import create_app
 from selfassess.config import TestConfig, database_url
-from selfassess.documents import jobs, picture_rows
+from selfassess.documents import jobs, picture_rows, report
 from selfassess.extensions import db
 
 # Property tests and the API fuzz: derandomized in CI, so a run can be repeated exactly; on a
@@ -133,6 +133,7 @@ def app_on(database, tmp_path, name: str = "test", **overrides):
     app.test_client_class = RequestScopedClient
     # Each test's database starts its ids again: rows kept for another test's would look current.
     picture_rows.clear_cache()
+    report.clear_kept_results()
 
     with app.app_context():
         if database == "sqlite":

@@ -193,3 +193,30 @@ def test_the_same_name_and_agency_from_another_device_is_offered_continue_as(
     assert text(parse(lead_client.get(f"/workshop/{workshop.id}")), "#joined-count") == (
         "2 people have joined"
     )
+
+
+def test_a_guest_who_changes_agency_moves_their_vote_in_the_report(app, lead_client, world):
+    """The report, its section pages and its charts are kept per state of the ratings: a
+    guest re-joining under another agency changes that state, so the lead sees the move."""
+    assessment = world["assessment"]
+    workshop = start(lead_client, assessment)
+    phone = join_guest(app, workshop.join_code, "Gita Guest", "health")
+    vote(phone, workshop, "red")
+
+    def agencies_voting() -> list[str]:
+        page = parse(lead_client.get(f"/assessments/{assessment.id}/report/iom-key-principles/1"))
+        votes = page.find(id="item-iom-key-principles-1.1").select("tbody tr th")
+        return [th.get_text(strip=True) for th in votes]
+
+    def heatmap_rows() -> list[str]:
+        page = parse(lead_client.get(f"/assessments/{assessment.id}/report"))
+        rows = page.find(id="chart-heatmap-iom-key-principles").select("tbody tr th")
+        return [th.get_text(strip=True) for th in rows]
+
+    assert agencies_voting() == ["Health (NHS and public health)", "All"]
+    assert heatmap_rows() == ["Health (NHS and public health)"]
+    again = {"code": workshop.join_code, "name": "Gita Guest", "agency": "police"}
+    assert phone.post("/join", data=again).status_code == 302
+    assert db.session.query(Participant).count() == 1
+    assert agencies_voting() == ["Police", "All"]
+    assert heatmap_rows() == ["Police"]

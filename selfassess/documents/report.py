@@ -7,11 +7,13 @@ them (evidence, actions, last cycle) in a few queries and draws the charts throu
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
+from cachetools import LRUCache
 from flask_babel import gettext
 
 from selfassess.documents import charts
@@ -157,6 +159,40 @@ def _item_change(item: ItemResult, before: ItemResult | None, outcomes: list[str
     )
 
 
+# Results already worked out, per state of an assessment's ratings (``q.fingerprint``) and whose
+# ratings the reader may see: a board reads its report many times between changes, and last
+# cycle's (shown beside it) does not change at all. In this process only: results are counts,
+# ratings and the board's rationales, never anyone's evidence, and cheap to work out again.
+_kept_results: LRUCache = LRUCache(maxsize=64)
+_kept_lock = threading.Lock()
+
+
+def clear_kept_results() -> None:
+    """Forget every result kept (a database whose ids start again, as each test's does)."""
+    with _kept_lock:
+        _kept_results.clear()
+
+
+def results_of(
+    library: FrameworkLibrary, assessment: Assessment, scope: RatingsScope, state: tuple
+) -> AssessmentResults:
+    """``assessment_results``, worked out once per state of the assessment's ratings."""
+    key = (
+        assessment.id,
+        state,
+        scope.cache_key,
+        tuple((af.framework_id, af.framework_version) for af in assessment.frameworks),
+        id(library),
+    )
+    with _kept_lock:
+        found = _kept_results.get(key)
+    if found is None:
+        found = assessment_results(library, assessment, scope)
+        with _kept_lock:
+            _kept_results[key] = found
+    return found
+
+
 def build_report(
     library: FrameworkLibrary,
     assessment: Assessment,
@@ -169,15 +205,17 @@ def build_report(
     no evidence: the report page shows each section's on a page of its own
     (:func:`section_detail`), and reading every rating's evidence was most of its cost."""
     scope = scope_of(assessment)
-    results = assessment_results(library, assessment, scope)
+    state = q.fingerprint(assessment.id)
+    results = results_of(library, assessment, scope, state)
     previous = (
         db.session.get(Assessment, assessment.previous_id) if assessment.previous_id else None
     )
     prev_scope = scope_of(previous) if previous else EVERYONE
-    prev_results = assessment_results(library, previous, prev_scope) if previous else None
+    prev_state = q.fingerprint(previous.id) if previous else None
+    prev_results = results_of(library, previous, prev_scope, prev_state) if previous else None
     # Charts are drawn in the reader's language: each language's are kept apart.
-    key = (assessment.id, q.fingerprint(assessment.id), scope.cache_key, charts.language_key())
-    prev_key = (previous.id, q.fingerprint(previous.id), prev_scope.cache_key) if previous else None
+    key = (assessment.id, state, scope.cache_key, charts.language_key())
+    prev_key = (previous.id, prev_state, prev_scope.cache_key) if previous else None
     outcomes = q.previous_action_outcomes(assessment) if previous else {}
 
     framework_reports = []
@@ -282,7 +320,7 @@ def section_detail(
     assessment has no such section. Reads only that section's evidence, and nothing of the
     previous cycle or the charts."""
     scope = scope_of(assessment)
-    results = assessment_results(library, assessment, scope)
+    results = results_of(library, assessment, scope, q.fingerprint(assessment.id))
     framework = results.framework(framework_id)
     section = framework.section(section_id) if framework else None
     if section is None:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask_babel import gettext
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from selfassess.domain.workshop import Stop, contested_filter, new_join_code, tally_words
@@ -540,6 +541,13 @@ def join_as_guest(
         earlier.workshop_session_id = session.id
         if before != after:
             earlier.guest_name, earlier.agency = name, agency
+            # Their ratings now count under this name and agency: marked changed, so reports
+            # and charts kept for the assessment's earlier state are not shown again.
+            db.session.execute(
+                update(Rating)
+                .where(Rating.participant_id == earlier.id)
+                .values(updated_at=datetime.now(UTC))
+            )
             audit.record(
                 "participant",
                 "details_changed",
