@@ -165,14 +165,17 @@ def _rows(results: dict) -> list[tuple[str, str, str, str, str]]:
         for label, key, target in (
             ("question page (rate one principle)", "question_page", ">= 50%"),
             ("report page", "report_page", ">= 25%"),
+            ("report section page (principle 1 in detail)", "report_section_page", ""),
         ):
             page = http.get(key)
             if not page:
                 continue
+            size = http.get("page_kb", {}).get(key)
             rows.append(
                 (
                     f"4. {label}, 8 clients x 25 requests ({name}"
                     + (", Redis" if db.get("redis") else "")
+                    + (f", {size} KB" if size else "")
                     + ")",
                     f"{_f(page['per_second'])} req/s, p95 {_f(page['p95_ms'])} ms",
                     f"{_f(hello['per_second'])} req/s (hello-world)",

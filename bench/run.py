@@ -439,10 +439,21 @@ def bench_app_http(
             rate = "rate/iom-key-principles/1"
             question = f"{base}/assessments/{fixture['question_assessment']}/{rate}"
             report = f"{base}/assessments/{fixture['report_assessment']}/report"
-            for page_url in (question, report):
+            # The report's first section's page: each question's votes, evidence and actions.
+            section = f"{report}/iom-key-principles/1"
+            for page_url in (question, report, section):
                 loadgen.warm(page_url, WORKERS * 2, lead)
+            out["page_kb"] = {
+                name: round(len(lead.get(page_url, timeout=60).content) / 1024)
+                for name, page_url in (
+                    ("question_page", question),
+                    ("report_page", report),
+                    ("report_section_page", section),
+                )
+            }
             out["question_page"] = loadgen.load(question, clients, PER_CLIENT)
             out["report_page"] = loadgen.load(report, clients, PER_CLIENT)
+            out["report_section_page"] = loadgen.load(section, clients, PER_CLIENT)
         analyst = loadgen.sign_in(base, DEMO_ANALYST[0], DEMO_PASSWORD, "10.9.0.2")
         picture = f"{base}/national/collections/{fixture['collection']}/picture"
         analysts = [analyst] + [_copy(analyst) for _ in range(WORKERS - 1)]
