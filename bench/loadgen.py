@@ -102,6 +102,66 @@ def wait_for_workers(master: int, workers: int) -> None:
         time.sleep(0.1)
 
 
+def cpu_seconds(pids) -> float:
+    """User and system CPU seconds the processes have used so far (those still running)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def pids_named(*names: str) -> list[int]:
+    """Every running process whose command name is one of names (postgres, redis-server)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in names:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+class CpuUse:
+    """Who used the machine's CPU between start() and stop(): the app servers, the database and
+    Redis servers, and this process (the load generator's clients), in seconds and as a share of
+    every core's time."""
+
+    def __init__(self, app_pids) -> None:
+        self.app_pids = list(app_pids)
+
+    def _now(self) -> dict:
+        own = os.times()
+        return {
+            "app_servers": cpu_seconds(self.app_pids),
+            "database": cpu_seconds(pids_named("postgres")),
+            "redis": cpu_seconds(pids_named("redis-server")),
+            "clients": own.user + own.system,
+            "wall": time.monotonic(),
+        }
+
+    def start(self) -> None:
+        self.before = self._now()
+
+    def stop(self) -> dict:
+        after = self._now()
+        wall = after["wall"] - self.before["wall"]
+        cores = os.cpu_count() or 1
+        used = {k: round(after[k] - self.before[k], 1) for k in after if k != "wall"}
+        return {
+            "seconds": round(wall, 1),
+            "cores": cores,
+            "cpu_seconds": used,
+            "share_of_machine": {k: round(v / (wall * cores), 2) for k, v in used.items()},
+        }
+
+
 def memory_kb(pid: int) -> dict:
     """VmRSS (now) and VmHWM (peak resident set) of a process, in kB."""
     out = {}

@@ -119,7 +119,7 @@ class Phone:
         self.base = base
 
 
-def run(base: str, workshops: list[dict]) -> dict:
+def run(base: str, workshops: list[dict], app_pids=()) -> dict:
     phones = [
         Phone(base, w, n * WORKSHOPS + i)
         for i, w in enumerate(workshops)
@@ -203,6 +203,8 @@ def run(base: str, workshops: list[dict]) -> dict:
         threading.Thread(target=facilitator_loop, args=(w, i * SECONDS_PER_QUESTION / WORKSHOPS))
         for i, w in enumerate(workshops)
     ]
+    cpu = loadgen.CpuUse(app_pids)
+    cpu.start()
     started = time.monotonic()
     for t in threads:
         t.start()
@@ -210,6 +212,15 @@ def run(base: str, workshops: list[dict]) -> dict:
     stop.set()
     for t in threads:
         t.join()
+    # Where the machine's time went: app servers, database, Redis, or the phones themselves.
+    used = cpu.stop()
+    answered = max(1, polls["sent"])
+    used["app_server_ms_per_poll_or_vote"] = round(
+        1000 * used["cpu_seconds"]["app_servers"] / (answered + votes["sent"]), 2
+    )
+    used["client_ms_per_poll_or_vote"] = round(
+        1000 * used["cpu_seconds"]["clients"] / (answered + votes["sent"]), 2
+    )
     expected_moves = WORKSHOPS * (QUESTIONS - 1) * PHONES_EACH
     return {
         "workshops": WORKSHOPS,
@@ -223,13 +234,14 @@ def run(base: str, workshops: list[dict]) -> dict:
         "polls": polls,
         "polls_per_second": round(polls["sent"] / (time.monotonic() - started), 1),
         "votes": votes,
+        "cpu": used,
     }
 
 
 def bench_many_workshops(url: str, tmp: Path, workers: int, env: dict) -> dict:
     workshops = start_workshops(url)
-    with loadgen.gunicorn("selfassess.wsgi:app", workers, env) as (base, _):
-        result = run(base, workshops)
+    with loadgen.gunicorn("selfassess.wsgi:app", workers, env) as (base, master):
+        result = run(base, workshops, [master, *loadgen.worker_pids(master)])
     result["votes"]["recorded"] = recorded_votes(url, workshops)
     return result
 

@@ -122,7 +122,8 @@ def _rows(results: dict) -> list[tuple[str, str, str, str, str]]:
                     f" ms ({many['follow_seen']}/{many['follow_expected']} moves seen); "
                     f"{v['recorded']}/{v['acknowledged']} acknowledged votes recorded; "
                     f"{_f(many['polls_per_second'])} polls/s, "
-                    f"{many['polls']['not_modified']:,} of {many['polls']['sent']:,} not modified",
+                    f"{many['polls']['not_modified']:,} of {many['polls']['sent']:,} not modified"
+                    + _machine_share(many.get("cpu")),
                     "1,000 ms (the phones' poll interval)",
                     _x(many["follow_p95_ms"] / 1000),
                     "every vote recorded, follow p95 <= 2 s",
@@ -184,6 +185,19 @@ def _rows(results: dict) -> list[tuple[str, str, str, str, str]]:
                 )
             )
     return rows
+
+
+def _machine_share(cpu: dict | None) -> str:
+    """Where the machine's CPU went during the run: app servers, database, Redis, the phones."""
+    if not cpu:
+        return ""
+    share = cpu["share_of_machine"]
+    return (
+        f"; CPU of the {cpu['cores']} cores: app servers {round(100 * share['app_servers'])}%, "
+        f"database {round(100 * share['database'])}%, Redis {round(100 * share['redis'])}%, "
+        f"the phones (load generator) {round(100 * share['clients'])}%; "
+        f"{_f(cpu['app_server_ms_per_poll_or_vote'])} ms of app server CPU per poll or vote"
+    )
 
 
 def write_markdown(results: dict, path: Path, notes: Path) -> None:
