@@ -26,6 +26,7 @@ from selfassess import create_app
 from selfassess.config import TestConfig, database_url
 from selfassess.documents import jobs, picture_rows, report
 from selfassess.extensions import db
+from selfassess.web import kept_pages
 
 # Property tests and the API fuzz: derandomized in CI, so a run can be repeated exactly; on a
 # developer's machine random, with failures kept in .hypothesis/. Either way a failure prints the
@@ -134,6 +135,7 @@ def app_on(database, tmp_path, name: str = "test", **overrides):
     # Each test's database starts its ids again: rows kept for another test's would look current.
     picture_rows.clear_cache()
     report.clear_kept_results()
+    kept_pages.clear()
 
     with app.app_context():
         if database == "sqlite":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import (
     Response,
@@ -36,6 +36,7 @@ from selfassess.services.next_cycle import start_next_cycle
 from selfassess.views.reports import bp
 from selfassess.views.reports.forms import NextCycleForm
 from selfassess.web import documents as document_pages
+from selfassess.web import kept_pages
 from selfassess.web.access import LEAD_ROLES, assessment_or_404, ratings_scope, role_in
 from selfassess.web.language import current_language, use_language
 
@@ -100,16 +101,37 @@ def assessment_page_url(assessment_id: int) -> str | None:
 @login_required
 def show(assessment_id: int):
     assessment = assessment_or_404(assessment_id)
-    report = build_report(frameworks(), assessment, scope_of=ratings_scope, with_detail=False)
+    is_lead = role_in(assessment.partnership_id) in LEAD_ROLES
+    can_start_next = can_start_next_cycle(assessment.status)
+    assessment_url = assessment_page_url(assessment.id)
+    previous = assessment.previous
+    # Everything the content shows depends on: a change to any of it is drawn afresh.
+    state = (
+        _state(assessment),
+        (previous.title, previous.period, str(previous.updated_at)) if previous else None,
+        date.today(),
+        is_lead,
+        can_start_next,
+        assessment_url,
+    )
+
+    def draw() -> str:
+        report = build_report(frameworks(), assessment, scope_of=ratings_scope, with_detail=False)
+        return render_template(
+            "reports/_report.html",
+            report=report,
+            assessment=assessment,
+            is_lead=is_lead,
+            can_start_next=can_start_next,
+            status_labels=ACTION_STATUS_LABELS,
+            document_languages=DOCUMENT_LANGUAGE_NAMES,
+        )
+
     return render_template(
         "reports/show.html",
-        report=report,
+        content=kept_pages.report_content(state, draw),
         assessment=assessment,
-        is_lead=role_in(assessment.partnership_id) in LEAD_ROLES,
-        can_start_next=can_start_next_cycle(assessment.status),
-        assessment_url=assessment_page_url(assessment.id),
-        status_labels=ACTION_STATUS_LABELS,
-        document_languages=DOCUMENT_LANGUAGE_NAMES,
+        assessment_url=assessment_url,
     )
 
 
@@ -145,7 +167,7 @@ def report_pdf(assessment_id: int):
     # The key holds the language: each language's document is its own, built and kept apart.
     outcome = jobs.document(
         "report",
-        ("report", *_state(assessment), marking, language),
+        ("report", *_state(assessment), date.today(), marking, language),
         {
             "assessment_id": assessment.id,
             "scopes": scopes_as_data(scopes),
