@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from selfassess.cli import cli, register_commands
 from selfassess.demo.partnership import DEMO_PASSWORD
+from selfassess.domain.return_snapshot import SECTION_PREFIX
 from selfassess.domain.returns_import import ImportedReturn, parse_returns
 from selfassess.domain.returns_writing import returns_to_rows, rows_to_csv
 from selfassess.extensions import db
@@ -24,7 +25,7 @@ from selfassess.models import (
     ReturnAnswer,
     User,
 )
-from selfassess.queries.national import SECTION_PREFIX, collection_frameworks, national_picture
+from selfassess.queries.national import collection_frameworks, national_picture
 
 ITEMS = 32 + 19 + 17  # Key Principles, PPO traffic light, DIP
 

@@ -21,7 +21,7 @@ from selfassess.domain.national_tables import Table, build_tables
 from selfassess.domain.returns_writing import rows_to_csv
 from selfassess.domain.spreadsheet_safety import safe_row, xlsx_row
 from selfassess.models import Collection
-from selfassess.queries import national as q
+from selfassess.queries import national_dataset as q
 
 FORMATS = {
     "csv": ("application/zip", "csv.zip"),

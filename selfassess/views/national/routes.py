@@ -36,6 +36,7 @@ from selfassess.extensions import frameworks
 from selfassess.models import Collection
 from selfassess.queries import api_tokens as token_queries
 from selfassess.queries import national as q
+from selfassess.queries import national_dataset
 from selfassess.services import api_tokens
 from selfassess.services.collections import (
     ExpectedRefused,
@@ -326,7 +327,7 @@ def expected(slug: str):
 @analyst_required
 def dataset(slug: str, fmt: str):
     coll = collection_or_404(slug)
-    rows = q.dataset_rows(coll)
+    rows = national_dataset.dataset_rows(coll)
     name = f"{coll.slug}-returns"
     if fmt == "json":
         body = json.dumps(rows, indent=2, ensure_ascii=False)
@@ -334,8 +335,9 @@ def dataset(slug: str, fmt: str):
     # The id columns as they always are, then the same answers in words, in the page's
     # language: the region's name, the question and the answer's label.
     labels = _dataset_labels(coll)
-    table = [[*q.DATASET_COLUMNS, _("Region name"), _("Question"), _("Answer")]] + [
-        ["" if r[c] is None else str(r[c]) for c in q.DATASET_COLUMNS] + labels(r) for r in rows
+    table = [[*national_dataset.DATASET_COLUMNS, _("Region name"), _("Question"), _("Answer")]] + [
+        ["" if r[c] is None else str(r[c]) for c in national_dataset.DATASET_COLUMNS] + labels(r)
+        for r in rows
     ]
     if fmt == "csv":
         csv_table = [table[0], *(safe_row(row) for row in table[1:])]
