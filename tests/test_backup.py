@@ -25,7 +25,7 @@ from selfassess.models import (
 )
 from selfassess.queries.backup import FORMAT_VERSION, dump_data
 from selfassess.queries.workshop import current_stop, walk_for
-from selfassess.services import workshop
+from selfassess.services import workshop, workshop_participants
 from selfassess.services.agreement import save_agreed_rating
 from selfassess.services.collections import create_collection
 from selfassess.services.invitations import create_invitation
@@ -53,7 +53,7 @@ def populate(app) -> None:
     demo = db.session.scalar(select(Assessment).order_by(Assessment.id))
     lead = db.session.scalar(select(User).filter_by(email="lead@demo.example"))
     session = workshop.start_session(demo, lead)
-    guest = workshop.join_as_guest(session, "Gus Guest", "housing")
+    guest = workshop_participants.join_as_guest(session, "Gus Guest", "housing")
     stop = current_stop(session, walk_for(demo))
     workshop.cast_vote(guest, stop, "red", None)
     workshop.move(session, "reveal")

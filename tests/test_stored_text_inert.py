@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from selfassess.extensions import db
 from selfassess.queries.workshop import current_stop, walk_for
-from selfassess.services import workshop
+from selfassess.services import workshop, workshop_participants
 from selfassess.services.agreement import add_action, participant_for, save_agreed_rating
 from selfassess.services.collections import create_collection
 from selfassess.services.invitations import create_invitation
@@ -49,7 +49,7 @@ def world(app):
     add_action(assessment, KP, hostile("action"), hostile("owner"), lead, item_id="1.1")
     create_invitation(p, "member", lead, note=hostile("note"), for_name=hostile("invitee"))
     session = workshop.start_session(assessment, lead)
-    guest = workshop.join_as_guest(session, hostile("guest"), "housing")
+    guest = workshop_participants.join_as_guest(session, hostile("guest"), "housing")
     stop = current_stop(session, walk_for(assessment))
     workshop.cast_vote(guest, stop, "red", None)
     workshop.move(session, "reveal")

@@ -46,6 +46,7 @@ from selfassess.services.agreement import add_action
 from selfassess.services.collections import expect_partnerships
 from selfassess.services.invitations import create_invitation
 from selfassess.services.mail.reminders import run as run_reminders
+from selfassess.services.workshop_participants import join_as_guest
 from selfassess.services.workshop_schedule import WorkshopTime
 from selfassess.services.workshop_schedule import schedule as schedule_workshop
 
@@ -199,7 +200,7 @@ def load_workshop_history() -> bool:
         return False
     lead = user_by_email(DEMO_PEOPLE[0][0])
     session = workshop_service.start_session(current, lead)
-    guests = [workshop_service.join_as_guest(session, n, a) for n, a in WORKSHOP_GUESTS]
+    guests = [join_as_guest(session, n, a) for n, a in WORKSHOP_GUESTS]
     walk = walk_for(current)
     for item_id, votes in WORKSHOP_VOTES:
         if walk.find(KP, item_id) is None:

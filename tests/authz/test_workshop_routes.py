@@ -11,7 +11,8 @@ from __future__ import annotations
 from selfassess.extensions import db
 from selfassess.models import Rating
 from selfassess.models.assessments import WorkshopSession
-from selfassess.services.workshop import join_as_guest, start_session
+from selfassess.services.workshop import start_session
+from selfassess.services.workshop_participants import join_as_guest
 from tests.authz.harness import Route, everyone, expect, route_test
 
 

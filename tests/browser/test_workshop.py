@@ -15,10 +15,10 @@ from selfassess.queries.workshop import current_stop, walk_for
 from selfassess.services.workshop import (
     cast_vote,
     end_session,
-    join_as_guest,
     move,
     start_session,
 )
+from selfassess.services.workshop_participants import join_as_guest
 from tests.factories import PASSWORD, make_assessment, make_partnership, make_user
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from selfassess.queries.workshop import current_stop, walk_for
-from selfassess.services.workshop import join_as_guest, move, start_session, take_vote
+from selfassess.services.workshop import move, start_session, take_vote
+from selfassess.services.workshop_participants import join_as_guest
 from tests.browser.test_accessibility import assert_accessible
 from tests.factories import PASSWORD, make_assessment, make_partnership, make_user
 

@@ -23,6 +23,7 @@ from selfassess.models.assessments import WorkshopSession
 from selfassess.queries import workshop as ws_query
 from selfassess.services import live_marks
 from selfassess.services import workshop as ws_service
+from selfassess.services import workshop_participants as participants
 from selfassess.views.workshop import bp
 from selfassess.views.workshop.forms import JoinForm
 from selfassess.web.access import RATE_ROLES, role_in
@@ -137,12 +138,12 @@ def join():
         else:
             try:
                 if form.as_member:
-                    participant = ws_service.join_as_member(
+                    participant = participants.join_as_member(
                         workshop, current_user._get_current_object()
                     )
                 else:
                     participant, confirm = _join_guest(workshop, form)
-            except ws_service.RemovedFromWorkshop as removed:
+            except participants.RemovedFromWorkshop as removed:
                 form.code.errors = [str(removed)]
                 form._errors = None
             else:
@@ -199,7 +200,7 @@ def _join_guest(
                     form._errors = None
                 return None, match
             earlier = match if choice == "yes" else None
-    return ws_service.join_as_guest(workshop, name, agency, earlier), None
+    return participants.join_as_guest(workshop, name, agency, earlier), None
 
 
 def _participant_or_redirect(session_id: int) -> tuple[WorkshopSession, Participant]:

@@ -23,6 +23,7 @@ from selfassess.models.base import as_utc
 from selfassess.queries import workshop as ws_query
 from selfassess.queries.mail import schedule_for
 from selfassess.services import workshop as ws_service
+from selfassess.services import workshop_participants as participants
 from selfassess.services.agreement import AssessmentLocked, StaleEditError, add_action
 from selfassess.services.mail.compose import when_text
 from selfassess.views.workshop import bp
@@ -387,7 +388,7 @@ def remove_participant(session_id: int, participant_id: int):
     if participant is None or participant.assessment_id != workshop.assessment_id:
         abort(404)
     try:
-        ws_service.remove_participant(workshop, participant, current_user._get_current_object())
+        participants.remove_participant(workshop, participant, current_user._get_current_object())
     except ws_service.WorkshopError as error:
         flash(str(error))
     else:
